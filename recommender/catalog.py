@@ -1,0 +1,306 @@
+"""Load and validate the catalog (designations, paths, courses) from rules/catalog.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import Schema, ValidationError, fields, validate
+
+from .errors import RulesError
+
+CATALOG_FILE = "catalog.yaml"
+
+
+@dataclass(frozen=True)
+class Hours:
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Course:
+    code: str
+    title: str
+    counts_toward: tuple[str, ...]
+    study_hours: Hours
+    source: str
+    verified: bool
+    former_title: str | None = None
+
+
+@dataclass(frozen=True)
+class Designation:
+    code: str
+    name: str
+    body: str
+    audience: str
+    summary: str
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class ApiPath:
+    id: str
+    name: str
+    courses: tuple[str, ...]
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class CpcuStructure:
+    ethics: str
+    foundation: tuple[str, ...]
+    concentrations: dict[str, tuple[str, ...]]
+    electives: tuple[str, ...]
+    experience_months: int
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    text: str
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    sources: dict[str, str]
+    designations: dict[str, Designation]
+    courses: dict[str, Course]
+    api_ethics: str
+    api_paths: tuple[ApiPath, ...]
+    cpcu: CpcuStructure
+    credits: dict[str, tuple[str, ...]]
+    facts: tuple[Fact, ...]
+    default_hours: Hours
+
+    def normalise_code(self, raw: str) -> str | None:
+        """Return the catalog code for `raw` ('cpcu555' -> 'CPCU 555'), or None if unknown."""
+        return self._compact_index().get(compact_code(raw))
+
+    def _compact_index(self) -> dict[str, str]:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {compact_code(code): code for code in self.courses}
+            object.__setattr__(self, "_index", index)
+        return index
+
+
+def compact_code(raw: str) -> str:
+    """Fold a course code to letters and digits only, upper case."""
+    return re.sub(r"[^0-9A-Za-z]", "", raw).upper()
+
+
+class _HoursSchema(Schema):
+    low = fields.Float(required=True, validate=validate.Range(min=0))
+    high = fields.Float(required=True, validate=validate.Range(min=0))
+
+
+class _SourcedSchema(Schema):
+    source = fields.String(required=True)
+    verified = fields.Boolean(required=True)
+
+
+class _DefaultHoursSchema(_HoursSchema, _SourcedSchema):
+    pass
+
+
+class _CourseSchema(_SourcedSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1))
+    title = fields.String(required=True)
+    former_title = fields.String()
+    counts_toward = fields.List(fields.String(), required=True)
+    study_hours = fields.Nested(_HoursSchema)
+
+
+class _DesignationSchema(_SourcedSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    body = fields.String(required=True)
+    audience = fields.String(required=True)
+    summary = fields.String(required=True)
+
+
+class _PathSchema(_SourcedSchema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    courses = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+
+
+class _ApiSchema(Schema):
+    ethics = fields.String(required=True)
+    paths = fields.List(fields.Nested(_PathSchema), required=True, validate=validate.Length(min=1))
+
+
+class _ConcentrationsSchema(Schema):
+    personal = fields.List(fields.String(), required=True)
+    commercial = fields.List(fields.String(), required=True)
+
+
+class _CpcuSchema(_SourcedSchema):
+    ethics = fields.String(required=True)
+    foundation = fields.List(fields.String(), required=True)
+    concentrations = fields.Nested(_ConcentrationsSchema, required=True)
+    electives = fields.List(fields.String(), required=True)
+    experience_months = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class _FactSchema(_SourcedSchema):
+    id = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class CatalogFileSchema(Schema):
+    """The shape of rules/catalog.yaml; unknown keys are rejected."""
+
+    version = fields.String(required=True)
+    sources = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    designations = fields.List(fields.Nested(_DesignationSchema), required=True)
+    courses = fields.List(fields.Nested(_CourseSchema), required=True)
+    study_hours = fields.Nested(_DefaultHoursSchema, required=True)
+    api = fields.Nested(_ApiSchema, required=True)
+    cpcu = fields.Nested(_CpcuSchema, required=True)
+    credits = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+    facts = fields.List(fields.Nested(_FactSchema), load_default=list)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file, turning any failure into a RulesError naming it."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as exc:
+        raise RulesError(path.name, f"cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise RulesError(path.name, f"not valid YAML: {exc}") from exc
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> list[str]:
+    """Turn marshmallow's nested error dict into 'path.to.field: message' lines."""
+    if isinstance(messages, dict):
+        out: list[str] = []
+        for key, value in messages.items():
+            out += flatten_messages(value, f"{prefix}.{key}" if prefix else str(key))
+        return out
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [f"{prefix}: {m}" if prefix else m for m in messages]
+    if isinstance(messages, list):
+        return [line for m in messages for line in flatten_messages(m, prefix)]
+    return [f"{prefix}: {messages}"]
+
+
+def load_catalog(rules_dir: Path) -> Catalog:
+    """Load rules/catalog.yaml, validate it and every cross-reference, return a Catalog."""
+    path = Path(rules_dir) / CATALOG_FILE
+    raw = read_yaml(path)
+    try:
+        data = CatalogFileSchema().load(raw if raw is not None else {})
+    except ValidationError as exc:
+        raise RulesError(CATALOG_FILE, "; ".join(flatten_messages(exc.messages))) from exc
+    return _build(data)
+
+
+def _build(data: dict[str, Any]) -> Catalog:
+    sources = data["sources"]
+    default = data["study_hours"]
+    default_hours = Hours(default["low"], default["high"])
+    designations = {d["code"]: Designation(**d) for d in data["designations"]}
+    courses: dict[str, Course] = {}
+    for c in data["courses"]:
+        hours = c.get("study_hours")
+        courses[c["code"]] = Course(
+            code=c["code"],
+            title=c["title"],
+            former_title=c.get("former_title"),
+            counts_toward=tuple(c["counts_toward"]),
+            study_hours=Hours(hours["low"], hours["high"]) if hours else default_hours,
+            source=c["source"],
+            verified=c["verified"],
+        )
+    api, cpcu = data["api"], data["cpcu"]
+    catalog = Catalog(
+        version=data["version"],
+        sources=sources,
+        designations=designations,
+        courses=courses,
+        api_ethics=api["ethics"],
+        api_paths=tuple(
+            ApiPath(p["id"], p["name"], tuple(p["courses"]), p["source"], p["verified"])
+            for p in api["paths"]
+        ),
+        cpcu=CpcuStructure(
+            ethics=cpcu["ethics"],
+            foundation=tuple(cpcu["foundation"]),
+            concentrations={k: tuple(v) for k, v in cpcu["concentrations"].items()},
+            electives=tuple(cpcu["electives"]),
+            experience_months=cpcu["experience_months"],
+            source=cpcu["source"],
+            verified=cpcu["verified"],
+        ),
+        credits={k: tuple(v) for k, v in data["credits"].items()},
+        facts=tuple(Fact(**f) for f in data["facts"]),
+        default_hours=default_hours,
+    )
+    _check_references(catalog, default["source"])
+    return catalog
+
+
+def _check_references(catalog: Catalog, default_hours_source: str) -> None:
+    cpcu = catalog.cpcu
+    sources = [
+        *((d.source, f"designation {d.code}") for d in catalog.designations.values()),
+        *((c.source, f"course {c.code}") for c in catalog.courses.values()),
+        *((p.source, f"api path {p.id}") for p in catalog.api_paths),
+        *((f.source, f"fact {f.id}") for f in catalog.facts),
+        (cpcu.source, "cpcu"),
+        (default_hours_source, "study_hours"),
+    ]
+    courses = [
+        *((code, f"api path {p.id}") for p in catalog.api_paths for code in p.courses),
+        (catalog.api_ethics, "api.ethics"),
+        *((code, "cpcu") for code in (cpcu.ethics, *cpcu.foundation, *cpcu.electives)),
+        *(
+            (code, f"cpcu.concentrations.{name}")
+            for name, codes in cpcu.concentrations.items()
+            for code in codes
+        ),
+        *(
+            (code, f"credits.{holder}")
+            for holder, codes in catalog.credits.items()
+            for code in codes
+        ),
+    ]
+    designations = [
+        *((route, "designations (required)") for route in ("API", "CPCU")),
+        *(
+            (target, f"course {c.code}: counts_toward")
+            for c in catalog.courses.values()
+            for target in c.counts_toward
+        ),
+        *((holder, "credits") for holder in catalog.credits),
+    ]
+    problems = [
+        *(
+            f"{where}: unknown source {key!r}"
+            for key, where in sources
+            if key not in catalog.sources
+        ),
+        *(f"{where}: unknown course {c!r}" for c, where in courses if c not in catalog.courses),
+        *(
+            f"{where}: unknown designation {d!r}"
+            for d, where in designations
+            if d not in catalog.designations
+        ),
+    ]
+    if problems:
+        raise RulesError(CATALOG_FILE, "; ".join(problems))

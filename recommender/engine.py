@@ -1,0 +1,93 @@
+"""The one module that touches durable_rules: a safe, thread-safe rule engine per rulebook.
+
+durable_rules 2.0.28 has traps, each handled here:
+- its C engine is not thread-safe: every call goes through one process-wide lock;
+- a ruleset holds at most 1024 live sessions: each evaluation uses a fresh session id and
+  deletes it in `finally`;
+- `durable.lang` is a process-global host: we use our own `durable.engine.Host` subclass,
+  one per engine, whose `_run` starts none of the background timer threads;
+- an unmatched message raises MessageNotHandledException and exceptions inside actions are
+  swallowed into the session state: both are surfaced as EngineError;
+- `Ruleset` deletes `run` from the definition it is given: it gets a deep copy;
+- there is no "which rules fired" API: each action appends its rule id to the session state.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from durable import engine as durable_engine
+
+from .errors import EngineError
+
+# One lock for the whole process: durable_rules' C engine keeps global state, so two
+# engines in one process must not run at once either.
+_ENGINE_LOCK = threading.Lock()
+
+
+def _recorder(rule_id: str) -> Callable[[Any], None]:
+    def record(c: Any) -> None:
+        c.s.fired = [*(c.s.fired or []), rule_id]
+
+    return record
+
+
+class _Host(durable_engine.Host):
+    """A durable_rules host with our actions and no background threads."""
+
+    def __init__(self, definitions: dict[str, Any], actions: dict[str, Callable[[Any], None]]):
+        self._actions = actions
+        super().__init__(definitions)
+
+    def _run(self) -> None:
+        # The stock host starts two timer threads that call into the engine without our
+        # lock; our actions are all synchronous and we use no timers, so start none.
+        return None
+
+    def get_action(self, action_name: str) -> Callable[[Any], None]:
+        try:
+            return self._actions[action_name]
+        except KeyError:
+            raise EngineError(f"no action named {action_name!r}") from None
+
+
+class RuleEngine:
+    """Evaluate facts against one compiled ruleset; safe to share between threads."""
+
+    def __init__(self, name: str, definition: dict[str, Any], actions: Iterable[str]):
+        self.name = name
+        recorders = {action: _recorder(action) for action in actions}
+        with _ENGINE_LOCK:
+            self._host = _Host({name: copy.deepcopy(definition)}, recorders)
+
+    def evaluate(self, event: dict[str, Any], fact: dict[str, Any]) -> list[str]:
+        """Post `event`, then assert `fact`, in a fresh session; return fired rule ids in order.
+
+        The event must be handled by some rule (else EngineError); a fact that no rule
+        matches is fine (no advice applies).
+        """
+        sid = uuid.uuid4().hex
+        with _ENGINE_LOCK:
+            try:
+                try:
+                    state = self._host.post(self.name, {**event, "sid": sid})
+                except durable_engine.MessageNotHandledException:
+                    raise EngineError("no decision rule matches this profile") from None
+                _raise_action_error(state)
+                try:
+                    state = self._host.assert_fact(self.name, {**fact, "sid": sid})
+                except durable_engine.MessageNotHandledException:
+                    pass
+                _raise_action_error(state)
+            finally:
+                self._host.delete_state(self.name, sid)
+        return list(state.get("fired") or [])
+
+
+def _raise_action_error(state: dict[str, Any]) -> None:
+    if state and state.get("exception"):
+        raise EngineError(f"a rule action failed: {state['exception']}")

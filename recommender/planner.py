@@ -1,0 +1,136 @@
+"""Course plans, credits and time estimates: pure functions of a profile and the catalog."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .catalog import Catalog
+from .vocabulary import DEFAULT_GOAL, DEFAULT_HOURS_PER_WEEK
+
+WEEKS_PER_MONTH = 4.33
+REQUIREMENTS = ("api", "foundation", "concentration", "elective", "ethics")
+ROUTE_DESIGNATIONS = {"API": ("API",), "CPCU": ("CPCU",), "API_THEN_CPCU": ("API", "CPCU")}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One person's profile, validated and normalised (course codes in catalog form)."""
+
+    role: str
+    lines: str
+    years_experience: float
+    designations: tuple[str, ...] = ()
+    completed_courses: tuple[str, ...] = ()
+    goal: str = DEFAULT_GOAL
+    hours_per_week: float = DEFAULT_HOURS_PER_WEEK
+
+
+@dataclass(frozen=True)
+class Step:
+    """One course a route needs, with the requirement it fills."""
+
+    code: str
+    requirement: str  # "api", "foundation", "concentration", "elective" or "ethics"
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    route: str
+    steps: tuple[Step, ...]
+    credited: frozenset[str]
+    api_path: str | None = None
+    concentration: str | None = None
+
+    @property
+    def remaining(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.code not in self.credited)
+
+    @property
+    def credited_codes(self) -> tuple[str, ...]:
+        return tuple(s.code for s in self.steps if s.code in self.credited)
+
+
+def concentration_for(lines: str) -> str:
+    """The CPCU concentration for a line of business: commercial only for commercial lines."""
+    return "commercial" if lines == "commercial" else "personal"
+
+
+def credited_courses(profile: Profile, catalog: Catalog) -> frozenset[str]:
+    """Courses credited by held designations plus those the person has passed."""
+    credited = set(profile.completed_courses)
+    for code in profile.designations:
+        credited.update(catalog.credits.get(code, ()))
+    if "CPCU" in profile.designations:
+        # POLICY.md: a CPCU held is taken to carry the personal concentration only when the
+        # person works in personal lines alone; otherwise the commercial one.
+        cpcu = catalog.cpcu
+        held_concentration = "personal" if profile.lines == "personal" else "commercial"
+        concentration = cpcu.concentrations[held_concentration]
+        credited.update(cpcu.foundation)
+        credited.add(cpcu.ethics)
+        credited.update(concentration)
+        credited.add(next(c for c in cpcu.electives if c not in concentration))
+    return frozenset(credited)
+
+
+def _cpcu_steps(catalog: Catalog, concentration: str, credited: frozenset[str]) -> list[Step]:
+    cpcu = catalog.cpcu
+    chosen = cpcu.concentrations[concentration]
+    options = [c for c in cpcu.electives if c not in chosen]
+    elective = next((c for c in options if c in credited), options[0])
+    return [
+        *(Step(c, "foundation") for c in cpcu.foundation),
+        *(Step(c, "concentration") for c in chosen),
+        Step(elective, "elective"),
+    ]
+
+
+def _api_steps(catalog: Catalog, path_id: str) -> list[Step]:
+    path = next(p for p in catalog.api_paths if p.id == path_id)
+    return [Step(c, "api") for c in path.courses]
+
+
+def choose_api_path(catalog: Catalog, credited: frozenset[str]) -> str:
+    """The API path with fewest remaining courses; on a tie the first listed (Path 2)."""
+    return min(catalog.api_paths, key=lambda p: sum(c not in credited for c in p.courses)).id
+
+
+def plan_routes(profile: Profile, catalog: Catalog) -> dict[str, RoutePlan]:
+    """Plan all three routes for a profile."""
+    credited = credited_courses(profile, catalog)
+    ethics = [Step(catalog.api_ethics, "ethics")]
+    api_path = choose_api_path(catalog, credited)
+    combined_path = catalog.api_paths[0].id  # the path whose courses carry over (Path 2)
+    concentration = concentration_for(profile.lines)
+    combined_cpcu = [
+        s
+        for s in _cpcu_steps(catalog, "personal", credited)
+        if s.code not in catalog.api_paths[0].courses
+    ]
+    steps = {
+        "API": (*_api_steps(catalog, api_path), *ethics),
+        "CPCU": (*_cpcu_steps(catalog, concentration, credited), *ethics),
+        "API_THEN_CPCU": (*_api_steps(catalog, combined_path), *combined_cpcu, *ethics),
+    }
+    held = set(profile.designations)
+    # A route whose designations are all held has nothing left, whatever the credits say.
+    done = {route: set(ROUTE_DESIGNATIONS[route]) <= held for route in steps}
+    return {
+        route: RoutePlan(
+            route,
+            route_steps,
+            credited | {s.code for s in route_steps} if done[route] else credited,
+            api_path=api_path if route == "API" else combined_path if route != "CPCU" else None,
+            concentration={"API": None, "CPCU": concentration}.get(route, "personal"),
+        )
+        for route, route_steps in steps.items()
+    }
+
+
+def estimate_months(codes: list[str], catalog: Catalog, hours_per_week: float) -> dict[str, int]:
+    """Months to study `codes` at `hours_per_week`, as a low-high band of whole months."""
+    low = sum(catalog.courses[c].study_hours.low for c in codes)
+    high = sum(catalog.courses[c].study_hours.high for c in codes)
+    per_month = hours_per_week * WEEKS_PER_MONTH
+    return {"low": math.floor(low / per_month), "high": math.ceil(high / per_month)}

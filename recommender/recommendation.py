@@ -1,0 +1,156 @@
+"""Put it together: profile -> rule engine (which rules fire) -> planner -> recommendation."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .engine import RuleEngine
+from .errors import EngineError
+from .planner import Profile, RoutePlan, estimate_months, plan_routes
+from .rulebook import (
+    ADVISE,
+    DECIDE,
+    RULESET_NAME,
+    Rule,
+    Rulebook,
+    compile_ruleset,
+    load_rulebook,
+    profile_fact,
+)
+from .schemas import load_profile
+from .vocabulary import ROUTE_NAMES, ROUTES
+
+
+class Recommender:
+    """Recommend a route for a profile; one per app, safe to share between threads."""
+
+    def __init__(self, rulebook: Rulebook):
+        self.rulebook = rulebook
+        self.catalog = rulebook.catalog
+        self.engine = RuleEngine(
+            RULESET_NAME, compile_ruleset(rulebook), [r.id for r in rulebook.rules]
+        )
+
+    @classmethod
+    def from_dir(cls, rules_dir: Path | str) -> Recommender:
+        """Load and validate the rules in `rules_dir` and build a recommender on them."""
+        return cls(load_rulebook(rules_dir))
+
+    def load_profile(self, data: Any) -> Profile:
+        """Validate raw profile data against this catalog (ProfileError if invalid)."""
+        return load_profile(data, self.catalog)
+
+    def fired_rules(self, profile: Profile) -> list[str]:
+        """Run the rules for a profile; return the ids of the rules that fired, in order."""
+        fact = profile_fact(profile, self.catalog)
+        return self.engine.evaluate({**fact, "kind": DECIDE}, {**fact, "kind": ADVISE})
+
+    def recommend(self, profile: Profile) -> dict[str, Any]:
+        """Recommend a route for one profile: the CONTRACT.md recommendation object."""
+        fired = self.fired_rules(profile)
+        rules = [self.rulebook.rule(rule_id) for rule_id in fired]
+        decisions = [r for r in rules if r.kind == "decision"]
+        if len(decisions) != 1:
+            raise EngineError(
+                f"expected one decision rule to fire, got {[r.id for r in decisions]}"
+            )
+        decision = decisions[0]
+        plans = plan_routes(profile, self.catalog)
+        routes = [self._route(plans[route], decision, rules, profile) for route in ROUTES]
+        return {
+            "recommended_route": decision.recommend,
+            "summary": self._summary(decision, routes, profile),
+            "routes": routes,
+            "also_consider": self._also_consider(rules, profile),
+            "fired_rules": fired,
+            "rules_version": self.rulebook.version,
+            "profile": {
+                **asdict(profile),
+                "designations": list(profile.designations),
+                "completed_courses": list(profile.completed_courses),
+            },
+        }
+
+    def _route(
+        self, plan: RoutePlan, decision: Rule, rules: list[Rule], profile: Profile
+    ) -> dict[str, Any]:
+        courses = self.catalog.courses
+        verdict = decision.routes[plan.route]
+        remaining = [
+            {
+                "code": step.code,
+                "title": courses[step.code].title,
+                "requirement": step.requirement,
+                "counts_toward": list(courses[step.code].counts_toward),
+                "verified": courses[step.code].verified,
+            }
+            for step in plan.remaining
+        ]
+        unverified = [item["code"] for item in remaining if not item["verified"]]
+        return {
+            "route": plan.route,
+            "name": ROUTE_NAMES[plan.route],
+            "fit": verdict.fit,
+            "reasons": [{"rule": decision.id, "text": verdict.reason}],
+            "api_path": plan.api_path,
+            "concentration": plan.concentration,
+            "credited_courses": list(plan.credited_codes),
+            "remaining_courses": remaining,
+            "estimated_months": estimate_months(
+                [s.code for s in plan.remaining], self.catalog, profile.hours_per_week
+            ),
+            "warnings": [
+                {"rule": r.id, "text": r.warn}
+                for r in rules
+                if r.kind == "warn" and plan.route in r.warn_routes
+            ],
+            "to_confirm": (
+                [
+                    "Course codes and titles to confirm with The Institutes: "
+                    + ", ".join(unverified)
+                    + "."
+                ]
+                if unverified
+                else []
+            ),
+        }
+
+    def _also_consider(self, rules: list[Rule], profile: Profile) -> list[dict[str, Any]]:
+        held = set(profile.designations)
+        out = []
+        for rule in rules:
+            for code in rule.suggest:
+                if code in held or any(item["designation"] == code for item in out):
+                    continue
+                designation = self.catalog.designations[code]
+                out.append(
+                    {
+                        "designation": code,
+                        "name": designation.name,
+                        "reason": rule.reason,
+                        "rule": rule.id,
+                        "verified": designation.verified,
+                    }
+                )
+        return out
+
+    @staticmethod
+    def _summary(decision: Rule, routes: list[dict[str, Any]], profile: Profile) -> str:
+        if decision.summary:
+            return decision.summary
+        if decision.recommend is None:
+            reasons = " ".join(dict.fromkeys(r["reasons"][0]["text"] for r in routes))
+            return f"No new route is recommended. {reasons}"
+        route = next(r for r in routes if r["route"] == decision.recommend)
+        count = len(route["remaining_courses"])
+        months = route["estimated_months"]
+        hours = f"{profile.hours_per_week:g}"
+        plan = (
+            f"{count} course{'s' if count != 1 else ''} to go, about {months['low']} to "
+            f"{months['high']} months at {hours} hours a week."
+            if count
+            else "No courses are left to take."
+        )
+        return f"We recommend {route['name']}. {plan}"

@@ -1,0 +1,235 @@
+"""Marshmallow schemas: the profile coming in and the recommendation going out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+from .catalog import Catalog
+from .errors import ProfileError
+from .planner import REQUIREMENTS, Profile
+from .vocabulary import (
+    DEFAULT_GOAL,
+    DEFAULT_HOURS_PER_WEEK,
+    FITS,
+    GOALS,
+    HOURS_RANGE,
+    LINES,
+    ROLES,
+    ROUTES,
+    YEARS_RANGE,
+)
+
+PROFILE_FIELDS = (
+    "role",
+    "lines",
+    "years_experience",
+    "designations",
+    "completed_courses",
+    "goal",
+    "hours_per_week",
+)
+
+
+class _StrictFloat(fields.Float):
+    """A number that refuses booleans (JSON true is not 1 year of experience)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _list_of_strings() -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list)
+
+
+class ProfileSchema(Schema):
+    """One person's profile (POLICY.md inputs); course codes are normalised to catalog form."""
+
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    lines = fields.String(required=True, validate=validate.OneOf(LINES))
+    years_experience = _StrictFloat(
+        required=True, validate=validate.Range(min=YEARS_RANGE[0], max=YEARS_RANGE[1])
+    )
+    designations = _list_of_strings()
+    completed_courses = _list_of_strings()
+    goal = fields.String(load_default=DEFAULT_GOAL, validate=validate.OneOf(GOALS))
+    hours_per_week = _StrictFloat(
+        load_default=DEFAULT_HOURS_PER_WEEK,
+        validate=validate.Range(min=HOURS_RANGE[0], max=HOURS_RANGE[1]),
+    )
+
+    def __init__(self, catalog: Catalog | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.catalog = catalog
+
+    @pre_load
+    def _drop_empty_optionals(self, data: Any, **_: Any) -> Any:
+        # A form or CSV sends "" for a field left blank: treat it as not given.
+        if isinstance(data, dict):
+            return {
+                k: v
+                for k, v in data.items()
+                if not (v in ("", None) and k in ("goal", "hours_per_week"))
+            }
+        return data
+
+    @validates_schema
+    def _check_codes(self, data: dict[str, Any], **_: Any) -> None:
+        if self.catalog is None:
+            return
+        errors: dict[str, list[str]] = {}
+        unknown_designations = [
+            d
+            for d in data.get("designations", [])
+            if d.strip().upper() not in self.catalog.designations
+        ]
+        if unknown_designations:
+            known = ", ".join(self.catalog.designations)
+            errors["designations"] = [
+                f"Unknown designation {d!r}; known: {known}." for d in unknown_designations
+            ]
+        unknown_courses = [
+            c for c in data.get("completed_courses", []) if self.catalog.normalise_code(c) is None
+        ]
+        if unknown_courses:
+            errors["completed_courses"] = [f"Unknown course code {c!r}." for c in unknown_courses]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _make_profile(self, data: dict[str, Any], **_: Any) -> Profile:
+        catalog = self.catalog
+        designations = _unique(d.strip().upper() for d in data["designations"])
+        courses = data["completed_courses"]
+        if catalog is not None:
+            courses = [catalog.normalise_code(c) or c for c in courses]
+        return Profile(
+            role=data["role"],
+            lines=data["lines"],
+            years_experience=data["years_experience"],
+            designations=designations,
+            completed_courses=_unique(courses),
+            goal=data["goal"],
+            hours_per_week=data["hours_per_week"],
+        )
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _unique(values: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def load_profile(data: Any, catalog: Catalog) -> Profile:
+    """Validate raw profile data; raise ProfileError naming each bad field."""
+    if not isinstance(data, dict):
+        raise ProfileError({"_schema": ["A profile must be a JSON object."]})
+    try:
+        return ProfileSchema(catalog).load(data)
+    except ValidationError as exc:
+        raise ProfileError(_flat_errors(exc.messages)) from exc
+
+
+def _flat_errors(messages: Any) -> dict[str, list[str]]:
+    """Collapse marshmallow's per-index list errors into one list per field."""
+    out: dict[str, list[str]] = {}
+    for field_name, value in dict(messages).items():
+        if isinstance(value, dict):
+            out[field_name] = [
+                m for sub in value.values() for m in (sub if isinstance(sub, list) else [sub])
+            ]
+        else:
+            out[field_name] = list(value)
+    return out
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+class ReasonSchema(Schema):
+    rule = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class WarningSchema(Schema):
+    rule = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class MonthsSchema(Schema):
+    low = fields.Integer(required=True)
+    high = fields.Integer(required=True)
+
+
+class CourseItemSchema(Schema):
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    requirement = fields.String(
+        required=True,
+        validate=validate.OneOf(REQUIREMENTS),
+    )
+    counts_toward = fields.List(fields.String(), required=True)
+    verified = fields.Boolean(required=True)
+
+
+class RouteSchema(Schema):
+    route = fields.String(required=True, validate=validate.OneOf(ROUTES))
+    name = fields.String(required=True)
+    fit = fields.String(required=True, validate=validate.OneOf(FITS))
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+    api_path = fields.String(allow_none=True, required=True)
+    concentration = fields.String(allow_none=True, required=True)
+    credited_courses = fields.List(fields.String(), required=True)
+    remaining_courses = fields.List(fields.Nested(CourseItemSchema), required=True)
+    estimated_months = fields.Nested(MonthsSchema, required=True)
+    warnings = fields.List(fields.Nested(WarningSchema), required=True)
+    to_confirm = fields.List(fields.String(), required=True)
+
+
+class AlsoConsiderSchema(Schema):
+    designation = fields.String(required=True)
+    name = fields.String(required=True)
+    reason = fields.String(required=True)
+    rule = fields.String(required=True)
+    verified = fields.Boolean(required=True)
+
+
+class ProfileEchoSchema(Schema):
+    role = fields.String()
+    lines = fields.String()
+    years_experience = fields.Float()
+    designations = fields.List(fields.String())
+    completed_courses = fields.List(fields.String())
+    goal = fields.String()
+    hours_per_week = fields.Float()
+
+
+class RecommendationSchema(Schema):
+    """The recommendation object of CONTRACT.md."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    recommended_route = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(ROUTES)
+    )
+    summary = fields.String(required=True)
+    routes = fields.List(fields.Nested(RouteSchema), required=True)
+    also_consider = fields.List(fields.Nested(AlsoConsiderSchema), required=True)
+    fired_rules = fields.List(fields.String(), required=True)
+    rules_version = fields.String(required=True)
+    profile = fields.Nested(ProfileEchoSchema, required=True)

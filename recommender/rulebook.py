@@ -195,6 +195,8 @@ def load_rulebook(rules_dir: Path | str) -> Rulebook:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
         rules.extend(_load_file(path, catalog))
         files.append(path.name)
+    # Decision rules first (they run first), then advice; each in file order.
+    rules.sort(key=lambda r: r.kind != "decision")
     if not any(r.kind == "decision" for r in rules):
         raise RulesError(
             rules_dir.name, "no decision rules: at least one file needs kind: decision"

@@ -1,0 +1,144 @@
+"""`rules check`: evaluate an exhaustive grid of profiles; report policy breaches and coverage."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import EngineError
+from .planner import Profile
+from .recommendation import Recommender
+from .rulebook import Rulebook
+from .vocabulary import GOALS, LINES, ROLES, YEARS_RANGE
+
+# Typical passed courses, to check the grid with and without credits.
+TYPICAL_COURSES = ("CPCU 500", "AINS 21", "CPCU 551")
+
+
+def years_grid(rulebook: Rulebook) -> list[float]:
+    """Years of experience at and around every threshold in the rules, plus both ends."""
+    low, high = YEARS_RANGE
+    values = {float(low), float(high)}
+    for t in rulebook.thresholds():
+        values.update(v for v in (t - 0.5, t, t + 0.5) if low <= v <= high)
+    return sorted(values)
+
+
+def held_combinations(rulebook: Rulebook) -> list[tuple[str, ...]]:
+    """Held designations to try: every combination of those that credit courses or decide
+    (API, CPCU, AINS...), each with nothing else, each other designation alone, or every
+    designation one advice rule suggests together."""
+    catalog = rulebook.catalog
+    deciding = sorted(
+        {c for r in rulebook.rules for c in (*r.when.holds, *r.when.not_holds)}
+        | set(catalog.credits)
+        | {"API", "CPCU"}
+    )
+    others: list[tuple[str, ...]] = [()]
+    others += [(c,) for c in catalog.designations if c not in deciding]
+    others += [r.suggest for r in rulebook.rules if len(r.suggest) > 1]
+    combos = []
+    for size in range(len(deciding) + 1):
+        for base in itertools.combinations(deciding, size):
+            for extra in others:
+                combos.append(tuple(dict.fromkeys((*base, *extra))))
+    return list(dict.fromkeys(combos))
+
+
+def profile_grid(rulebook: Rulebook) -> Iterator[Profile]:
+    """Every role x lines x goal x held designations x years x with/without courses."""
+    for role, lines, goal, held, years, courses in itertools.product(
+        ROLES,
+        LINES,
+        GOALS,
+        held_combinations(rulebook),
+        years_grid(rulebook),
+        ((), TYPICAL_COURSES),
+    ):
+        yield Profile(role, lines, years, held, courses, goal)
+
+
+def policy_breaches(result: dict[str, Any], profile: Profile) -> list[str]:
+    """What in one recommendation breaks POLICY.md's invariants."""
+    problems = []
+    held = set(profile.designations)
+    recommended = [r["route"] for r in result["routes"] if r["fit"] == "recommended"]
+    # POLICY.md: exactly one route is recommended, except rows 1 and 3: the CPCU is held
+    # together with the API, or by someone in commercial lines.
+    none_allowed = "CPCU" in held and ("API" in held or profile.lines == "commercial")
+    allowed = 0 if none_allowed else 1
+    if len(recommended) != allowed:
+        problems.append(f"{len(recommended)} routes recommended, the policy allows {allowed}")
+    if result["recommended_route"] != (recommended[0] if recommended else None):
+        problems.append("recommended_route disagrees with the route marked recommended")
+    if sorted(r["route"] for r in result["routes"]) != sorted(["API", "CPCU", "API_THEN_CPCU"]):
+        problems.append("not every route is reported")
+    for route in result["routes"]:
+        if not route["reasons"]:
+            problems.append(f"route {route['route']} has no reason")
+    targets = {"API": {"API"}, "CPCU": {"CPCU"}, "API_THEN_CPCU": {"API", "CPCU"}}
+    for route in recommended:
+        if targets[route] <= held:
+            problems.append(f"recommends {route}, which the person already holds")
+    return problems
+
+
+@dataclass
+class CheckReport:
+    profiles: int = 0
+    coverage: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[Profile, str]] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.unreachable
+
+
+def check_rules(recommender: Recommender) -> CheckReport:
+    """Evaluate the whole grid; record coverage per rule, breaches and unreachable rules."""
+    report = CheckReport()
+    for profile in profile_grid(recommender.rulebook):
+        report.profiles += 1
+        try:
+            result = recommender.recommend(profile)
+        except EngineError as exc:
+            report.failures.append((profile, f"engine error: {exc}"))
+            continue
+        report.coverage.update(result["fired_rules"])
+        report.failures.extend((profile, p) for p in policy_breaches(result, profile))
+    report.unreachable = [r.id for r in recommender.rulebook.rules if not report.coverage[r.id]]
+    return report
+
+
+def format_report(report: CheckReport, rulebook: Rulebook, max_failures: int = 20) -> str:
+    """The human report: a coverage line per rule, then failures and unreachable rules."""
+    lines = [f"Evaluated {report.profiles:,} profiles."]
+    for rule in rulebook.rules:
+        count = report.coverage[rule.id]
+        mark = "UNREACHABLE" if not count else "ok"
+        lines.append(f"  {mark:<11} {count:>8,}  {rule.file}: {rule.id}")
+    for profile, problem in report.failures[:max_failures]:
+        lines.append(f"FAIL {problem}: {profile_label(profile)}")
+    if len(report.failures) > max_failures:
+        lines.append(f"... and {len(report.failures) - max_failures:,} more failures")
+    for rule_id in report.unreachable:
+        rule = rulebook.rule(rule_id)
+        lines.append(f"FAIL unreachable rule: {rule.file}: rule {rule_id!r} never fires")
+    verdict = "rules check passed" if report.ok else "rules check FAILED"
+    lines.append(
+        f"{verdict}: {len(report.failures):,} failures, {len(report.unreachable)} unreachable"
+    )
+    return "\n".join(lines)
+
+
+def profile_label(profile: Profile) -> str:
+    held = ",".join(profile.designations) or "none"
+    courses = ",".join(profile.completed_courses) or "none"
+    return (
+        f"role={profile.role} lines={profile.lines} goal={profile.goal} "
+        f"years={profile.years_experience:g} holds={held} courses={courses}"
+    )

@@ -1,0 +1,192 @@
+"""The `career-path` command line: recommend, rules check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .check import check_rules, format_report
+from .config import rules_dir_from_env
+from .errors import EngineError, ProfileError, RulesError
+from .recommendation import Recommender
+from .vocabulary import GOALS, LINES, ROLES
+
+EXIT_INVALID = 2
+
+
+class CliError(Exception):
+    """A mistake in what the user gave: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="career-path",
+        description="Recommend the API, the CPCU or the combined route, with a course plan.",
+    )
+    parser.add_argument(
+        "--rules-dir",
+        type=Path,
+        default=None,
+        help="the rules directory (default: $CAREER_PATH_RULES_DIR or the shipped rules/)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    rec = commands.add_parser("recommend", help="recommend a route for one person")
+    rec.add_argument("--role", choices=ROLES)
+    rec.add_argument("--lines", choices=LINES, help="lines of business worked in")
+    rec.add_argument("--years", type=float, help="years of insurance experience (0 to 60)")
+    rec.add_argument("--goal", choices=GOALS, help="career goal (default: undecided)")
+    rec.add_argument(
+        "--designation",
+        action="append",
+        default=None,
+        metavar="CODE",
+        help="a designation held, e.g. AINS (repeatable)",
+    )
+    rec.add_argument(
+        "--course",
+        action="append",
+        default=None,
+        metavar="CODE",
+        help="a course passed, e.g. 'CPCU 500' (repeatable)",
+    )
+    rec.add_argument("--hours", type=float, help="study hours per week (1 to 40, default 4)")
+    rec.add_argument(
+        "--profile", metavar="FILE", help="read the profile from a JSON file (- = stdin)"
+    )
+    rec.add_argument("--json", action="store_true", help="print the JSON recommendation object")
+
+    rules = commands.add_parser("rules", help="work with the rule files")
+    rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="COMMAND")
+    rules_commands.add_parser(
+        "check", help="validate rules/ and evaluate every profile of an exhaustive grid"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    rules_dir = args.rules_dir or rules_dir_from_env()
+    try:
+        if args.command == "recommend":
+            return cmd_recommend(args, rules_dir)
+        return cmd_rules_check(rules_dir)
+    except CliError as exc:
+        print(f"career-path: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except ProfileError as exc:
+        print(f"career-path: invalid profile: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except RulesError as exc:
+        print(f"career-path: rules error: {exc}", file=sys.stderr)
+        return 1
+    except EngineError as exc:
+        print(f"career-path: engine error: {exc}", file=sys.stderr)
+        return 1
+
+
+def read_profile_file(name: str) -> dict[str, Any]:
+    """Read a profile JSON object from a file, or stdin for '-'."""
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"--profile: cannot read {name}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"--profile: {name} is not UTF-8 text") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"--profile: not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CliError("--profile: the JSON must be an object of profile fields")
+    return data
+
+
+def profile_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """Merge --profile FILE with the flags; flags win."""
+    data = read_profile_file(args.profile) if args.profile else {}
+    flags = {
+        "role": args.role,
+        "lines": args.lines,
+        "years_experience": args.years,
+        "goal": args.goal,
+        "designations": args.designation,
+        "completed_courses": args.course,
+        "hours_per_week": args.hours,
+    }
+    data.update({k: v for k, v in flags.items() if v is not None})
+    return data
+
+
+def cmd_recommend(args: argparse.Namespace, rules_dir: Path) -> int:
+    recommender = Recommender.from_dir(rules_dir)
+    profile = recommender.load_profile(profile_from_args(args))
+    result = recommender.recommend(profile)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(format_recommendation(result))
+    return 0
+
+
+def cmd_rules_check(rules_dir: Path) -> int:
+    recommender = Recommender.from_dir(rules_dir)
+    print(f"Rules in {rules_dir.name}/ are valid: {len(recommender.rulebook.rules)} rules.")
+    report = check_rules(recommender)
+    print(format_report(report, recommender.rulebook))
+    return 0 if report.ok else 1
+
+
+def format_recommendation(result: dict[str, Any]) -> str:
+    """A plain-text answer for a person: the route, why, the plan, the rest."""
+    routes = {r["route"]: r for r in result["routes"]}
+    chosen = routes.get(result["recommended_route"] or "")
+    out = [f"Recommended: {chosen['name'] if chosen else 'no new route'}", result["summary"], ""]
+    if chosen:
+        out += ["Why:", *(f"  - {r['text']}" for r in chosen["reasons"]), ""]
+        out += _plan_lines(chosen)
+    out.append("Other routes:")
+    for route in result["routes"]:
+        if route is not chosen:
+            fit = route["fit"].replace("_", " ")
+            out.append(f"  {route['route']} ({fit}): {route['reasons'][0]['text']}")
+    warnings = list(dict.fromkeys(w["text"] for r in result["routes"] for w in r["warnings"]))
+    if warnings:
+        out += ["", "Warnings:", *(f"  ! {w}" for w in warnings)]
+    if result["also_consider"]:
+        out += ["", "Also consider:"]
+        out += [
+            f"  {a['designation']} - {a['name']}: {a['reason']}" for a in result["also_consider"]
+        ]
+    out += ["", f"Rules that fired: {', '.join(result['fired_rules'])}"]
+    out.append("This is guidance, not a hiring or promotion decision.")
+    return "\n".join(out)
+
+
+def _plan_lines(route: dict[str, Any]) -> list[str]:
+    months = route["estimated_months"]
+    remaining = route["remaining_courses"]
+    path = f", {route['api_path']}" if route["api_path"] else ""
+    band = f"{months['low']}-{months['high']} months"
+    out = [f"Course plan ({len(remaining)} to go{path}, about {band}):"]
+    for number, course in enumerate(remaining, start=1):
+        toward = ", ".join(course["counts_toward"])
+        confirm = "" if course["verified"] else "  [to confirm with The Institutes]"
+        out.append(
+            f"  {number:>2}. {course['code']:<9} {course['title']} "
+            f"({course['requirement']}; counts toward {toward}){confirm}"
+        )
+    if route["credited_courses"]:
+        out.append(f"  Already credited: {', '.join(route['credited_courses'])}")
+    out.append("")
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -76,6 +76,9 @@ def policy_breaches(result: dict[str, Any], profile: Profile) -> list[str]:
         problems.append("recommended_route disagrees with the route marked recommended")
     if sorted(r["route"] for r in result["routes"]) != sorted(["API", "CPCU", "API_THEN_CPCU"]):
         problems.append("not every route is reported")
+    repeated = sorted({r for r in result["fired_rules"] if result["fired_rules"].count(r) > 1})
+    if repeated:
+        problems.append(f"rules fired more than once: {', '.join(repeated)}")
     for route in result["routes"]:
         if not route["reasons"]:
             problems.append(f"route {route['route']} has no reason")

@@ -294,9 +294,22 @@ def compile_condition(rule: Rule) -> list[dict[str, Any]]:
         terms.append({"$gte": {"years": when.years_at_least}})
     if rule.suggest:
         # Never suggest what is held: the rule only fires if one suggestion is not held.
-        not_held = [{holds_attribute(code): False} for code in rule.suggest]
-        terms.append(not_held[0] if len(not_held) == 1 else {"$or": not_held})
+        terms.append(_not_all_held(rule.suggest))
     return terms
+
+
+def _not_all_held(codes: tuple[str, ...]) -> dict[str, Any]:
+    """'Not every one of codes is held', as mutually exclusive branches.
+
+    durable_rules fires a rule once per matching branch of an `$or`, so the branches must
+    not overlap: the first code not held is c1, or c1 is held and c2 is not, and so on.
+    """
+    branches = []
+    for index, code in enumerate(codes):
+        held_before = [{holds_attribute(c): True} for c in codes[:index]]
+        branch = [*held_before, {holds_attribute(code): False}]
+        branches.append(branch[0] if len(branch) == 1 else {"$and": branch})
+    return branches[0] if len(branches) == 1 else {"$or": branches}
 
 
 def compile_ruleset(rulebook: Rulebook) -> dict[str, Any]:

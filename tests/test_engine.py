@@ -1,0 +1,136 @@
+"""The durable_rules engine: sessions cleaned up, errors surfaced, threads safe."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from recommender import engine as engine_module
+from recommender.engine import RuleEngine
+from recommender.errors import EngineError
+from recommender.recommendation import Recommender
+
+DEFINITION = {
+    "first": {
+        "pri": 1,
+        "all": [{"m": {"$and": [{"kind": "e"}, {"$lt": {"x": 10}}]}}],
+        "run": "first",
+    },
+    "second": {
+        "pri": 2,
+        "all": [{"m": {"$and": [{"kind": "e"}, {"$lt": {"x": 20}}]}}],
+        "run": "second",
+    },
+    "advice": {
+        "pri": 3,
+        "all": [{"m": {"$and": [{"kind": "f"}, {"$lt": {"x": 5}}]}}],
+        "run": "advice",
+    },
+}
+
+
+def make_engine(name: str = "t") -> RuleEngine:
+    return RuleEngine(name, DEFINITION, ["first", "second", "advice"])
+
+
+def test_the_event_is_consumed_by_the_first_matching_rule_by_priority() -> None:
+    engine = make_engine()
+    assert engine.evaluate({"kind": "e", "x": 1}, {"kind": "f", "x": 1}) == ["first", "advice"]
+    assert engine.evaluate({"kind": "e", "x": 15}, {"kind": "f", "x": 15}) == ["second"]
+
+
+def test_an_unhandled_event_is_an_engine_error_not_an_empty_answer() -> None:
+    with pytest.raises(EngineError, match="no decision rule"):
+        make_engine().evaluate({"kind": "e", "x": 99}, {"kind": "f", "x": 99})
+
+
+def test_the_definition_passed_in_is_left_intact() -> None:
+    make_engine()
+    assert all("run" in rule for rule in DEFINITION.values())
+
+
+def test_sessions_are_deleted_well_past_the_1024_session_limit() -> None:
+    engine = make_engine()
+    for _ in range(3000):
+        assert engine.evaluate({"kind": "e", "x": 1}, {"kind": "f", "x": 9}) == ["first"]
+
+
+def test_sessions_are_deleted_after_an_unhandled_event_too() -> None:
+    engine = make_engine()
+    for _ in range(1500):
+        with pytest.raises(EngineError):
+            engine.evaluate({"kind": "e", "x": 99}, {"kind": "f", "x": 99})
+    assert engine.evaluate({"kind": "e", "x": 1}, {"kind": "f", "x": 1}) == ["first", "advice"]
+
+
+def test_an_exception_inside_an_action_is_surfaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(rule_id: str):
+        def action(c):
+            raise RuntimeError(f"boom in {rule_id}")
+
+        return action
+
+    monkeypatch.setattr(engine_module, "_recorder", broken)
+    with pytest.raises(EngineError, match="boom in first"):
+        make_engine().evaluate({"kind": "e", "x": 1}, {"kind": "f", "x": 1})
+
+
+def test_two_engines_with_the_same_ruleset_name_live_side_by_side() -> None:
+    one, two = make_engine("same"), make_engine("same")
+    assert one.evaluate({"kind": "e", "x": 1}, {"kind": "f", "x": 9}) == ["first"]
+    assert two.evaluate({"kind": "e", "x": 15}, {"kind": "f", "x": 1}) == ["second", "advice"]
+
+
+def test_the_host_starts_no_background_threads() -> None:
+    before = threading.active_count()
+    make_engine()
+    assert threading.active_count() == before
+
+
+def test_sixteen_threads_get_the_same_answers_as_serial(recommender: Recommender) -> None:
+    profiles = [
+        recommender.load_profile(p)
+        for p in (
+            {
+                "role": "agent",
+                "lines": "personal",
+                "years_experience": 4,
+                "goal": "advance_to_leadership",
+            },
+            {"role": "claims", "lines": "commercial", "years_experience": 0.5},
+            {
+                "role": "customer_service",
+                "lines": "personal",
+                "years_experience": 1,
+                "designations": ["CISR"],
+            },
+            {
+                "role": "underwriter",
+                "lines": "both",
+                "years_experience": 12,
+                "designations": ["API"],
+            },
+            {
+                "role": "broker",
+                "lines": "personal",
+                "years_experience": 20,
+                "designations": ["API", "CPCU"],
+            },
+            {
+                "role": "claims",
+                "lines": "personal",
+                "years_experience": 2,
+                "goal": "quick_credential",
+                "completed_courses": ["AINS 21", "AINS 22"],
+            },
+        )
+    ]
+    serial = [recommender.recommend(p) for p in profiles]
+    work = [i % len(profiles) for i in range(16 * 250)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda i: (i, recommender.recommend(profiles[i])), work))
+    assert len(answers) == 4000
+    for i, answer in answers:
+        assert answer == serial[i]

@@ -25,3 +25,45 @@ class ProfileError(Exception):
 
 class EngineError(Exception):
     """The rule engine failed or the rules left a profile undecided: never a partial answer."""
+
+
+class RosterError(Exception):
+    """A team roster cannot be read as a whole: `field` says where, `kind` what went wrong."""
+
+    def __init__(self, message: str, field: str = "roster", kind: str = "invalid"):
+        self.message = message
+        self.field = field
+        self.kind = kind
+        super().__init__(message)
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """The error as a field -> messages map, the shape of ProfileError.errors."""
+        return {self.field: [self.message]}
+
+
+class RosterTooLarge(RosterError):
+    """A roster is over the upload size limit (HTTP 413)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(
+            f"The roster is larger than {_size(limit)}: split it into smaller files.",
+            kind="too_large",
+        )
+
+
+class RosterTooManyRows(RosterError):
+    """A roster has more rows than the limit (HTTP 422)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(
+            f"The roster has more than {limit:,} rows: split it into smaller files.",
+            kind="too_many_rows",
+        )
+
+
+def _size(limit: int) -> str:
+    mib = 1024 * 1024
+    return f"{limit // mib} MiB" if limit % mib == 0 else f"{limit:,} bytes"

@@ -1,4 +1,4 @@
-"""The `career-path` command line: recommend, rules check."""
+"""The `career-path` command line: recommend, team-plan, rules check."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 
 from .check import check_rules, format_report
 from .config import rules_dir_from_env
-from .errors import EngineError, ProfileError, RulesError
+from .errors import EngineError, ProfileError, RosterError, RulesError
 from .recommendation import Recommender
+from .team import export_csv, format_table, parse_roster, plan_team, read_limited
 from .vocabulary import GOALS, LINES, ROLES
 
 EXIT_INVALID = 2
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules_commands.add_parser(
         "check", help="validate rules/ and evaluate every profile of an exhaustive grid"
     )
+    _add_team_plan_parser(commands)
     return parser
 
 
@@ -76,12 +78,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "recommend":
             return cmd_recommend(args, rules_dir)
+        if args.command == "team-plan":
+            return cmd_team_plan(args, rules_dir)
         return cmd_rules_check(rules_dir)
     except CliError as exc:
         print(f"career-path: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except ProfileError as exc:
         print(f"career-path: invalid profile: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except RosterError as exc:
+        print(f"career-path: invalid roster: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except RulesError as exc:
         print(f"career-path: rules error: {exc}", file=sys.stderr)
@@ -186,6 +193,56 @@ def _plan_lines(route: dict[str, Any]) -> list[str]:
         out.append(f"  Already credited: {', '.join(route['credited_courses'])}")
     out.append("")
     return out
+
+
+def _add_team_plan_parser(commands: Any) -> None:
+    team = commands.add_parser(
+        "team-plan",
+        help="plan training for a team from a roster (CSV or JSON)",
+        description="Plan every person of a roster and sum up the team. The CSV has a header "
+        "row: name (or id), role, lines, years_experience, and optionally designations, "
+        "completed_courses (lists separated by ';'), goal, hours_per_week.",
+    )
+    team.add_argument("roster", metavar="ROSTER", help="the roster file (- = stdin)")
+    team.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table (default), the API's JSON, or the per-person plan as CSV",
+    )
+    team.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+
+
+def cmd_team_plan(args: argparse.Namespace, rules_dir: Path) -> int:
+    roster = parse_roster(read_roster_file(args.roster))
+    plan = plan_team(Recommender.from_dir(rules_dir), roster)
+    if args.format == "json":
+        text = json.dumps(plan, indent=2) + "\n"
+    elif args.format == "csv":
+        text = export_csv(plan)
+    else:
+        text = format_table(plan) + "\n"
+    if not args.output or args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        # newline="" keeps the CSV's CRLF row ends as they are.
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror}") from exc
+    return 0
+
+
+def read_roster_file(name: str) -> bytes:
+    """Read a roster file's bytes, or stdin's for '-', within the upload size limit."""
+    try:
+        if name == "-":
+            return read_limited(sys.stdin.buffer)
+        with open(name, "rb") as handle:
+            return read_limited(handle)
+    except OSError as exc:
+        raise CliError(f"cannot read {name}: {exc.strerror}") from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -72,6 +72,7 @@ class RosterRow:
     name: str
     data: dict[str, Any] | None
     errors: dict[str, list[str]]
+    hint: str | None = None  # added to the errors if the row turns out to be bad
 
 
 @dataclass(frozen=True)
@@ -311,14 +312,16 @@ def _csv_row(number: int, cells: list[str], columns: _Columns) -> RosterRow:
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = [f"Missing {columns.name_column}: every row needs one."]
-    if _filled(cells[columns.width :]):
-        # Usually an unquoted comma inside a cell: every later field would be shifted, so
-        # validating them would only add confusing messages.
-        errors[ROW_FIELD] = [
+    hint = None
+    if len(cells) > columns.width:
+        hint = (
             f"This row has {len(cells)} cells but the header has {columns.width}: "
             "put a cell that contains a comma in double quotes."
-        ]
-        return RosterRow(number, name, None, errors)
+        )
+        if _filled(cells[columns.width :]):
+            # An unquoted comma inside a cell shifts every later field: validating them
+            # would only add confusing messages.
+            return RosterRow(number, name, None, {**errors, ROW_FIELD: [hint]})
     data: dict[str, Any] = {}
     for key in PROFILE_FIELDS:
         value = columns.cell(cells, key)
@@ -331,7 +334,8 @@ def _csv_row(number: int, cells: list[str], columns: _Columns) -> RosterRow:
             data[key] = re.sub(r"[\s\-]+", "_", value.lower())
         else:
             data[key] = value
-    return RosterRow(number, name, data, errors)
+    # Extra empty cells are often only spreadsheet padding: a hint only if the row is bad.
+    return RosterRow(number, name, data, errors, hint)
 
 
 def _json_row(number: int, member: Any) -> RosterRow:
@@ -405,6 +409,8 @@ def plan_team(recommender: _Recommender, roster: Roster) -> dict[str, Any]:
                 for field, messages in result.items():
                     errors.setdefault(field, []).extend(messages)
         if errors or profile is None:
+            if row.hint and ROW_FIELD not in errors:
+                errors[ROW_FIELD] = [row.hint]
             members.append(_member(row, None, errors))
             continue
         # Identical profiles share one evaluation: a large roster repeats a few profiles.

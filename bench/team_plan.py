@@ -1,0 +1,154 @@
+"""Time in-process team plans of synthetic 1k, 10k and 50k-row rosters (not a test).
+
+Usage: .venv/bin/python bench/team_plan.py [SIZE ...]
+
+Each size runs in a fresh subprocess so its peak RSS is its own. Reported per size: seconds
+to parse and plan the CSV (no tracing), to dump the plan as JSON and as CSV; the process's
+peak RSS and how much planning added to it; and tracemalloc's peak for parse+plan, from a
+second, traced run (tracing slows it, so that run is not timed).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from recommender.config import DEFAULT_RULES_DIR  # noqa: E402
+from recommender.recommendation import Recommender  # noqa: E402
+from recommender.team import export_csv, parse_roster, plan_team  # noqa: E402
+
+SIZES = (1_000, 10_000, 50_000)
+HEADER = "name,role,lines,years_experience,designations,completed_courses,goal,hours_per_week"
+ROLES = {"agent": 30, "customer_service": 25, "underwriter": 20, "claims": 15, "broker": 10}
+LINES = {"personal": 50, "both": 30, "commercial": 20}
+GOALS = {"": 30, "undecided": 25, "master_personal_lines": 15, "quick_credential": 15}
+GOALS["advance_to_leadership"] = 15
+DESIGNATIONS = {"": 75, "AINS": 9, "API": 7, "CPCU": 4, "API;CPCU": 1, "CISR": 2, "AIC": 2}
+HOURS = {"": 35, "4": 25, "2": 5, "3": 10, "5": 8, "6": 8, "8": 6, "10": 3}
+COURSES = ["CPCU 500", "cpcu520", "CPCU 530", "API 29", "AINS 21", "AINS 22", "ETH 311"]
+BAD_CELLS = [
+    ("role", "manager"),
+    ("years_experience", "ten"),
+    ("completed_courses", "CPCU 999"),
+    ("lines", ""),
+    ("hours_per_week", "0"),
+]
+REPEAT_SHARE = 0.4  # people whose profile copies an earlier colleague's
+BAD_SHARE = 0.02
+
+
+def pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def synthetic_roster(size: int, seed: int = 5) -> str:
+    """A CSV roster: a realistic mix of profiles, repeats, odd names and a few bad rows."""
+    rng = random.Random(seed)
+    fields = HEADER.split(",")
+    seen: list[dict[str, str]] = []
+    lines = [HEADER]
+    for n in range(size):
+        if seen and rng.random() < REPEAT_SHARE:
+            person = dict(rng.choice(seen))
+        else:
+            courses = rng.sample(COURSES, k=rng.choice([0, 0, 0, 0, 1, 2, 3]))
+            person = {
+                "role": pick(rng, ROLES),
+                "lines": pick(rng, LINES),
+                "years_experience": str(min(40, int(rng.expovariate(1 / 6)))),
+                "designations": pick(rng, DESIGNATIONS),
+                "completed_courses": ";".join(courses),
+                "goal": pick(rng, GOALS),
+                "hours_per_week": pick(rng, HOURS),
+            }
+            seen.append(person)
+        if rng.random() < BAD_SHARE:
+            field, value = rng.choice(BAD_CELLS)
+            person = {**person, field: value}
+        person["name"] = rng.choice([f"Person {n}", f"Person {n}", f"=Person {n}", "Ana Silva"])
+        lines.append(",".join(f'"{person[f]}"' for f in fields))
+    return "\n".join(lines) + "\n"
+
+
+def max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def measure(size: int) -> dict[str, float]:
+    """Measure one size in this process."""
+    recommender = Recommender.from_dir(DEFAULT_RULES_DIR)
+    evaluations = 0
+    recommend = recommender.recommend
+
+    def counting(profile):  # type: ignore[no-untyped-def]
+        nonlocal evaluations
+        evaluations += 1
+        return recommend(profile)
+
+    recommender.recommend = counting  # type: ignore[method-assign]
+    data = synthetic_roster(size).encode("utf-8")
+    before = max_rss_mib()
+    start = time.perf_counter()
+    plan = plan_team(recommender, parse_roster(data))
+    planned = time.perf_counter() - start
+    after = max_rss_mib()
+    start = time.perf_counter()
+    json.dumps(plan)
+    as_json = time.perf_counter() - start
+    start = time.perf_counter()
+    export_csv(plan)
+    as_csv = time.perf_counter() - start
+    result = {
+        "rows": len(plan["members"]),
+        "bad": plan["summary"]["with_errors"],
+        "evaluations": evaluations,
+        "seconds": planned,
+        "json_seconds": as_json,
+        "csv_seconds": as_csv,
+        "peak_rss_mib": after,
+        "added_rss_mib": after - before,
+        "bytes": len(data),
+    }
+    del plan
+    tracemalloc.start()
+    plan_team(recommender, parse_roster(data))
+    result["traced_peak_mib"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    tracemalloc.stop()
+    return result
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--one"]:
+        print(json.dumps(measure(int(argv[1]))))
+        return
+    sizes = [int(a) for a in argv] or list(SIZES)
+    print(
+        f"{'rows':>7} {'MiB in':>6} {'bad':>5} {'evals':>6} {'plan s':>7} {'json s':>7} "
+        f"{'csv s':>6} {'peak RSS':>9} {'+RSS':>6} {'traced':>7}"
+    )
+    for size in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        r = json.loads(out)
+        print(
+            f"{r['rows']:>7,} {r['bytes'] / 2**20:>6.2f} {r['bad']:>5,} {r['evaluations']:>6,} "
+            f"{r['seconds']:>7.2f} {r['json_seconds']:>7.2f} {r['csv_seconds']:>6.2f} "
+            f"{r['peak_rss_mib']:>6.0f} MiB {r['added_rss_mib']:>6.0f} "
+            f"{r['traced_peak_mib']:>3.0f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

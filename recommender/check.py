@@ -11,7 +11,7 @@ from typing import Any
 from .errors import EngineError
 from .planner import Profile
 from .recommendation import Recommender
-from .rulebook import Rulebook
+from .rulebook import Rulebook, profile_fact
 from .vocabulary import GOALS, LINES, ROLES, YEARS_RANGE
 
 # Typical passed courses, to check the grid with and without credits.
@@ -104,10 +104,15 @@ class CheckReport:
 def check_rules(recommender: Recommender) -> CheckReport:
     """Evaluate the whole grid; record coverage per rule, breaches and unreachable rules."""
     report = CheckReport()
+    fired_by_fact: dict[tuple[Any, ...], list[str]] = {}
     for profile in profile_grid(recommender.rulebook):
         report.profiles += 1
+        # Passed courses do not reach the rules: evaluate each distinct fact once.
+        key = tuple(profile_fact(profile, recommender.catalog).items())
         try:
-            result = recommender.recommend(profile)
+            if key not in fired_by_fact:
+                fired_by_fact[key] = recommender.fired_rules(profile)
+            result = recommender.explain(profile, fired_by_fact[key])
         except EngineError as exc:
             report.failures.append((profile, f"engine error: {exc}"))
             continue

@@ -6,8 +6,11 @@ durable_rules 2.0.28 has traps, each handled here:
   deletes it in `finally`;
 - `durable.lang` is a process-global host: we use our own `durable.engine.Host` subclass,
   one per engine, whose `_run` starts none of the background timer threads;
-- an unmatched message raises MessageNotHandledException and exceptions inside actions are
-  swallowed into the session state: both are surfaced as EngineError;
+- an unmatched message raises MessageNotHandledException, and deleting the session it
+  leaves behind crashes the process (measured: a segfault on `delete_state`), so every
+  ruleset gets a lowest-priority catch-all rule: no message is ever unmatched, and an event
+  that only the catch-all took is reported as EngineError;
+- exceptions inside actions are swallowed into the session state: surfaced as EngineError;
 - `Ruleset` deletes `run` from the definition it is given: it gets a deep copy;
 - there is no "which rules fired" API: each action appends its rule id to the session state.
 """
@@ -22,7 +25,7 @@ from typing import Any
 
 from durable import engine as durable_engine
 
-from .errors import EngineError
+from .errors import EngineError, UnmatchedEventError
 
 # One lock for the whole process: durable_rules' C engine keeps global state, so two
 # engines in one process must not run at once either.
@@ -55,37 +58,43 @@ class _Host(durable_engine.Host):
             raise EngineError(f"no action named {action_name!r}") from None
 
 
+# The catch-all rule: matches any message with a `kind`, after every other rule.
+CATCH_ALL = "__unmatched__"
+_CATCH_ALL_RULE = {"pri": 1_000_000_000, "all": [{"m": {"$ex": {"kind": 1}}}], "run": CATCH_ALL}
+
+
 class RuleEngine:
     """Evaluate facts against one compiled ruleset; safe to share between threads."""
 
     def __init__(self, name: str, definition: dict[str, Any], actions: Iterable[str]):
+        if CATCH_ALL in definition:
+            raise EngineError(f"{CATCH_ALL!r} is reserved")
         self.name = name
-        recorders = {action: _recorder(action) for action in actions}
+        recorders = {action: _recorder(action) for action in (*actions, CATCH_ALL)}
+        ruleset = {**copy.deepcopy(definition), CATCH_ALL: copy.deepcopy(_CATCH_ALL_RULE)}
         with _ENGINE_LOCK:
-            self._host = _Host({name: copy.deepcopy(definition)}, recorders)
+            self._host = _Host({name: ruleset}, recorders)
 
     def evaluate(self, event: dict[str, Any], fact: dict[str, Any]) -> list[str]:
         """Post `event`, then assert `fact`, in a fresh session; return fired rule ids in order.
 
-        The event must be handled by some rule (else EngineError); a fact that no rule
-        matches is fine (no advice applies).
+        Both need a `kind`. The event must be taken by a rule of the ruleset (else
+        EngineError); a fact that no rule matches is fine (no advice applies).
         """
+        if "kind" not in event or "kind" not in fact:
+            raise EngineError("every message needs a 'kind'")
         sid = uuid.uuid4().hex
         with _ENGINE_LOCK:
             try:
-                try:
-                    state = self._host.post(self.name, {**event, "sid": sid})
-                except durable_engine.MessageNotHandledException:
-                    raise EngineError("no decision rule matches this profile") from None
+                state = self._host.post(self.name, {**event, "sid": sid})
                 _raise_action_error(state)
-                try:
-                    state = self._host.assert_fact(self.name, {**fact, "sid": sid})
-                except durable_engine.MessageNotHandledException:
-                    pass
+                if (state.get("fired") or [CATCH_ALL])[-1] == CATCH_ALL:
+                    raise UnmatchedEventError(f"no rule matches this {event['kind']!r} event")
+                state = self._host.assert_fact(self.name, {**fact, "sid": sid})
                 _raise_action_error(state)
             finally:
                 self._host.delete_state(self.name, sid)
-        return list(state.get("fired") or [])
+        return [rule_id for rule_id in state.get("fired") or [] if rule_id != CATCH_ALL]
 
 
 def _raise_action_error(state: dict[str, Any]) -> None:

@@ -67,3 +67,7 @@ class RosterTooManyRows(RosterError):
 def _size(limit: int) -> str:
     mib = 1024 * 1024
     return f"{limit // mib} MiB" if limit % mib == 0 else f"{limit:,} bytes"
+
+
+class UnmatchedEventError(EngineError):
+    """No rule of the ruleset took an event that one must take."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import RuleEngine
-from .errors import EngineError
+from .errors import EngineError, UnmatchedEventError
 from .planner import Profile, RoutePlan, estimate_months, plan_routes
 from .rulebook import (
     ADVISE,
@@ -45,11 +45,19 @@ class Recommender:
     def fired_rules(self, profile: Profile) -> list[str]:
         """Run the rules for a profile; return the ids of the rules that fired, in order."""
         fact = profile_fact(profile, self.catalog)
-        return self.engine.evaluate({**fact, "kind": DECIDE}, {**fact, "kind": ADVISE})
+        try:
+            return self.engine.evaluate({**fact, "kind": DECIDE}, {**fact, "kind": ADVISE})
+        except UnmatchedEventError:
+            raise EngineError(
+                "no decision rule matches this profile: the rules have a gap"
+            ) from None
 
     def recommend(self, profile: Profile) -> dict[str, Any]:
         """Recommend a route for one profile: the CONTRACT.md recommendation object."""
-        fired = self.fired_rules(profile)
+        return self.explain(profile, self.fired_rules(profile))
+
+    def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]:
+        """Build the recommendation for a profile from the rules that fired for it."""
         rules = [self.rulebook.rule(rule_id) for rule_id in fired]
         decisions = [r for r in rules if r.kind == "decision"]
         if len(decisions) != 1:

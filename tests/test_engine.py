@@ -42,7 +42,7 @@ def test_the_event_is_consumed_by_the_first_matching_rule_by_priority() -> None:
 
 
 def test_an_unhandled_event_is_an_engine_error_not_an_empty_answer() -> None:
-    with pytest.raises(EngineError, match="no decision rule"):
+    with pytest.raises(EngineError, match="no rule matches this 'e' event"):
         make_engine().evaluate({"kind": "e", "x": 99}, {"kind": "f", "x": 99})
 
 
@@ -55,6 +55,12 @@ def test_sessions_are_deleted_well_past_the_1024_session_limit() -> None:
     engine = make_engine()
     for _ in range(3000):
         assert engine.evaluate({"kind": "e", "x": 1}, {"kind": "f", "x": 9}) == ["first"]
+
+
+def test_facts_no_rule_matches_are_fine_and_leave_no_session_behind() -> None:
+    engine = make_engine()
+    for _ in range(3000):
+        assert engine.evaluate({"kind": "e", "x": 15}, {"kind": "f", "x": 99}) == ["second"]
 
 
 def test_sessions_are_deleted_after_an_unhandled_event_too() -> None:

@@ -29,8 +29,8 @@ def test_the_shipped_rules_load(rules_copy: Path) -> None:
     [
         (
             "decision.yaml",
-            'fit: recommended, reason: "With 10 or more years of experience, the CPCU directly is the designation',
-            'fit: best, reason: "x',
+            'CPCU: {fit: recommended, reason: "With 10 or more years',
+            'CPCU: {fit: best, reason: "x',
             "goal-leadership-cpcu",
             "fit",
         ),
@@ -43,8 +43,10 @@ def test_the_shipped_rules_load(rules_copy: Path) -> None:
         ),
         (
             "decision.yaml",
-            '    recommend: CPCU\n    routes:\n      API: {fit: suitable, reason: "The API is a personal-lines credential; with your experience, the CPCU serves',
-            '    recommend: API\n    routes:\n      API: {fit: suitable, reason: "The API is a personal-lines credential; with your experience, the CPCU serves',
+            "    recommend: CPCU\n    routes:\n"
+            '      API: {fit: suitable, reason: "The API is a personal-lines',
+            "    recommend: API\n    routes:\n"
+            '      API: {fit: suitable, reason: "The API is a personal-lines',
             "goal-leadership-cpcu",
             "recommend is 'API'",
         ),

@@ -1,0 +1,40 @@
+"""Helpers shared by the bench scripts: a mixed set of profiles and resident memory."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+from recommender.vocabulary import GOALS, LINES, ROLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB, from /proc (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def mixed_profiles(count: int, seed: int = 7) -> list[dict]:
+    """A reproducible mix of profiles over every role, lines, goal and typical holdings."""
+    rng = random.Random(seed)
+    held = [[], [], [], ["API"], ["CPCU"], ["AINS"], ["API", "CPCU"], ["CISR"], ["AIC"]]
+    courses = [[], [], ["CPCU 500"], ["AINS 21", "AINS 22"], ["cpcu555", "CPCU 556"]]
+    combos = list(itertools.product(ROLES, LINES, GOALS))
+    return [
+        {
+            "role": role,
+            "lines": lines,
+            "goal": goal,
+            "years_experience": rng.choice([0, 0.5, 1, 2, 3, 5, 9.5, 10, 15, 30]),
+            "designations": rng.choice(held),
+            "completed_courses": rng.choice(courses),
+            "hours_per_week": rng.choice([2, 4, 6, 10]),
+        }
+        for role, lines, goal in (rng.choice(combos) for _ in range(count))
+    ]

@@ -1,0 +1,38 @@
+"""Resident memory over 100,000 evaluations in one process (issue: no leak of engine sessions).
+
+Run: .venv/bin/python bench/memory.py [EVALUATIONS]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from _common import ROOT, mixed_profiles, rss_mb
+
+from recommender.recommendation import Recommender
+
+
+def main() -> None:
+    total = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    recommender = Recommender.from_dir(ROOT / "rules")
+    profiles = [recommender.load_profile(p) for p in mixed_profiles(1000)]
+    for profile in profiles:  # warm-up: first allocations, caches, the allocator's arenas
+        recommender.recommend(profile)
+    baseline = rss_mb()
+    print(f"after warm-up (1,000 evaluations): {baseline:.1f} MB resident")
+    start = time.perf_counter()
+    step = total // 10
+    for done in range(1, total + 1):
+        recommender.recommend(profiles[done % len(profiles)])
+        if done % step == 0:
+            print(f"  {done:>7,} evaluations: {rss_mb():.1f} MB resident")
+    elapsed = time.perf_counter() - start
+    growth = rss_mb() - baseline
+    print(f"{total:,} evaluations in {elapsed:.1f} s ({elapsed / total * 1e6:.0f} us each)")
+    print(f"resident memory growth: {growth:+.1f} MB (target: under 10 MB)")
+    sys.exit(0 if growth < 10 else 1)
+
+
+if __name__ == "__main__":
+    main()

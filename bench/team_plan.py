@@ -1,12 +1,11 @@
-"""Time in-process team plans of synthetic 1k, 10k and 50k-row rosters (not a test).
+"""Time in-process team plans of synthetic 1k, 10k and 50k-row rosters (not a test)."""
 
-Usage: .venv/bin/python bench/team_plan.py [SIZE ...]
-
-Each size runs in a fresh subprocess so its peak RSS is its own. Reported per size: seconds
-to parse and plan the CSV (no tracing), to dump the plan as JSON and as CSV; the process's
-peak RSS and how much planning added to it; and tracemalloc's peak for parse+plan, from a
-second, traced run (tracing slows it, so that run is not timed).
-"""
+# Usage: .venv/bin/python bench/team_plan.py [SIZE ...]
+#
+# Each size runs in a fresh subprocess so its peak RSS is its own. Reported per size: seconds
+# to parse and plan the CSV (no tracing), to dump the plan as JSON and as CSV; the process's
+# peak RSS and how much planning added to it; and tracemalloc's peak for parse+plan, from a
+# second, traced run (tracing slows it, so that run is not timed).
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Team plans: read a roster (CSV or JSON), plan every member, sum up the team, export CSV.
+"""Team plans: read a roster (CSV or JSON), plan every member, sum up the team, export CSV."""
 
-Row numbers: `row` 1 is the first data row (the row below the CSV header, or `members[0]`
-in JSON); blank CSV rows are skipped but keep their number, so row N is spreadsheet row N+1.
-"""
+# Row numbers: `row` 1 is the first data row (the row below the CSV header, or `members[0]`
+# in JSON); blank CSV rows are skipped but keep their number, so that row N is always
+# spreadsheet row N+1 and a manager finds it without counting.
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ EXPORT_COLUMNS = (
 )
 # OWASP's CSV-injection list: a spreadsheet runs a cell starting with one of these.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# A plain path, not importlib.resources: `recommender` may be a namespace package.
+# A plain path rather than importlib.resources, which on Python 3.11 fails for a namespace
+# package (as `recommender` was without an __init__.py).
 TEMPLATE_PATH = Path(__file__).resolve().parent / "data" / "roster-template.csv"
 _NOTICE_EXAMPLES = 10
 
@@ -623,6 +624,7 @@ def _notice_lines(notices: list[str]) -> list[str]:
 
 
 def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())  # a quoted cell may hold line breaks: keep one line a row
     return text if len(text) <= width else text[: width - 3] + "..."
 
 

@@ -521,3 +521,16 @@ def test_the_template_has_a_header_and_two_rows_that_plan_cleanly(recommender):
     assert len(result["members"]) == 2
     assert result["summary"]["with_errors"] == 0
     assert result["notices"] == []
+
+
+def test_unhashable_json_values_are_validated_without_the_cache(recommender):
+    data = [{"name": "Ana", "role": "agent", "lines": "personal", "years_experience": 3}] * 2
+    data = [*data, {**data[0], "designations": {"API": True}}]
+    members = plan_team(recommender, parse_json_roster(data))["members"]
+    assert [bool(m["errors"]) for m in members] == [False, False, True]
+    assert list(members[2]["errors"]) == ["designations"]
+
+
+def test_the_table_keeps_a_multi_line_name_on_one_line(recommender):
+    table = format_table(plan(recommender, csv_text('"Ana\nMaria",agent,personal,3,,,,')))
+    assert "Ana Maria" in table

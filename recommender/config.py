@@ -4,8 +4,43 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
+ENV_PREFIX = "CAREER_PATH"
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+# The app's settings; CAREER_PATH_<NAME> overrides one (its value parsed as JSON when it
+# parses, e.g. CAREER_PATH_MAX_CONTENT_LENGTH=2097152), then create_app(config) does.
+DEFAULTS: dict[str, Any] = {
+    "RULES_DIR": DEFAULT_RULES_DIR,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes; a larger request body gets 413
+    "LOG_LEVEL": "INFO",
+    "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
+    "REFERRER_POLICY": "no-referrer",
+    # flask-smorest: the OpenAPI document at /api/openapi.json.
+    "API_TITLE": "career-path",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": (
+                "Recommend the API, the CPCU or the combined route for an insurance "
+                "professional, with the reasons and a course plan. Every error is answered "
+                'with one envelope: {"code", "status", "message", "errors"}.'
+            )
+        }
+    },
+}
+
+# `career-path serve` and bin/serve: flags win over these environment variables.
+SERVE_DEFAULTS = {"HOST": "127.0.0.1", "PORT": "8000", "WORKERS": "2", "THREADS": "4"}
 
 
 def rules_dir_from_env() -> Path:

@@ -64,9 +64,12 @@ class ProfileSchema(Schema):
     )
     designations = _list_of_strings()
     completed_courses = _list_of_strings()
-    goal = fields.String(load_default=DEFAULT_GOAL, validate=validate.OneOf(GOALS))
+    # allow_none documents (e.g. in the OpenAPI document) that null means "not given":
+    # _drop_empty_optionals removes it before these fields see it.
+    goal = fields.String(load_default=DEFAULT_GOAL, allow_none=True, validate=validate.OneOf(GOALS))
     hours_per_week = _StrictFloat(
         load_default=DEFAULT_HOURS_PER_WEEK,
+        allow_none=True,
         validate=validate.Range(min=HOURS_RANGE[0], max=HOURS_RANGE[1]),
     )
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped rules, a recommender on them, and a copy of rules/ to break."""
+"""Shared fixtures: the shipped rules, a recommender on them, a copy of rules/ to break, an app."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
+from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.recommendation import Recommender
 
@@ -22,3 +25,14 @@ def rules_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(DEFAULT_RULES_DIR, target, ignore=shutil.ignore_patterns("scenarios"))
     return target
+
+
+@pytest.fixture
+def app() -> Flask:
+    """A fresh app on the shipped rules, in testing mode."""
+    return create_app({"TESTING": True, "RULES_DIR": DEFAULT_RULES_DIR})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

@@ -1,0 +1,24 @@
+"""The JSON API: /api/v1, /healthz, the OpenAPI document at /api/openapi.json, docs at /api/docs."""
+
+from __future__ import annotations
+
+import flask_smorest
+from flask import Flask
+
+from .docs import docs
+from .schemas import ErrorSchema
+from .views import health, v1
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, documenting our error envelope for every error response."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+
+def init_api(app: Flask) -> None:
+    """Register the API's blueprints, its OpenAPI document and its docs page on `app`."""
+    api = Api(app)
+    api.register_blueprint(v1)
+    api.register_blueprint(health)
+    app.register_blueprint(docs)

@@ -1,0 +1,132 @@
+"""Marshmallow schemas of the API's own answers: catalog, rules and health.
+
+The profile and recommendation schemas are in recommender.schemas; the error envelope's is in
+recommender.errorhandlers, which every part of the app uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, pre_dump, validate
+
+from ..catalog import Catalog
+from ..errorhandlers import ErrorSchema
+
+__all__ = ["CatalogSchema", "ErrorSchema", "HealthSchema", "RulesSchema"]
+
+_RULE_KINDS = ("decision", "suggest", "warn")
+
+
+def _strings() -> fields.List:
+    return fields.List(fields.String(), required=True)
+
+
+class HealthSchema(Schema):
+    """The service is up and its rules are loaded."""
+
+    status = fields.String(required=True, validate=validate.OneOf(["ok"]))
+
+
+class _SourcedSchema(Schema):
+    source = fields.String(required=True, metadata={"description": "A key of `sources`."})
+    verified = fields.Boolean(
+        required=True,
+        metadata={"description": "False: to confirm with The Institutes."},
+    )
+
+
+class HoursSchema(Schema):
+    low = fields.Float(required=True)
+    high = fields.Float(required=True)
+
+
+class DesignationSchema(_SourcedSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    body = fields.String(required=True)
+    audience = fields.String(required=True)
+    summary = fields.String(required=True)
+
+
+class CatalogCourseSchema(_SourcedSchema):
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    former_title = fields.String(required=True, allow_none=True)
+    counts_toward = _strings()
+    study_hours = fields.Nested(HoursSchema, required=True)
+
+
+class ApiPathSchema(_SourcedSchema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    courses = _strings()
+
+
+class ApiStructureSchema(Schema):
+    ethics = fields.String(required=True)
+    paths = fields.List(fields.Nested(ApiPathSchema), required=True)
+
+
+class CpcuStructureSchema(_SourcedSchema):
+    ethics = fields.String(required=True)
+    foundation = _strings()
+    concentrations = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String()), required=True
+    )
+    electives = _strings()
+    experience_months = fields.Integer(required=True)
+
+
+class FactSchema(_SourcedSchema):
+    id = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class CatalogSchema(Schema):
+    """What the recommender knows: designations, API paths, CPCU structure, courses, sources."""
+
+    version = fields.String(required=True)
+    sources = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    designations = fields.List(fields.Nested(DesignationSchema), required=True)
+    api = fields.Nested(ApiStructureSchema, required=True)
+    cpcu = fields.Nested(CpcuStructureSchema, required=True)
+    courses = fields.List(fields.Nested(CatalogCourseSchema), required=True)
+    credits = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        required=True,
+        metadata={"description": "The courses credited by each designation held."},
+    )
+    facts = fields.List(fields.Nested(FactSchema), required=True)
+    default_study_hours = fields.Nested(HoursSchema, required=True)
+
+    @pre_dump
+    def _from_catalog(self, catalog: Catalog, **_: Any) -> dict[str, Any]:
+        # The catalog keys designations and courses by code; the API lists them in file order.
+        return {
+            "version": catalog.version,
+            "sources": catalog.sources,
+            "designations": list(catalog.designations.values()),
+            "api": {"ethics": catalog.api_ethics, "paths": catalog.api_paths},
+            "cpcu": catalog.cpcu,
+            "courses": list(catalog.courses.values()),
+            "credits": catalog.credits,
+            "facts": catalog.facts,
+            "default_study_hours": catalog.default_hours,
+        }
+
+
+class RuleSummarySchema(Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(_RULE_KINDS))
+    description = fields.String(required=True)
+    file = fields.String(required=True, metadata={"description": "The file in rules/."})
+
+
+class RulesSchema(Schema):
+    """Every rule, decision rules first, each in file order."""
+
+    rules_version = fields.String(required=True, attribute="version")
+    files = _strings()
+    rules = fields.List(fields.Nested(RuleSummarySchema), required=True)

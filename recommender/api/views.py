@@ -1,0 +1,77 @@
+"""The API's views: each parses the request, calls one function, lets a schema dump the answer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import abort, request
+from flask_smorest import Blueprint
+
+from ..catalog import Catalog
+from ..errorhandlers import error_response
+from ..errors import ProfileError
+from ..extensions import current_recommender
+from ..rulebook import Rulebook
+from ..schemas import ProfileSchema, RecommendationSchema
+from .schemas import CatalogSchema, HealthSchema, RulesSchema
+
+v1 = Blueprint("api", __name__, url_prefix="/api/v1", description="The JSON API, version 1.")
+health = Blueprint("health", __name__, description="Whether the service is up.")
+
+
+@v1.errorhandler(ProfileError)
+def invalid_profile(error: ProfileError) -> Any:
+    """Answer an invalid profile with 422, naming each offending field."""
+    return error_response(422, "The profile is invalid.", error.errors)
+
+
+@v1.route("/recommendations", methods=["POST"])
+@v1.doc(
+    description=(
+        "The body is one profile. Course codes are matched loosely (`cpcu555` is `CPCU 555`); "
+        "an unknown course or designation is named under its field in the 422 answer."
+    ),
+    requestBody={"required": True, "content": {"application/json": {"schema": ProfileSchema}}},
+)
+@v1.response(200, RecommendationSchema)
+@v1.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@v1.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@v1.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@v1.alt_response(400, response="BAD_REQUEST")
+def recommend() -> dict[str, Any]:
+    """Recommend a route for one profile."""
+    recommender = current_recommender()
+    return recommender.recommend(recommender.load_profile(_json_body()))
+
+
+@v1.route("/catalog")
+@v1.response(200, CatalogSchema)
+def catalog() -> Catalog:
+    """Describe the designations, API paths, CPCU structure and courses, with their sources."""
+    return current_recommender().catalog
+
+
+@v1.route("/rules")
+@v1.response(200, RulesSchema)
+def rules() -> Rulebook:
+    """List every rule: its id, kind, description and file."""
+    return current_recommender().rulebook
+
+
+@health.route("/healthz")
+@health.response(200, HealthSchema)
+def healthz() -> dict[str, str]:
+    """Say that the service is up with its rules loaded."""
+    return {"status": "ok"}
+
+
+def _json_body() -> Any:
+    """The request body as JSON: 415 unless it is declared JSON, 400 if it does not parse."""
+    if not request.is_json:
+        abort(415, "Send the body as JSON, with Content-Type: application/json.")
+    data = request.get_data()  # 413 past MAX_CONTENT_LENGTH
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+        abort(400, f"The body is not valid JSON: {exc}")

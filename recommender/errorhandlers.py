@@ -1,0 +1,96 @@
+"""HTTP errors: one JSON envelope for API clients, content negotiation for everything else."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, request
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+
+from .hooks import request_id
+
+# Paths whose errors are always JSON, whatever the client accepts.
+JSON_PATHS = ("/api", "/healthz")
+
+
+class ErrorSchema(Schema):
+    """The envelope of every API error."""
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code."})
+    status = fields.String(required=True, metadata={"description": "The HTTP status phrase."})
+    message = fields.String(required=True, metadata={"description": "What went wrong."})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        required=True,
+        metadata={
+            "description": "Messages for each offending field (empty when no field is at "
+            "fault); `_schema` holds those about the body as a whole."
+        },
+    )
+
+
+def init_errorhandlers(app: Flask) -> None:
+    """Answer every HTTP error and every unhandled exception (as a 500) on `app`."""
+    # Registered after flask-smorest's own HTTPException handler, so this one wins.
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_server_error)
+
+
+def wants_json_response() -> bool:
+    """Whether to answer an error as JSON: always under /api, else if the client prefers it."""
+    path = request.path
+    if any(path == p or path.startswith(p + "/") for p in JSON_PATHS):
+        return True
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
+
+
+def error_response(
+    status: int,
+    message: str,
+    errors: dict[str, list[str]] | None = None,
+    headers: list[tuple[str, str]] | None = None,
+) -> tuple[Response, int, list[tuple[str, str]]]:
+    """The JSON error envelope {code, status, message, errors} as a response."""
+    body = ErrorSchema().dump(
+        {
+            "code": status,
+            "status": HTTPStatus(status).phrase,
+            "message": message,
+            "errors": errors or {},
+        }
+    )
+    return jsonify(body), status, headers or []
+
+
+def handle_http_error(error: HTTPException) -> Any:
+    """Answer an HTTP error: the envelope for JSON clients, werkzeug's plain page otherwise."""
+    if not wants_json_response():
+        # The web side's HTML error pages will plug in here.
+        return error.get_response()
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}  # webargs' abort(..., errors=...) puts them here
+    # Keep the headers that matter (e.g. Allow on a 405), not werkzeug's HTML content type.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return error_response(status, _message(error), data.get("errors"), headers)
+
+
+def handle_server_error(error: InternalServerError) -> Any:
+    """Answer an unexpected failure (Flask has logged it with the request id) without details."""
+    if not wants_json_response():
+        return error.get_response()
+    message = (
+        "The server failed to answer this request. It has been logged as request "
+        f"{request_id()}; quote that id when reporting it."
+    )
+    return error_response(500, message)
+
+
+def _message(error: HTTPException) -> str:
+    if isinstance(error, RequestEntityTooLarge):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return f"The request body is larger than the limit of {limit} bytes."
+    return error.description or HTTPStatus(error.code or 500).phrase

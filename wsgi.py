@@ -1,0 +1,3 @@
+from recommender import create_app
+
+app = create_app()

@@ -134,3 +134,20 @@ def estimate_months(codes: list[str], catalog: Catalog, hours_per_week: float) -
     high = sum(catalog.courses[c].study_hours.high for c in codes)
     per_month = hours_per_week * WEEKS_PER_MONTH
     return {"low": math.floor(low / per_month), "high": math.ceil(high / per_month)}
+
+
+def course_schedule(
+    codes: list[str], catalog: Catalog, hours_per_week: float
+) -> list[tuple[str, float, float]]:
+    """Lay courses end to end at `hours_per_week`: (code, start month, end month) each.
+
+    Uses the middle of each course's study-hours band: a picture of the plan, not a promise.
+    """
+    per_month = hours_per_week * WEEKS_PER_MONTH
+    schedule, month = [], 0.0
+    for code in codes:
+        hours = catalog.courses[code].study_hours
+        length = (hours.low + hours.high) / 2 / per_month
+        schedule.append((code, month, month + length))
+        month += length
+    return schedule

@@ -19,7 +19,7 @@ from .rulebook import (
     load_rulebook,
     profile_fact,
 )
-from .schemas import load_profile
+from .schemas import ProfileSchema, load_profile
 from .vocabulary import ROUTE_NAMES, ROUTES
 
 
@@ -29,6 +29,8 @@ class Recommender:
     def __init__(self, rulebook: Rulebook):
         self.rulebook = rulebook
         self.catalog = rulebook.catalog
+        # One schema for every load: building one per call costs more than the validation.
+        self._profile_schema = ProfileSchema(self.catalog)
         self.engine = RuleEngine(
             RULESET_NAME, compile_ruleset(rulebook), [r.id for r in rulebook.rules]
         )
@@ -40,7 +42,7 @@ class Recommender:
 
     def load_profile(self, data: Any) -> Profile:
         """Validate raw profile data against this catalog (ProfileError if invalid)."""
-        return load_profile(data, self.catalog)
+        return load_profile(data, self._profile_schema)
 
     def fired_rules(self, profile: Profile) -> list[str]:
         """Run the rules for a profile; return the ids of the rules that fired, in order."""

@@ -88,7 +88,7 @@ class ProfileSchema(Schema):
             }
         return data
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _check_codes(self, data: dict[str, Any], **_: Any) -> None:
         if self.catalog is None:
             return
@@ -137,14 +137,15 @@ def _unique(values: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def load_profile(data: Any, catalog: Catalog) -> Profile:
-    """Validate raw profile data; raise ProfileError naming each bad field."""
+def load_profile(data: Any, schema: ProfileSchema) -> Profile:
+    """Validate raw profile data with `schema`; raise ProfileError naming each bad field."""
     if not isinstance(data, dict):
         raise ProfileError({"_schema": ["A profile must be a JSON object."]})
     try:
-        return ProfileSchema(catalog).load(data)
+        profile: Profile = schema.load(data)
     except ValidationError as exc:
         raise ProfileError(_flat_errors(exc.messages)) from exc
+    return profile
 
 
 def _flat_errors(messages: Any) -> dict[str, list[str]]:

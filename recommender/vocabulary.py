@@ -16,3 +16,8 @@ ROUTE_NAMES = {
     "CPCU": "the Chartered Property Casualty Underwriter (CPCU)",
     "API_THEN_CPCU": "the combined route: the API first, then the CPCU",
 }
+ROUTE_TITLES = {
+    "API": "The Associate in Personal Insurance (API)",
+    "CPCU": "The Chartered Property Casualty Underwriter (CPCU)",
+    "API_THEN_CPCU": "The API first, then the CPCU",
+}

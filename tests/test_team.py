@@ -392,7 +392,7 @@ def test_a_json_roster_is_planned_row_by_row(recommender, data):
     assert members[2]["name"] == "17"
     assert members[2]["recommended_route"] == "CPCU"
     assert members[4]["errors"] == {"_row": ["A member must be an object of profile fields."]}
-    assert set(members[5]["errors"]) == {"lines"}
+    assert set(members[5]["errors"]) == {"lines", "completed_courses"}
     assert "Ignored fields not used for planning: team." in result["notices"]
 
 

@@ -1,4 +1,4 @@
-"""The `career-path` command line: recommend, team-plan, rules check."""
+"""The `career-path` command line: recommend, team-plan, rules check, serve."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from .check import check_rules, format_report
 from .config import rules_dir_from_env
 from .errors import EngineError, ProfileError, RosterError, RulesError
 from .recommendation import Recommender
+from .serve import add_serve_parser, cmd_serve
 from .team import export_csv, format_table, parse_roster, plan_team, read_limited
 from .vocabulary import GOALS, LINES, ROLES
 
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="validate rules/ and evaluate every profile of an exhaustive grid"
     )
     _add_team_plan_parser(commands)
+    add_serve_parser(commands)
     return parser
 
 
@@ -80,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_recommend(args, rules_dir)
         if args.command == "team-plan":
             return cmd_team_plan(args, rules_dir)
+        if args.command == "serve":
+            return cmd_serve(args, rules_dir)
         return cmd_rules_check(rules_dir)
     except CliError as exc:
         print(f"career-path: {exc}", file=sys.stderr)

@@ -1,0 +1,87 @@
+"""`career-path serve`: run the HTTP service under gunicorn with threaded (gthread) workers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import create_app
+from .config import SERVE_DEFAULTS
+
+# A factory call, so it works wherever the package is installed (bin/serve uses wsgi:app).
+APP_SPEC = "recommender:create_app()"
+
+
+def add_serve_parser(commands: Any) -> None:
+    """Add the `serve` command; each flag defaults to an environment variable, then a default."""
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTP service (gunicorn, threaded workers)",
+        description="Run the JSON API and the docs under gunicorn. Flags win over the "
+        "environment variables HOST, PORT, WORKERS and THREADS.",
+    )
+    serve.add_argument("--host", default=_env("HOST"), help="address to bind (default %(default)s)")
+    serve.add_argument("--port", type=_port, default=_env("PORT"), help="default %(default)s")
+    serve.add_argument(
+        "--workers", type=_count, default=_env("WORKERS"), help="processes (default %(default)s)"
+    )
+    serve.add_argument(
+        "--threads",
+        type=_count,
+        default=_env("THREADS"),
+        help="threads per process (default %(default)s)",
+    )
+
+
+def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+    """The gunicorn command line (after `python -m gunicorn`) for these settings."""
+    return [
+        "--bind",
+        f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        # No control socket: it would sit in ~/.gunicorn, shared by every instance.
+        "--no-control-socket",
+        APP_SPEC,
+    ]
+
+
+def cmd_serve(args: argparse.Namespace, rules_dir: Path) -> int:
+    """Check the rules load, then replace this process with gunicorn serving the app."""
+    create_app({"RULES_DIR": rules_dir})  # a broken rule stops us here, in one line
+    os.environ["CAREER_PATH_RULES_DIR"] = str(Path(rules_dir).resolve())
+    argv = gunicorn_argv(args.host, args.port, args.workers, args.threads)
+    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", *argv])
+    return 0  # pragma: no cover  (execv does not return)
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name) or SERVE_DEFAULTS[name]
+
+
+def _port(value: str | int) -> int:
+    number = _int(value)
+    if not 0 < number < 65536:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}")
+    return number
+
+
+def _count(value: str | int) -> int:
+    number = _int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return number
+
+
+def _int(value: str | int) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None

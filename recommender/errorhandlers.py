@@ -71,11 +71,16 @@ def handle_http_error(error: HTTPException) -> Any:
     if not wants_json_response():
         # The web side's HTML error pages will plug in here.
         return error.get_response()
-    status = error.code or 500
-    data = getattr(error, "data", None) or {}  # webargs' abort(..., errors=...) puts them here
+    # flask-smorest's abort(status, message=..., errors=...) and webargs' validation errors
+    # (messages={location: {field: [...]}}) keep their details in error.data.
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors", data.get("messages", {}))
+    if "errors" not in data and isinstance(errors, dict):
+        errors = {k: v for location in errors.values() for k, v in _items(location)}
     # Keep the headers that matter (e.g. Allow on a 405), not werkzeug's HTML content type.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-    return error_response(status, _message(error), data.get("errors"), headers)
+    message = str(data.get("message") or _message(error))
+    return error_response(error.code or 500, message, field_errors(errors), headers)
 
 
 def handle_server_error(error: InternalServerError) -> Any:
@@ -87,6 +92,27 @@ def handle_server_error(error: InternalServerError) -> Any:
         f"{request_id()}; quote that id when reporting it."
     )
     return error_response(500, message)
+
+
+def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten validation messages of any nesting to {field: [message]} ('members.0.role')."""
+    if messages is None:
+        return {}
+    if isinstance(messages, dict):
+        items = [(f"{prefix}.{k}" if prefix else str(k), v) for k, v in messages.items()]
+    elif isinstance(messages, list | tuple):
+        items = [(prefix, m) for m in messages]
+    else:
+        return {prefix or "_schema": [str(messages)]}
+    out: dict[str, list[str]] = {}
+    for name, value in items:
+        for field, texts in field_errors(value, name).items():
+            out.setdefault(field, []).extend(texts)
+    return out
+
+
+def _items(value: Any) -> list[tuple[Any, Any]]:
+    return list(value.items()) if isinstance(value, dict) else [("_schema", value)]
 
 
 def _message(error: HTTPException) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_smorest import abort
 from werkzeug.test import TestResponse
 
 from recommender import create_app
@@ -160,3 +161,22 @@ def test_a_server_error_outside_the_api_is_a_plain_page(
     assert response.status_code == 500
     assert response.content_type.startswith("text/html")
     assert "secret internals" not in response.get_data(as_text=True)
+
+
+def test_validation_errors_of_webargs_are_flattened_into_the_envelope() -> None:
+    app = create_app({"TESTING": True})
+
+    @app.route("/api/v1/test-only/webargs", methods=["POST"])
+    def webargs_style() -> None:
+        abort(422, messages={"json": {"members": {"0": {"role": ["Bad role."]}}, "x": ["X."]}})
+
+    @app.route("/api/v1/test-only/abort", methods=["POST"])
+    def smorest_style() -> None:
+        abort(409, message="Already planned.", errors={"team": ["Exists."]})
+
+    client = app.test_client()
+    body = envelope(client.post("/api/v1/test-only/webargs"), 422)
+    assert body["errors"] == {"members.0.role": ["Bad role."], "x": ["X."]}
+    body = envelope(client.post("/api/v1/test-only/abort"), 409)
+    assert body["message"] == "Already planned."
+    assert body["errors"] == {"team": ["Exists."]}

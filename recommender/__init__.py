@@ -12,6 +12,7 @@ from .config import DEFAULTS, ENV_PREFIX
 from .errorhandlers import init_errorhandlers
 from .extensions import init_recommender
 from .hooks import ExcInfo, init_request_hooks, log_request_exception
+from .web import init_web
 
 
 class App(Flask):
@@ -41,12 +42,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the JSON API, its OpenAPI document and docs page."""
+    """Mount the JSON API, its OpenAPI document and docs page, and the web pages."""
     init_api(app)
+    init_web(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Answer errors with the JSON envelope (API) or a plain page (the rest)."""
+    """Answer errors with the JSON envelope (API) or an HTML page in the site's look."""
     init_errorhandlers(app)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
@@ -69,8 +69,7 @@ def error_response(
 def handle_http_error(error: HTTPException) -> Any:
     """Answer an HTTP error: the envelope for JSON clients, werkzeug's plain page otherwise."""
     if not wants_json_response():
-        # The web side's HTML error pages will plug in here.
-        return error.get_response()
+        return html_error_page(error.code or 500, error)
     # flask-smorest's abort(status, message=..., errors=...) and webargs' validation errors
     # (messages={location: {field: [...]}}) keep their details in error.data.
     data = getattr(error, "data", None) or {}
@@ -86,12 +85,35 @@ def handle_http_error(error: HTTPException) -> Any:
 def handle_server_error(error: InternalServerError) -> Any:
     """Answer an unexpected failure (Flask has logged it with the request id) without details."""
     if not wants_json_response():
-        return error.get_response()
+        return html_error_page(500, error)
     message = (
         "The server failed to answer this request. It has been logged as request "
         f"{request_id()}; quote that id when reporting it."
     )
     return error_response(500, message)
+
+
+HTML_TITLES = {404: "Page not found", 405: "Not allowed here", 500: "Something went wrong"}
+
+
+def html_error_page(status: int, error: HTTPException) -> Any:
+    """An error as an HTML page in the site's look, keeping headers such as Allow."""
+    title = HTML_TITLES.get(status, HTTPStatus(status).phrase)
+    message = (
+        "The server failed to answer this request; it has been logged."
+        if status >= 500
+        else "We could not find that page."
+        if status == 404
+        else _message(error)
+    )
+    body = render_template(
+        "error.html",
+        title=title,
+        message=message,
+        request_id=request_id() if status >= 500 else None,
+    )
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return body, status, headers
 
 
 def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -89,7 +89,12 @@ PROFILES = [
         "reuse two of them toward the CPCU",
     ),
     (
-        {"role": "Underwriter", "lines": "Commercial lines", "years": "12", "goal": "Not decided yet"},
+        {
+            "role": "Underwriter",
+            "lines": "Commercial lines",
+            "years": "12",
+            "goal": "Not decided yet",
+        },
         "The Chartered Property Casualty Underwriter (CPCU)",
         "commercial concentration",
     ),

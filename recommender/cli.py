@@ -1,4 +1,4 @@
-"""The `career-path` command line: recommend, team-plan, rules check, serve."""
+"""The `career-path` command line: recommend, team-plan, rules check and diff, serve."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from .check import check_rules, format_report
 from .config import rules_dir_from_env
+from .diff import diff_rules, format_diff, merged_grid
 from .errors import EngineError, ProfileError, RosterError, RulesError
 from .recommendation import Recommender
 from .serve import add_serve_parser, cmd_serve
@@ -67,6 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
     rules_commands.add_parser(
         "check", help="validate rules/ and evaluate every profile of an exhaustive grid"
     )
+    diff = rules_commands.add_parser(
+        "diff",
+        help="show whose recommendation changes between two rule directories",
+        description="Evaluate the same profiles under OLD_DIR and NEW_DIR and report every "
+        "profile whose recommended route changes. Exit status 0 when none does, 1 when some do.",
+    )
+    diff.add_argument("old_dir", metavar="OLD_DIR", type=Path)
+    diff.add_argument("new_dir", metavar="NEW_DIR", type=Path)
+    diff.add_argument(
+        "--profiles",
+        metavar="FILE",
+        help="profiles to compare: a roster (CSV or JSON, - = stdin); default: the grid of "
+        "'rules check'",
+    )
     _add_team_plan_parser(commands)
     add_serve_parser(commands)
     return parser
@@ -84,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_team_plan(args, rules_dir)
         if args.command == "serve":
             return cmd_serve(args, rules_dir)
+        if args.rules_command == "diff":
+            return cmd_rules_diff(args)
         return cmd_rules_check(rules_dir)
     except CliError as exc:
         print(f"career-path: {exc}", file=sys.stderr)
@@ -152,6 +169,28 @@ def cmd_rules_check(rules_dir: Path) -> int:
     report = check_rules(recommender)
     print(format_report(report, recommender.rulebook))
     return 0 if report.ok else 1
+
+
+def cmd_rules_diff(args: argparse.Namespace) -> int:
+    old, new = Recommender.from_dir(args.old_dir), Recommender.from_dir(args.new_dir)
+    if args.profiles:
+        roster = parse_roster(read_roster_file(args.profiles))
+        profiles, skipped = [], []
+        for row in roster.rows:
+            try:
+                if row.errors or row.data is None:
+                    raise ProfileError(row.errors or {"_row": ["unreadable"]})
+                profiles.append(new.load_profile(row.data))
+            except ProfileError:
+                skipped.append(row.row)
+        if skipped:
+            rows = ", ".join(map(str, skipped[:20])) + (" ..." if len(skipped) > 20 else "")
+            print(f"Skipped {len(skipped)} invalid rows: {rows}", file=sys.stderr)
+    else:
+        profiles = merged_grid(old, new)
+    report = diff_rules(old, new, profiles)
+    print(format_diff(report))
+    return 1 if report.changes else 0
 
 
 def format_recommendation(result: dict[str, Any]) -> str:

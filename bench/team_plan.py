@@ -2,7 +2,8 @@
 
 # Usage: .venv/bin/python bench/team_plan.py [SIZE ...]
 #
-# Each size runs in a fresh subprocess so its peak RSS is its own. Reported per size: seconds
+# Each size runs in a fresh subprocess so its peak RSS is its own. Reported per size: the
+# distinct profiles planned (evals) and engine runs (runs, one per distinct rule fact); seconds
 # to parse and plan the CSV (no tracing), to dump the plan as JSON and as CSV; the process's
 # peak RSS and how much planning added to it; and tracemalloc's peak for parse+plan, from a
 # second, traced run (tracing slows it, so that run is not timed).
@@ -84,15 +85,21 @@ def max_rss_mib() -> float:
 def measure(size: int) -> dict[str, float]:
     """Measure one size in this process."""
     recommender = Recommender.from_dir(DEFAULT_RULES_DIR)
-    evaluations = 0
-    recommend = recommender.recommend
+    evaluations = engine_runs = 0
+    explain, fired_rules = recommender.explain, recommender.fired_rules
 
-    def counting(profile):  # type: ignore[no-untyped-def]
+    def counting_explain(profile, fired):  # type: ignore[no-untyped-def]
         nonlocal evaluations
         evaluations += 1
-        return recommend(profile)
+        return explain(profile, fired)
 
-    recommender.recommend = counting  # type: ignore[method-assign]
+    def counting_fired_rules(profile):  # type: ignore[no-untyped-def]
+        nonlocal engine_runs
+        engine_runs += 1
+        return fired_rules(profile)
+
+    recommender.explain = counting_explain  # type: ignore[method-assign]
+    recommender.fired_rules = counting_fired_rules  # type: ignore[method-assign]
     data = synthetic_roster(size).encode("utf-8")
     before = max_rss_mib()
     start = time.perf_counter()
@@ -109,6 +116,7 @@ def measure(size: int) -> dict[str, float]:
         "rows": len(plan["members"]),
         "bad": plan["summary"]["with_errors"],
         "evaluations": evaluations,
+        "engine_runs": engine_runs,
         "seconds": planned,
         "json_seconds": as_json,
         "csv_seconds": as_csv,
@@ -130,8 +138,8 @@ def main(argv: list[str]) -> None:
         return
     sizes = [int(a) for a in argv] or list(SIZES)
     print(
-        f"{'rows':>7} {'MiB in':>6} {'bad':>5} {'evals':>6} {'plan s':>7} {'json s':>7} "
-        f"{'csv s':>6} {'peak RSS':>9} {'+RSS':>6} {'traced':>7}"
+        f"{'rows':>7} {'MiB in':>6} {'bad':>5} {'evals':>6} {'runs':>5} {'plan s':>7} "
+        f"{'json s':>7} {'csv s':>6} {'peak RSS':>9} {'+RSS':>6} {'traced':>7}"
     )
     for size in sizes:
         out = subprocess.run(
@@ -143,6 +151,7 @@ def main(argv: list[str]) -> None:
         r = json.loads(out)
         print(
             f"{r['rows']:>7,} {r['bytes'] / 2**20:>6.2f} {r['bad']:>5,} {r['evaluations']:>6,} "
+            f"{r['engine_runs']:>5,} "
             f"{r['seconds']:>7.2f} {r['json_seconds']:>7.2f} {r['csv_seconds']:>6.2f} "
             f"{r['peak_rss_mib']:>6.0f} MiB {r['added_rss_mib']:>6.0f} "
             f"{r['traced_peak_mib']:>3.0f} MiB"

@@ -20,6 +20,7 @@ from marshmallow import Schema, fields, validate
 from .catalog import Catalog
 from .errors import ProfileError, RosterError, RosterTooLarge, RosterTooManyRows
 from .planner import Profile
+from .rulebook import profile_fact
 from .schemas import PROFILE_FIELDS, MonthsSchema
 from .vocabulary import ROUTES
 
@@ -62,7 +63,9 @@ class _Recommender(Protocol):
 
     def load_profile(self, data: Any) -> Profile: ...
 
-    def recommend(self, profile: Profile) -> dict[str, Any]: ...
+    def fired_rules(self, profile: Profile) -> list[str]: ...
+
+    def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +401,7 @@ def plan_team(recommender: _Recommender, roster: Roster) -> dict[str, Any]:
     catalog = recommender.catalog
     checked: dict[Any, Profile | dict[str, list[str]]] = {}
     outcomes: dict[Profile, _Outcome] = {}
+    fired: dict[Any, list[str]] = {}
     members = []
     for row in roster.rows:
         errors = {field: list(messages) for field, messages in row.errors.items()}
@@ -417,7 +421,7 @@ def plan_team(recommender: _Recommender, roster: Roster) -> dict[str, Any]:
         # Identical profiles share one evaluation: a large roster repeats a few profiles.
         outcome = outcomes.get(profile)
         if outcome is None:
-            outcome = outcomes[profile] = _evaluate(recommender, profile)
+            outcome = outcomes[profile] = _evaluate(recommender, profile, fired)
         members.append(_member(row, outcome, {}))
     bad = [m["row"] for m in members if m["errors"]]
     notices = list(roster.notices)
@@ -461,8 +465,15 @@ def _freeze(data: dict[str, Any]) -> Any:
     return key
 
 
-def _evaluate(recommender: _Recommender, profile: Profile) -> _Outcome:
-    result = recommender.recommend(profile)
+def _evaluate(recommender: _Recommender, profile: Profile, fired: dict[Any, list[str]]) -> _Outcome:
+    # The rules see only the profile's fact (role, lines, goal, years, designations held):
+    # profiles differing in anything else (hours a week, courses passed) share one engine run.
+    # explain() rather than recommend(), which may add per-person analyses a team plan omits.
+    key = tuple(profile_fact(profile, recommender.catalog).items())
+    rules = fired.get(key)
+    if rules is None:
+        rules = fired[key] = recommender.fired_rules(profile)
+    result = recommender.explain(profile, rules)
     route = result["recommended_route"]
     if route is None:
         return _Outcome(None, (), {"low": 0, "high": 0}, (0, 0))

@@ -433,8 +433,8 @@ def test_the_json_row_limit_applies():
 
 def test_identical_profiles_share_one_evaluation(recommender, monkeypatch):
     calls = []
-    recommend = recommender.recommend
-    monkeypatch.setattr(recommender, "recommend", lambda p: calls.append(p) or recommend(p))
+    explain = recommender.explain
+    monkeypatch.setattr(recommender, "explain", lambda p, f: calls.append(p) or explain(p, f))
     rows = [
         f"Person {n},{role},personal,{years},,,,"
         for n, (role, years) in enumerate([("agent", "3"), ("claims", "3"), ("agent", "3.0")] * 40)
@@ -443,6 +443,19 @@ def test_identical_profiles_share_one_evaluation(recommender, monkeypatch):
     assert len(result["members"]) == 120
     assert len(calls) == 2  # "3" and "3.0" years are the same profile
     assert len({m["recommended_route"] for m in result["members"]}) == 1
+
+
+def test_profiles_the_rules_cannot_tell_apart_share_one_engine_run(recommender, monkeypatch):
+    runs = []
+    fired_rules = recommender.fired_rules
+    monkeypatch.setattr(recommender, "fired_rules", lambda p: runs.append(p) or fired_rules(p))
+    hours = ["", "2", "6", "10"]
+    rows = [f"P{h},agent,personal,3,,CPCU 500,,{h}" for h in hours]
+    result = plan(recommender, csv_text(*rows, "Q,agent,personal,3,,,,"))
+    assert len(runs) == 1  # hours a week and courses passed are not in the rules' fact
+    months = {m["name"]: m["estimated_months"]["high"] for m in result["members"]}
+    assert months["P2"] > months["P10"]  # ...but they still change each person's plan
+    assert result["members"][-1]["remaining_courses"] != result["members"][0]["remaining_courses"]
 
 
 def test_identical_rows_are_validated_once(recommender, monkeypatch):

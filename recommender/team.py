@@ -152,7 +152,8 @@ def parse_json_roster(
             raise RosterError(_empty_message(), kind="empty")
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        # ValueError: also a number past Python's digit limit; RecursionError: absurd nesting.
+        except (ValueError, RecursionError) as exc:
             raise RosterError(f"The roster is not valid JSON: {exc}.", kind="bad_json") from exc
     members = data.get("members") if isinstance(data, dict) else data
     if not isinstance(members, list):

@@ -409,6 +409,8 @@ def test_json_text_is_recognised_by_parse_roster():
         ('{"people": []}', "bad_json"),
         ('{"members": []}', "no_rows"),
         ("[]", "no_rows"),
+        ("[" * 50_000 + "]" * 50_000, "bad_json"),  # nested past Python's recursion limit
+        ('{"members": [' + "9" * 5000 + "]}", "bad_json"),  # past Python's digit limit
     ],
 )
 def test_a_bad_json_roster_is_a_clear_error(data, kind):

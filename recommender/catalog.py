@@ -29,7 +29,33 @@ class Course:
     study_hours: Hours
     source: str
     verified: bool
+    exam_fee: float = 0.0
+    fee_verified: bool = False
     former_title: str | None = None
+
+
+@dataclass(frozen=True)
+class Discount:
+    id: str
+    name: str
+    description: str
+    source: str
+    verified: bool
+    amount_off: float = 0.0
+    percent_off: float = 0.0
+
+    def apply(self, fee: float) -> float:
+        """The fee after this discount (never below zero)."""
+        return max(0.0, fee * (1 - self.percent_off / 100) - self.amount_off)
+
+
+@dataclass(frozen=True)
+class ExamRules:
+    windows: tuple[tuple[tuple[int, int], tuple[int, int]], ...]  # ((month, day), (month, day))
+    max_per_window: int
+    access_months: int
+    source: str
+    verified: bool
 
 
 @dataclass(frozen=True)
@@ -83,6 +109,9 @@ class Catalog:
     credits: dict[str, tuple[str, ...]]
     facts: tuple[Fact, ...]
     default_hours: Hours
+    currency: str
+    discounts: dict[str, Discount]
+    exams: ExamRules
 
     def normalise_code(self, raw: str) -> str | None:
         """Return the catalog code for `raw` ('cpcu555' -> 'CPCU 555'), or None if unknown."""
@@ -121,6 +150,36 @@ class _CourseSchema(_SourcedSchema):
     former_title = fields.String()
     counts_toward = fields.List(fields.String(), required=True)
     study_hours = fields.Nested(_HoursSchema)
+    exam_fee = fields.Float(validate=validate.Range(min=0))
+
+
+class _FeeSchema(_SourcedSchema):
+    amount = fields.Float(required=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+
+
+class _DiscountSchema(_SourcedSchema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    amount_off = fields.Float(validate=validate.Range(min=0))
+    percent_off = fields.Float(validate=validate.Range(min=0, max=100))
+
+
+_MONTH_DAY = validate.Regexp(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+
+
+class _WindowSchema(Schema):
+    start = fields.String(required=True, validate=_MONTH_DAY)
+    end = fields.String(required=True, validate=_MONTH_DAY)
+
+
+class _ExamsSchema(_SourcedSchema):
+    windows = fields.List(
+        fields.Nested(_WindowSchema), required=True, validate=validate.Length(min=1)
+    )
+    max_per_window = fields.Integer(required=True, validate=validate.Range(min=1))
+    access_months = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
 class _DesignationSchema(_SourcedSchema):
@@ -172,6 +231,9 @@ class CatalogFileSchema(Schema):
     cpcu = fields.Nested(_CpcuSchema, required=True)
     credits = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
     facts = fields.List(fields.Nested(_FactSchema), load_default=list)
+    exam_fee = fields.Nested(_FeeSchema, required=True)
+    discounts = fields.List(fields.Nested(_DiscountSchema), load_default=list)
+    exams = fields.Nested(_ExamsSchema, required=True)
 
 
 def read_yaml(path: Path) -> Any:
@@ -215,9 +277,11 @@ def _build(data: dict[str, Any]) -> Catalog:
     default = data["study_hours"]
     default_hours = Hours(default["low"], default["high"])
     designations = {d["code"]: Designation(**d) for d in data["designations"]}
+    fee = data["exam_fee"]
     courses: dict[str, Course] = {}
     for c in data["courses"]:
         hours = c.get("study_hours")
+        own_fee = "exam_fee" in c
         courses[c["code"]] = Course(
             code=c["code"],
             title=c["title"],
@@ -226,7 +290,10 @@ def _build(data: dict[str, Any]) -> Catalog:
             study_hours=Hours(hours["low"], hours["high"]) if hours else default_hours,
             source=c["source"],
             verified=c["verified"],
+            exam_fee=c["exam_fee"] if own_fee else fee["amount"],
+            fee_verified=c["verified"] if own_fee else fee["verified"],
         )
+    exams = data["exams"]
     api, cpcu = data["api"], data["cpcu"]
     catalog = Catalog(
         version=data["version"],
@@ -250,12 +317,26 @@ def _build(data: dict[str, Any]) -> Catalog:
         credits={k: tuple(v) for k, v in data["credits"].items()},
         facts=tuple(Fact(**f) for f in data["facts"]),
         default_hours=default_hours,
+        currency=fee["currency"],
+        discounts={d["id"]: Discount(**d) for d in data["discounts"]},
+        exams=ExamRules(
+            windows=tuple((_month_day(w["start"]), _month_day(w["end"])) for w in exams["windows"]),
+            max_per_window=exams["max_per_window"],
+            access_months=exams["access_months"],
+            source=exams["source"],
+            verified=exams["verified"],
+        ),
     )
-    _check_references(catalog, default["source"])
+    _check_references(catalog, [default["source"], fee["source"], exams["source"]])
     return catalog
 
 
-def _check_references(catalog: Catalog, default_hours_source: str) -> None:
+def _month_day(text: str) -> tuple[int, int]:
+    month, day = text.split("-")
+    return int(month), int(day)
+
+
+def _check_references(catalog: Catalog, other_sources: list[str]) -> None:
     cpcu = catalog.cpcu
     sources = [
         *((d.source, f"designation {d.code}") for d in catalog.designations.values()),
@@ -263,7 +344,8 @@ def _check_references(catalog: Catalog, default_hours_source: str) -> None:
         *((p.source, f"api path {p.id}") for p in catalog.api_paths),
         *((f.source, f"fact {f.id}") for f in catalog.facts),
         (cpcu.source, "cpcu"),
-        (default_hours_source, "study_hours"),
+        *((d.source, f"discount {d.id}") for d in catalog.discounts.values()),
+        *((key, "study_hours, exam_fee or exams") for key in other_sources),
     ]
     courses = [
         *((code, f"api path {p.id}") for p in catalog.api_paths for code in p.courses),

@@ -75,13 +75,13 @@ class RuleEngine:
         with _ENGINE_LOCK:
             self._host = _Host({name: ruleset}, recorders)
 
-    def evaluate(self, event: dict[str, Any], fact: dict[str, Any]) -> list[str]:
-        """Post `event`, then assert `fact`, in a fresh session; return fired rule ids in order.
+    def evaluate(self, event: dict[str, Any], fact: dict[str, Any] | None = None) -> list[str]:
+        """Post `event`, then assert `fact` if given, in a fresh session; return fired rule ids.
 
         Both need a `kind`. The event must be taken by a rule of the ruleset (else
         EngineError); a fact that no rule matches is fine (no advice applies).
         """
-        if "kind" not in event or "kind" not in fact:
+        if "kind" not in event or (fact is not None and "kind" not in fact):
             raise EngineError("every message needs a 'kind'")
         sid = uuid.uuid4().hex
         with _ENGINE_LOCK:
@@ -90,8 +90,9 @@ class RuleEngine:
                 _raise_action_error(state)
                 if (state.get("fired") or [CATCH_ALL])[-1] == CATCH_ALL:
                     raise UnmatchedEventError(f"no rule matches this {event['kind']!r} event")
-                state = self._host.assert_fact(self.name, {**fact, "sid": sid})
-                _raise_action_error(state)
+                if fact is not None:
+                    state = self._host.assert_fact(self.name, {**fact, "sid": sid})
+                    _raise_action_error(state)
             finally:
                 self._host.delete_state(self.name, sid)
         return [rule_id for rule_id in state.get("fired") or [] if rule_id != CATCH_ALL]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
 from .catalog import Catalog
 from .vocabulary import DEFAULT_GOAL, DEFAULT_HOURS_PER_WEEK
@@ -24,6 +28,8 @@ class Profile:
     completed_courses: tuple[str, ...] = ()
     goal: str = DEFAULT_GOAL
     hours_per_week: float = DEFAULT_HOURS_PER_WEEK
+    start_date: date | None = None  # None: today
+    discounts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,3 +157,86 @@ def course_schedule(
         schedule.append((code, month, month + length))
         month += length
     return schedule
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def exam_windows(catalog: Catalog, after: date) -> Iterator[tuple[date, date]]:
+    """Every testing window that ends on or after `after`, in order, without end."""
+    year = after.year
+    while True:
+        for (sm, sd), (em, ed) in catalog.exams.windows:
+            start, end = date(year, sm, sd), date(year, em, ed)
+            if end >= after:
+                yield start, end
+        year += 1
+
+
+def exam_schedule(
+    codes: list[str], catalog: Catalog, hours_per_week: float, start: date
+) -> list[dict[str, Any]]:
+    """Place each course's exam in the first testing window after it is studied.
+
+    Courses are studied one after another from `start` at `hours_per_week` (the middle of
+    each course's study-hours band); a window takes at most `max_per_window` exams; course
+    access starts with the course's study and lasts `access_months`.
+    """
+    rules = catalog.exams
+    taken: dict[date, int] = {}
+    schedule = []
+    studying = start
+    for code in codes:
+        hours = catalog.courses[code].study_hours
+        ready = studying + timedelta(weeks=(hours.low + hours.high) / 2 / hours_per_week)
+        window_start, window_end = next(
+            (ws, we)
+            for ws, we in exam_windows(catalog, ready)
+            if taken.get(ws, 0) < rules.max_per_window
+        )
+        taken[window_start] = taken.get(window_start, 0) + 1
+        access_ends = add_months(studying, rules.access_months)
+        schedule.append(
+            {
+                "code": code,
+                "window_start": window_start.isoformat(),
+                "window_end": window_end.isoformat(),
+                "ready": ready.isoformat(),
+                "access_ends": access_ends.isoformat(),
+                "access_ok": max(ready, window_start) <= access_ends,
+            }
+        )
+        studying = ready
+    return schedule
+
+
+def estimate_cost(codes: list[str], catalog: Catalog, discounts: tuple[str, ...]) -> dict[str, Any]:
+    """Exam fees for `codes` after the chosen discounts, as a low-high band with items."""
+    chosen = [catalog.discounts[d] for d in discounts]
+    items = []
+    for code in codes:
+        course = catalog.courses[code]
+        amount = course.exam_fee
+        for discount in sorted(chosen, key=lambda d: -d.percent_off):  # percentages first
+            amount = discount.apply(amount)
+        items.append(
+            {
+                "code": code,
+                "fee": course.exam_fee,
+                "amount": round(amount, 2),
+                "verified": course.fee_verified,
+            }
+        )
+    total = round(sum(item["amount"] for item in items), 2)
+    return {
+        "low": total,
+        "high": total,
+        "currency": catalog.currency,
+        "verified": all(item["verified"] for item in items),
+        "discounts": list(discounts),
+        "items": items,
+    }

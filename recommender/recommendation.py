@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .changes import what_would_change
 from .engine import RuleEngine
 from .errors import EngineError, UnmatchedEventError
-from .planner import Profile, RoutePlan, estimate_months, plan_routes
+from .planner import (
+    Profile,
+    RoutePlan,
+    estimate_cost,
+    estimate_months,
+    exam_schedule,
+    plan_routes,
+)
 from .rulebook import (
     ADVISE,
     DECIDE,
@@ -31,6 +40,9 @@ class Recommender:
         self.catalog = rulebook.catalog
         # One schema for every load: building one per call costs more than the validation.
         self._profile_schema = ProfileSchema(self.catalog)
+        self._deciding_designations = sorted(
+            {c for r in rulebook.decision_rules for c in (*r.when.holds, *r.when.not_holds)}
+        )
         self.engine = RuleEngine(
             RULESET_NAME, compile_ruleset(rulebook), [r.id for r in rulebook.rules]
         )
@@ -54,9 +66,26 @@ class Recommender:
                 "no decision rule matches this profile: the rules have a gap"
             ) from None
 
+    def decide(self, profile: Profile) -> str | None:
+        """Only the recommended route for a profile (the decision rules alone)."""
+        fact = profile_fact(profile, self.catalog)
+        try:
+            fired = self.engine.evaluate({**fact, "kind": DECIDE})
+        except UnmatchedEventError:
+            raise EngineError("no decision rule matches this profile") from None
+        return self.rulebook.rule(fired[0]).recommend
+
     def recommend(self, profile: Profile) -> dict[str, Any]:
         """Recommend a route for one profile: the CONTRACT.md recommendation object."""
-        return self.explain(profile, self.fired_rules(profile))
+        answer = self.explain(profile, self.fired_rules(profile))
+        answer["what_would_change"] = what_would_change(
+            profile,
+            answer["recommended_route"],
+            self.decide,
+            self.rulebook.thresholds(),
+            self._deciding_designations,
+        )
+        return answer
 
     def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]:
         """Build the recommendation for a profile from the rules that fired for it."""
@@ -68,7 +97,8 @@ class Recommender:
             )
         decision = decisions[0]
         plans = plan_routes(profile, self.catalog)
-        routes = [self._route(plans[route], decision, rules, profile) for route in ROUTES]
+        start = profile.start_date or date.today()
+        routes = [self._route(plans[route], decision, rules, profile, start) for route in ROUTES]
         return {
             "recommended_route": decision.recommend,
             "summary": self._summary(decision, routes, profile),
@@ -80,11 +110,13 @@ class Recommender:
                 **asdict(profile),
                 "designations": list(profile.designations),
                 "completed_courses": list(profile.completed_courses),
+                "discounts": list(profile.discounts),
+                "start_date": start.isoformat(),
             },
         }
 
     def _route(
-        self, plan: RoutePlan, decision: Rule, rules: list[Rule], profile: Profile
+        self, plan: RoutePlan, decision: Rule, rules: list[Rule], profile: Profile, start: date
     ) -> dict[str, Any]:
         courses = self.catalog.courses
         verdict = decision.routes[plan.route]
@@ -99,6 +131,24 @@ class Recommender:
             for step in plan.remaining
         ]
         unverified = [item["code"] for item in remaining if not item["verified"]]
+        codes = [s.code for s in plan.remaining]
+        schedule = exam_schedule(codes, self.catalog, profile.hours_per_week, start)
+        late = [e["code"] for e in schedule if not e["access_ok"]]
+        warnings = [
+            {"rule": r.id, "text": r.warn}
+            for r in rules
+            if r.kind == "warn" and plan.route in r.warn_routes
+        ]
+        if late:
+            months = self.catalog.exams.access_months
+            warnings.append(
+                {
+                    "rule": None,
+                    "text": f"At {profile.hours_per_week:g} hours a week, course access "
+                    f"({months} months) ends before you can sit the exam of {', '.join(late)}: "
+                    "study more each week or plan to renew access.",
+                }
+            )
         return {
             "route": plan.route,
             "name": ROUTE_NAMES[plan.route],
@@ -108,14 +158,8 @@ class Recommender:
             "concentration": plan.concentration,
             "credited_courses": list(plan.credited_codes),
             "remaining_courses": remaining,
-            "estimated_months": estimate_months(
-                [s.code for s in plan.remaining], self.catalog, profile.hours_per_week
-            ),
-            "warnings": [
-                {"rule": r.id, "text": r.warn}
-                for r in rules
-                if r.kind == "warn" and plan.route in r.warn_routes
-            ],
+            "estimated_months": estimate_months(codes, self.catalog, profile.hours_per_week),
+            "warnings": warnings,
             "to_confirm": (
                 [
                     "Course codes and titles to confirm with The Institutes: "
@@ -125,6 +169,8 @@ class Recommender:
                 if unverified
                 else []
             ),
+            "exam_schedule": schedule,
+            "estimated_cost": estimate_cost(codes, self.catalog, profile.discounts),
         }
 
     def _also_consider(self, rules: list[Rule], profile: Profile) -> list[dict[str, Any]]:

@@ -268,6 +268,15 @@ def _check_designations(rule: Rule, catalog: Catalog) -> None:
 # --- compiling to durable_rules ----------------------------------------------------------
 
 
+def years_value(years: float) -> int:
+    """Years as the whole number of millionths of a year that the rules compare.
+
+    durable_rules 2.0.28 cannot parse a number in exponent form (Python writes 0.00001 as
+    1e-05), so the engine only ever sees integers; a millionth of a year is 32 seconds.
+    """
+    return round(years * 1_000_000)
+
+
 def holds_attribute(code: str) -> str:
     """The fact attribute saying whether a designation is held."""
     return f"holds_{code}"
@@ -289,9 +298,9 @@ def compile_condition(rule: Rule) -> list[dict[str, Any]]:
     terms += [{holds_attribute(code): True} for code in when.holds]
     terms += [{holds_attribute(code): False} for code in when.not_holds]
     if when.years_below is not None:
-        terms.append({"$lt": {"years": when.years_below}})
+        terms.append({"$lt": {"years": years_value(when.years_below)}})
     if when.years_at_least is not None:
-        terms.append({"$gte": {"years": when.years_at_least}})
+        terms.append({"$gte": {"years": years_value(when.years_at_least)}})
     if rule.suggest:
         # Never suggest what is held: the rule only fires if one suggestion is not held.
         terms.append(_not_all_held(rule.suggest))
@@ -338,7 +347,7 @@ def profile_fact(profile: Any, catalog: Catalog) -> dict[str, Any]:
         "role": profile.role,
         "lines": profile.lines,
         "goal": profile.goal,
-        "years": float(profile.years_experience),
+        "years": years_value(profile.years_experience),
     }
     for code in catalog.designations:
         fact[holds_attribute(code)] = code in held

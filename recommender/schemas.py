@@ -38,6 +38,8 @@ PROFILE_FIELDS = (
     "completed_courses",
     "goal",
     "hours_per_week",
+    "start_date",
+    "discounts",
 )
 
 
@@ -67,6 +69,18 @@ class ProfileSchema(Schema):
     # allow_none documents (e.g. in the OpenAPI document) that null means "not given":
     # _drop_empty_optionals removes it before these fields see it.
     goal = fields.String(load_default=DEFAULT_GOAL, allow_none=True, validate=validate.OneOf(GOALS))
+    start_date = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "When study starts (ISO date); default: today."},
+    )
+    discounts = fields.List(
+        fields.String(),
+        load_default=list,
+        metadata={
+            "description": "Exam discounts that apply: early_purchase, student_teacher_regulator."
+        },
+    )
     hours_per_week = _StrictFloat(
         load_default=DEFAULT_HOURS_PER_WEEK,
         allow_none=True,
@@ -108,6 +122,13 @@ class ProfileSchema(Schema):
         ]
         if unknown_courses:
             errors["completed_courses"] = [f"Unknown course code {c!r}." for c in unknown_courses]
+        known_discounts = self.catalog.discounts
+        unknown_discounts = [d for d in data.get("discounts", []) if d not in known_discounts]
+        if unknown_discounts:
+            errors["discounts"] = [
+                f"Unknown discount {d!r}; known: {', '.join(known_discounts)}."
+                for d in unknown_discounts
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -126,6 +147,8 @@ class ProfileSchema(Schema):
             completed_courses=_unique(courses),
             goal=data["goal"],
             hours_per_week=data["hours_per_week"],
+            start_date=data["start_date"],
+            discounts=_unique(data["discounts"]),
         )
 
 
@@ -170,7 +193,11 @@ class ReasonSchema(Schema):
 
 
 class WarningSchema(Schema):
-    rule = fields.String(required=True)
+    rule = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The rule that warns, or null for a warning of the planner."},
+    )
     text = fields.String(required=True)
 
 
@@ -190,6 +217,45 @@ class CourseItemSchema(Schema):
     verified = fields.Boolean(required=True)
 
 
+def _iso_date(description: str) -> fields.String:
+    # The planner hands out ISO strings already; document them as dates.
+    return fields.String(required=True, metadata={"format": "date", "description": description})
+
+
+class ExamSchema(Schema):
+    code = fields.String(required=True)
+    window_start = _iso_date("The first day of the testing window.")
+    window_end = _iso_date("The last day of the testing window.")
+    ready = _iso_date("When studying the course is done, at the chosen pace.")
+    access_ends = _iso_date("When course access (bought when study starts) ends.")
+    access_ok = fields.Boolean(
+        required=True, metadata={"description": "Whether the exam can be sat before access ends."}
+    )
+
+
+class CostItemSchema(Schema):
+    code = fields.String(required=True)
+    fee = fields.Float(required=True)
+    amount = fields.Float(required=True, metadata={"description": "The fee after discounts."})
+    verified = fields.Boolean(required=True)
+
+
+class CostSchema(Schema):
+    low = fields.Float(required=True)
+    high = fields.Float(required=True)
+    currency = fields.String(required=True)
+    verified = fields.Boolean(required=True)
+    discounts = fields.List(fields.String(), required=True)
+    items = fields.List(fields.Nested(CostItemSchema), required=True)
+
+
+class ChangeSchema(Schema):
+    field = fields.String(required=True)
+    value = fields.Raw(required=True)
+    recommended_route = fields.String(required=True, allow_none=True)
+    change = fields.String(required=True)
+
+
 class RouteSchema(Schema):
     route = fields.String(required=True, validate=validate.OneOf(ROUTES))
     name = fields.String(required=True)
@@ -202,6 +268,8 @@ class RouteSchema(Schema):
     estimated_months = fields.Nested(MonthsSchema, required=True)
     warnings = fields.List(fields.Nested(WarningSchema), required=True)
     to_confirm = fields.List(fields.String(), required=True)
+    exam_schedule = fields.List(fields.Nested(ExamSchema), required=True)
+    estimated_cost = fields.Nested(CostSchema, required=True)
 
 
 class AlsoConsiderSchema(Schema):
@@ -220,6 +288,8 @@ class ProfileEchoSchema(Schema):
     completed_courses = fields.List(fields.String())
     goal = fields.String()
     hours_per_week = fields.Float()
+    start_date = fields.String(metadata={"format": "date"})
+    discounts = fields.List(fields.String())
 
 
 class RecommendationSchema(Schema):
@@ -235,5 +305,6 @@ class RecommendationSchema(Schema):
     routes = fields.List(fields.Nested(RouteSchema), required=True)
     also_consider = fields.List(fields.Nested(AlsoConsiderSchema), required=True)
     fired_rules = fields.List(fields.String(), required=True)
+    what_would_change = fields.List(fields.Nested(ChangeSchema), required=True)
     rules_version = fields.String(required=True)
     profile = fields.Nested(ProfileEchoSchema, required=True)

@@ -94,11 +94,6 @@ def test_missing_required_fields_are_each_named(client: FlaskClient) -> None:
     assert set(response.get_json()["errors"]) == {"role", "lines", "years_experience"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug, reported: durable_rules 2.0.28 cannot parse a number written like "
-    "1e-05 (json.dumps of any 0 < years < 0.0001), so the profile gets a 500",
-)
 def test_a_tiny_but_valid_years_of_experience_is_answered(app: Flask) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = app.test_client().post(

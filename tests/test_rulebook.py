@@ -163,7 +163,7 @@ def test_decision_rules_compile_in_file_order_with_priorities(rules_copy: Path) 
     row8 = definition["goal-leadership-combined"]["all"][0]["m"]["$and"]
     assert {"kind": "decide"} in row8
     assert {"goal": "advance_to_leadership"} in row8
-    assert {"$lt": {"years": 10.0}} in row8
+    assert {"$lt": {"years": 10_000_000}} in row8  # millionths of a year
 
 
 def test_suggestions_compile_to_non_overlapping_branches(rules_copy: Path) -> None:

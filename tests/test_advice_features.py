@@ -185,3 +185,32 @@ def test_the_calendar_is_valid_icalendar_with_one_event_per_exam(recommender: Re
 def test_no_route_gives_an_empty_calendar(recommender: Recommender) -> None:
     result = answer(recommender, years_experience=12, designations=["API", "CPCU"])
     assert icalendar.Calendar.from_ical(exam_calendar(result)).walk("VEVENT") == []
+
+
+def test_the_calendar_endpoint_answers_text_calendar(client) -> None:
+    profile = {"role": "agent", "lines": "personal", "years_experience": 4, "start_date": START}
+    response = client.post("/api/v1/recommendations/calendar", json=profile)
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert "attachment" in response.headers["Content-Disposition"]
+    events = icalendar.Calendar.from_ical(response.get_data(as_text=True)).walk("VEVENT")
+    answer = client.post("/api/v1/recommendations", json=profile).get_json()
+    assert len(events) == len(route(answer, "API_THEN_CPCU")["exam_schedule"]) == 10
+    api_only = client.post("/api/v1/recommendations/calendar?route=API", json=profile)
+    assert len(icalendar.Calendar.from_ical(api_only.get_data()).walk("VEVENT")) == 4
+
+
+def test_the_calendar_endpoint_rejects_bad_input_with_the_envelope(client) -> None:
+    response = client.post("/api/v1/recommendations/calendar?route=NOPE", json={})
+    assert response.status_code == 422 and "route" in response.get_json()["errors"]
+    response = client.post("/api/v1/recommendations/calendar", json={"role": "agent"})
+    assert response.status_code == 422 and "lines" in response.get_json()["errors"]
+
+
+def test_responses_carry_the_rules_version(client, recommender: Recommender) -> None:
+    version = recommender.rulebook.version
+    profile = {"role": "agent", "lines": "personal", "years_experience": 4}
+    assert (
+        client.post("/api/v1/recommendations", json=profile).get_json()["rules_version"] == version
+    )
+    assert client.get("/api/v1/rules").get_json()["rules_version"] == version

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, request
+from flask import Response, abort, request
 from flask_smorest import Blueprint
 
 from ..catalog import Catalog
 from ..errorhandlers import error_response
 from ..errors import ProfileError
 from ..extensions import current_recommender
+from ..ics import exam_calendar
 from ..rulebook import Rulebook
 from ..schemas import ProfileSchema, RecommendationSchema
+from ..vocabulary import ROUTES
 from .schemas import CatalogSchema, HealthSchema, RulesSchema
 
 v1 = Blueprint("api", __name__, url_prefix="/api/v1", description="The JSON API, version 1.")
@@ -43,6 +45,49 @@ def recommend() -> dict[str, Any]:
     """Recommend a route for one profile."""
     recommender = current_recommender()
     return recommender.recommend(recommender.load_profile(_json_body()))
+
+
+@v1.route("/recommendations/calendar", methods=["POST"])
+@v1.doc(
+    description=(
+        "The same body as `/recommendations`; the answer is the recommended route's exam plan "
+        "as an iCalendar file (one all-day event per testing window). `?route=` picks another "
+        "route."
+    ),
+    requestBody={"required": True, "content": {"application/json": {"schema": ProfileSchema}}},
+    parameters=[
+        {
+            "in": "query",
+            "name": "route",
+            "required": False,
+            "schema": {"type": "string", "enum": list(ROUTES)},
+        }
+    ],
+    responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}}},
+)
+@v1.response(
+    200,
+    content_type="text/calendar",
+    description="The exam windows as an iCalendar (RFC 5545) document.",
+)
+@v1.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@v1.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@v1.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@v1.alt_response(400, response="BAD_REQUEST")
+def calendar() -> Response:
+    """Give the exam plan of a profile's recommended route as an iCalendar file."""
+    route = request.args.get("route")
+    if route is not None and route not in ROUTES:
+        return error_response(
+            422, "Unknown route.", {"route": [f"Must be one of: {', '.join(ROUTES)}."]}
+        )
+    recommender = current_recommender()
+    answer = recommender.recommend(recommender.load_profile(_json_body()))
+    return Response(
+        exam_calendar(answer, route),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="exam-plan.ics"'},
+    )
 
 
 @v1.route("/catalog")

@@ -19,6 +19,9 @@ CONTENT_SECURITY_POLICY = (
 DEFAULTS: dict[str, Any] = {
     "RULES_DIR": DEFAULT_RULES_DIR,
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes; a larger request body gets 413
+    # Team plans take a roster file, larger than a profile: their own limits (413 and 422).
+    "TEAM_MAX_BYTES": 5 * 1024 * 1024,
+    "TEAM_MAX_ROWS": 50_000,
     "LOG_LEVEL": "INFO",
     "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
     "REFERRER_POLICY": "no-referrer",

@@ -7,6 +7,7 @@ from flask import Flask
 
 from .docs import docs
 from .schemas import ErrorSchema
+from .team import team
 from .views import health, v1
 
 
@@ -20,5 +21,6 @@ def init_api(app: Flask) -> None:
     """Register the API's blueprints, its OpenAPI document and its docs page on `app`."""
     api = Api(app)
     api.register_blueprint(v1)
+    api.register_blueprint(team)
     api.register_blueprint(health)
     app.register_blueprint(docs)

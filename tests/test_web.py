@@ -136,3 +136,35 @@ def test_an_unknown_page_is_an_html_page_in_the_sites_look(client: FlaskClient) 
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "site.css" in html and "Page not found" in html
+
+
+def test_the_result_shows_what_would_change_it_the_exam_windows_and_the_cost(
+    client: FlaskClient,
+) -> None:
+    query = urlencode({**LEADER, "start_date": "2026-11-01", "discounts": "early_purchase"})
+    html = page(client, "/result?" + query)
+    assert "What would change this advice" in html
+    assert "With 10 or more years of experience, the CPCU directly would be recommended." in html
+    assert "When to sit the exams" in html and "2027-04-15 to 2027-06-15" in html
+    assert html.count('class="window"') == 9  # one bracket per remaining exam
+    assert "What it costs" in html and "2,680 USD" in html  # 8 exams at $415 - $80, ethics free
+    assert 'href="/result.ics?' in html
+
+
+def test_the_calendar_download_matches_the_result(client: FlaskClient) -> None:
+    query = urlencode({**LEADER, "start_date": "2026-11-01"})
+    response = client.get("/result.ics?" + query)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    text = response.get_data(as_text=True)
+    assert text.count("BEGIN:VEVENT") == 9
+    assert "DTSTART;VALUE=DATE:20270415" in text
+    assert client.get("/result.ics?role=agent").status_code == 422
+
+
+def test_the_form_asks_for_a_start_date_and_discounts(client: FlaskClient) -> None:
+    html = page(client, "/")
+    assert '<label for="start_date">Start date</label>' in html
+    assert 'type="date"' in html
+    assert 'value="early_purchase"' in html and 'value="student_teacher_regulator"' in html
+    html = page(client, "/result?role=agent&lines=personal&years_experience=3&start_date=soon", 422)
+    assert 'id="start_date-error"' in html

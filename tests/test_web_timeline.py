@@ -32,3 +32,17 @@ def test_the_svg_has_a_bar_and_a_label_per_course_and_an_accessible_name(
 
 def test_no_courses_draw_nothing(recommender: Recommender) -> None:
     assert str(timeline_svg([], recommender.catalog, 4, "x")) == ""
+
+
+def test_exam_windows_are_drawn_as_brackets_on_the_course_rows(recommender: Recommender) -> None:
+    from datetime import date
+
+    from recommender.planner import exam_schedule
+
+    codes = ["API 29", "CPCU 555"]
+    exams = exam_schedule(codes, recommender.catalog, 4, date(2026, 11, 1))
+    svg = str(
+        timeline_svg(codes, recommender.catalog, 4, "t", exams=exams, start=date(2026, 11, 1))
+    )
+    assert svg.count('class="window"') == 2
+    assert "exam window 2027-04-15 to 2027-06-15" in svg

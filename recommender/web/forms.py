@@ -11,7 +11,7 @@ from ..catalog import Catalog
 from ..schemas import PROFILE_FIELDS
 from ..vocabulary import DEFAULT_HOURS_PER_WEEK
 
-LIST_FIELDS = ("designations", "completed_courses")
+LIST_FIELDS = ("designations", "completed_courses", "discounts")
 
 ROLE_LABELS = {
     "agent": "Agent",
@@ -39,6 +39,8 @@ FIELD_LABELS = {
     "completed_courses": "Courses already passed",
     "goal": "Career goal",
     "hours_per_week": "Study hours a week",
+    "start_date": "Start date",
+    "discounts": "Exam discounts",
     "_schema": "Form",
 }
 REQUIREMENT_LABELS = {

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from ..errors import ProfileError
 from ..extensions import current_recommender
+from ..ics import exam_calendar
 from ..vocabulary import ROUTE_TITLES
 from . import forms
 from .timeline import timeline_svg
@@ -43,6 +44,8 @@ def _form_page(values: dict[str, Any], errors: dict[str, list[str]]) -> str:
         errors=errors,
         designations=list(catalog.designations.values()),
         course_groups=forms.course_groups(catalog),
+        discounts=list(catalog.discounts.values()),
+        today=date.today().isoformat(),
     )
 
 
@@ -72,10 +75,13 @@ def result() -> Response | tuple[str, int] | str:
             recommender.catalog,
             profile.hours_per_week,
             f"Timeline of the {len(chosen['remaining_courses'])} remaining courses",
+            exams=chosen["exam_schedule"],
+            start=date.fromisoformat(answer["profile"]["start_date"]),
         )
         if chosen
         else ""
     )
+    query = request.args.to_dict(flat=False)
     return render_template(
         "web/result.html",
         answer=answer,
@@ -83,6 +89,25 @@ def result() -> Response | tuple[str, int] | str:
         others=[r for r in answer["routes"] if r is not chosen],
         timeline=timeline,
         profile=profile,
-        change_url=url_for("web.form", **request.args.to_dict(flat=False)),
+        change_url=url_for("web.form", **query),
+        calendar_url=url_for("web.calendar", **query),
         facts=[f for f in recommender.catalog.facts if not f.verified],
+        discounts=recommender.catalog.discounts,
+        max_per_window=recommender.catalog.exams.max_per_window,
+    )
+
+
+@bp.get("/result.ics")
+def calendar() -> Response | tuple[str, int] | str:
+    """Download the exam windows of the recommended route as an iCalendar file."""
+    values = forms.form_values(request.args)
+    recommender = current_recommender()
+    try:
+        profile = recommender.load_profile(values)
+    except ProfileError as exc:
+        return _form_page(values, exc.errors), 422
+    return Response(
+        exam_calendar(recommender.recommend(profile)),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="exam-plan.ics"'},
     )

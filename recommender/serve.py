@@ -21,7 +21,8 @@ def add_serve_parser(commands: Any) -> None:
         "serve",
         help="run the HTTP service (gunicorn, threaded workers)",
         description="Run the JSON API and the docs under gunicorn. Flags win over the "
-        "environment variables HOST, PORT, WORKERS and THREADS.",
+        "environment variables CAREER_PATH_HOST, CAREER_PATH_PORT (or PORT), "
+        "CAREER_PATH_WORKERS and CAREER_PATH_THREADS.",
     )
     serve.add_argument("--host", default=_env("HOST"), help="address to bind (default %(default)s)")
     serve.add_argument("--port", type=_port, default=_env("PORT"), help="default %(default)s")
@@ -63,7 +64,10 @@ def cmd_serve(args: argparse.Namespace, rules_dir: Path) -> int:
 
 
 def _env(name: str) -> str:
-    return os.environ.get(name) or SERVE_DEFAULTS[name]
+    # Prefixed names: a bare HOST is often the machine's hostname (zsh sets it), which
+    # would bind the service beyond this machine. PORT alone is the platforms' convention.
+    fallback = os.environ.get("PORT") if name == "PORT" else None
+    return os.environ.get(f"CAREER_PATH_{name}") or fallback or SERVE_DEFAULTS[name]
 
 
 def _port(value: str | int) -> int:

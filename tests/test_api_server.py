@@ -194,11 +194,15 @@ def test_serve_rejects_bad_flags(flag: list[str]) -> None:
 
 
 def test_serve_takes_its_defaults_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("HOST", raising=False)
+    monkeypatch.setenv("HOST", "build-box.example")  # a bare HOST is not ours: ignored
+    monkeypatch.delenv("CAREER_PATH_HOST", raising=False)
     monkeypatch.setenv("PORT", "9100")
-    monkeypatch.setenv("THREADS", "7")
+    monkeypatch.setenv("CAREER_PATH_THREADS", "7")
+    monkeypatch.setenv("CAREER_PATH_WORKERS", "5")
     args = build_parser().parse_args(["serve", "--threads", "3"])
-    assert (args.host, args.port, args.threads) == ("127.0.0.1", 9100, 3)
+    assert (args.host, args.port, args.threads, args.workers) == ("127.0.0.1", 9100, 3, 5)
+    monkeypatch.setenv("CAREER_PATH_PORT", "9200")
+    assert build_parser().parse_args(["serve"]).port == 9200
 
 
 @pytest.mark.parametrize("flags", [["--port", "http"], ["--workers", "0"], ["--color"]])

@@ -17,7 +17,8 @@ def _fold(line: str) -> str:
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
-    parts, start = [], 0
+    parts: list[str] = []
+    start = 0
     while start < len(data):
         end = min(start + (75 if not parts else 74), len(data))
         while end < len(data) and (data[end] & 0xC0) == 0x80:  # never split a character
@@ -41,6 +42,7 @@ def exam_calendar(answer: dict[str, Any], route: str | None = None) -> str:
         f"X-WR-CALNAME:{_escape('Exam plan: ' + (ROUTE_TITLES[route] if route else 'none'))}",
     ]
     for exam in chosen["exam_schedule"] if chosen else []:
+        assert chosen is not None
         start = date.fromisoformat(exam["window_start"])
         end = date.fromisoformat(exam["window_end"]) + timedelta(days=1)  # DTEND is exclusive
         title = next(c["title"] for c in chosen["remaining_courses"] if c["code"] == exam["code"])

@@ -217,7 +217,7 @@ def exam_schedule(
 def estimate_cost(codes: list[str], catalog: Catalog, discounts: tuple[str, ...]) -> dict[str, Any]:
     """Exam fees for `codes` after the chosen discounts, as a low-high band with items."""
     chosen = [catalog.discounts[d] for d in discounts]
-    items = []
+    items: list[dict[str, Any]] = []
     for code in codes:
         course = catalog.courses[code]
         amount = course.exam_fee

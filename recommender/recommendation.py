@@ -120,7 +120,7 @@ class Recommender:
     ) -> dict[str, Any]:
         courses = self.catalog.courses
         verdict = decision.routes[plan.route]
-        remaining = [
+        remaining: list[dict[str, Any]] = [
             {
                 "code": step.code,
                 "title": courses[step.code].title,
@@ -175,7 +175,7 @@ class Recommender:
 
     def _also_consider(self, rules: list[Rule], profile: Profile) -> list[dict[str, Any]]:
         held = set(profile.designations)
-        out = []
+        out: list[dict[str, Any]] = []
         for rule in rules:
             for code in rule.suggest:
                 if code in held or any(item["designation"] == code for item in out):

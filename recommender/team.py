@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, Protocol
 
 from marshmallow import Schema, fields, validate
 
@@ -91,7 +91,7 @@ class Roster:
 # --- reading -------------------------------------------------------------------------------
 
 
-def read_limited(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def read_limited(stream: IO[bytes], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """Read a whole binary stream, refusing (RosterTooLarge) more than `max_bytes`."""
     chunks: list[bytes] = []
     size = 0

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from flask import Response, abort, request
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from ..catalog import Catalog
@@ -74,7 +75,7 @@ def recommend() -> dict[str, Any]:
 @v1.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
 @v1.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
 @v1.alt_response(400, response="BAD_REQUEST")
-def calendar() -> Response:
+def calendar() -> ResponseReturnValue:
     """Give the exam plan of a profile's recommended route as an iCalendar file."""
     route = request.args.get("route")
     if route is not None and route not in ROUTES:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from ..errors import ProfileError
 from ..extensions import current_recommender
@@ -56,7 +57,7 @@ def form() -> str:
 
 
 @bp.get("/result")
-def result() -> Response | tuple[str, int] | str:
+def result() -> ResponseReturnValue:
     """Recommend a route for the submitted form; show the form again with errors if invalid."""
     values = forms.form_values(request.args)
     if not values:
@@ -81,7 +82,7 @@ def result() -> Response | tuple[str, int] | str:
         if chosen
         else ""
     )
-    query = request.args.to_dict(flat=False)
+    query: dict[str, Any] = request.args.to_dict(flat=False)
     return render_template(
         "web/result.html",
         answer=answer,
@@ -98,7 +99,7 @@ def result() -> Response | tuple[str, int] | str:
 
 
 @bp.get("/result.ics")
-def calendar() -> Response | tuple[str, int] | str:
+def calendar() -> ResponseReturnValue:
     """Download the exam windows of the recommended route as an iCalendar file."""
     values = forms.form_values(request.args)
     recommender = current_recommender()

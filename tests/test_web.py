@@ -168,3 +168,18 @@ def test_the_form_asks_for_a_start_date_and_discounts(client: FlaskClient) -> No
     assert 'value="early_purchase"' in html and 'value="student_teacher_regulator"' in html
     html = page(client, "/result?role=agent&lines=personal&years_experience=3&start_date=soon", 422)
     assert 'id="start_date-error"' in html
+
+
+def test_a_server_error_is_an_html_page_with_the_request_id(app) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def fail() -> str:
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/fail", "fail", fail)
+    response = app.test_client().get("/fail", headers={"Accept": "text/html"})
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "site.css" in html and "Something went wrong" in html
+    assert response.headers["X-Request-ID"] in html
+    assert "boom" not in html and "Traceback" not in html

@@ -17,6 +17,7 @@ from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.recommendation import Recommender
 from recommender.team import FORMULA_PREFIXES, parse_roster, plan_team, roster_template
+from recommender.web.charts import demand_chart_svg
 
 HEADER = "name,role,lines,years_experience,designations,completed_courses,goal,hours_per_week"
 NOTES_HEADER = "name,role,lines,years_experience,notes"
@@ -298,3 +299,25 @@ def test_the_team_pages_have_no_inline_scripts_or_styles_and_no_external_assets(
     assert "<style" not in html and " style=" not in html
     assert not re.search(r'(?:src|href|action)="(?:https?:)?//', html)
     assert "form-action 'self'" in response.headers["Content-Security-Policy"]
+
+
+# --- the chart -----------------------------------------------------------------------------
+
+
+def test_the_chart_has_a_bar_per_course_as_long_as_its_people() -> None:
+    demand = [
+        {"code": "CPCU 500", "title": "Leader <&> risk", "members": 4},
+        {"code": "API 29", "title": "Personal lines", "members": 1},
+    ]
+    svg = str(demand_chart_svg(demand, "Demand & more"))
+    widths = [float(w) for w in re.findall(r'<rect class="bar"[^>]* width="([\d.]+)"', svg)]
+    assert widths[0] == pytest.approx(4 * widths[1])
+    assert '<title id="demand-title">Demand &amp; more</title>' in svg
+    assert (
+        "CPCU 500 (Leader &lt;&amp;&gt; risk): 4 people; API 29 (Personal lines): 1 person" in svg
+    )
+    assert " style=" not in svg
+
+
+def test_no_demand_draws_no_chart() -> None:
+    assert demand_chart_svg([], "Nothing") == ""

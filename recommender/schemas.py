@@ -30,6 +30,8 @@ from .vocabulary import (
     YEARS_RANGE,
 )
 
+# Profile fields that hold lists (a form repeats them; a CSV cell separates them with ';').
+PROFILE_LIST_FIELDS = ("designations", "completed_courses", "discounts")
 PROFILE_FIELDS = (
     "role",
     "lines",

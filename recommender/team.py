@@ -21,7 +21,7 @@ from .catalog import Catalog
 from .errors import ProfileError, RosterError, RosterTooLarge, RosterTooManyRows
 from .planner import Profile
 from .rulebook import profile_fact
-from .schemas import PROFILE_FIELDS, MonthsSchema
+from .schemas import PROFILE_FIELDS, PROFILE_LIST_FIELDS, MonthsSchema
 from .vocabulary import ROUTES
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -30,7 +30,7 @@ DEFAULT_MAX_ROWS = 50_000
 NAME_COLUMNS = ("name", "id")
 REQUIRED_COLUMNS = ("role", "lines", "years_experience")
 ROSTER_COLUMNS = ("name", *PROFILE_FIELDS)
-LIST_FIELDS = ("designations", "completed_courses")
+LIST_FIELDS = PROFILE_LIST_FIELDS
 WORD_FIELDS = ("role", "lines", "goal")
 LIST_SEPARATOR = ";"
 NO_ROUTE = "none"
@@ -395,6 +395,7 @@ class _Outcome:
     courses: tuple[str, ...]
     months: dict[str, int]
     hours: tuple[int, int]
+    cost: dict[str, Any]
 
 
 def plan_team(recommender: _Recommender, roster: Roster) -> dict[str, Any]:
@@ -477,12 +478,23 @@ def _evaluate(recommender: _Recommender, profile: Profile, fired: dict[Any, list
     result = recommender.explain(profile, rules)
     route = result["recommended_route"]
     if route is None:
-        return _Outcome(None, (), {"low": 0, "high": 0}, (0, 0))
+        return _Outcome(None, (), {"low": 0, "high": 0}, (0, 0), _cost_band(None, recommender))
     chosen = next(r for r in result["routes"] if r["route"] == route)
     codes = tuple(course["code"] for course in chosen["remaining_courses"])
     return _Outcome(
-        route, codes, dict(chosen["estimated_months"]), _study_hours(codes, recommender.catalog)
+        route,
+        codes,
+        dict(chosen["estimated_months"]),
+        _study_hours(codes, recommender.catalog),
+        _cost_band(chosen["estimated_cost"], recommender),
     )
+
+
+def _cost_band(cost: dict[str, Any] | None, recommender: _Recommender) -> dict[str, Any]:
+    """A route's exam fees without the per-course items: what a team plan sums."""
+    if cost is None:
+        return {"low": 0.0, "high": 0.0, "currency": recommender.catalog.currency, "verified": True}
+    return {key: cost[key] for key in ("low", "high", "currency", "verified")}
 
 
 def _study_hours(codes: tuple[str, ...], catalog: Catalog) -> tuple[int, int]:
@@ -502,6 +514,7 @@ def _member(
             "remaining_courses": [],
             "estimated_months": None,
             "study_hours": None,
+            "estimated_cost": None,
             "errors": errors,
         }
     return {
@@ -511,6 +524,7 @@ def _member(
         "remaining_courses": list(outcome.courses),
         "estimated_months": dict(outcome.months),
         "study_hours": {"low": outcome.hours[0], "high": outcome.hours[1]},
+        "estimated_cost": dict(outcome.cost),
         "errors": {},
     }
 
@@ -521,11 +535,16 @@ def summarise(members: list[dict[str, Any]], catalog: Catalog) -> dict[str, Any]
     routes = dict.fromkeys(ROUTE_KEYS, 0)
     demand: Counter[str] = Counter()
     low = high = 0
+    cost_low = cost_high = 0.0
+    cost_verified = True
     for member in planned:
         routes[member["recommended_route"] or NO_ROUTE] += 1
         demand.update(set(member["remaining_courses"]))
         low += member["study_hours"]["low"]
         high += member["study_hours"]["high"]
+        cost_low += member["estimated_cost"]["low"]
+        cost_high += member["estimated_cost"]["high"]
+        cost_verified = cost_verified and member["estimated_cost"]["verified"]
     order = {code: index for index, code in enumerate(catalog.courses)}
     return {
         "people": len(members),
@@ -538,6 +557,12 @@ def summarise(members: list[dict[str, Any]], catalog: Catalog) -> dict[str, Any]
             for code, count in sorted(demand.items(), key=lambda item: (-item[1], order[item[0]]))
         ],
         "total_study_hours": {"low": low, "high": high},
+        "total_cost": {
+            "low": round(cost_low, 2),
+            "high": round(cost_high, 2),
+            "currency": catalog.currency,
+            "verified": cost_verified,
+        },
     }
 
 
@@ -653,6 +678,15 @@ class HoursBandSchema(Schema):
     high = fields.Integer(required=True)
 
 
+class CostBandSchema(Schema):
+    """Exam fees as a low-high band; `verified` is false while a fee is to confirm."""
+
+    low = fields.Float(required=True)
+    high = fields.Float(required=True)
+    currency = fields.String(required=True)
+    verified = fields.Boolean(required=True)
+
+
 class TeamMemberSchema(Schema):
     """One roster row planned: its route and courses, or `errors` (field -> messages)."""
 
@@ -664,6 +698,7 @@ class TeamMemberSchema(Schema):
     remaining_courses = fields.List(fields.String(), required=True)
     estimated_months = fields.Nested(MonthsSchema, required=True, allow_none=True)
     study_hours = fields.Nested(HoursBandSchema, required=True, allow_none=True)
+    estimated_cost = fields.Nested(CostBandSchema, required=True, allow_none=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
 
 
@@ -684,6 +719,7 @@ class TeamSummarySchema(Schema):
     )
     course_demand = fields.List(fields.Nested(CourseDemandSchema), required=True)
     total_study_hours = fields.Nested(HoursBandSchema, required=True)
+    total_cost = fields.Nested(CostBandSchema, required=True)
 
 
 class TeamPlanSchema(Schema):

@@ -549,3 +549,38 @@ def test_unhashable_json_values_are_validated_without_the_cache(recommender):
 def test_the_table_keeps_a_multi_line_name_on_one_line(recommender):
     table = format_table(plan(recommender, csv_text('"Ana\nMaria",agent,personal,3,,,,')))
     assert "Ana Maria" in table
+
+
+def test_team_costs_sum_each_members_recommended_route(recommender) -> None:
+    from recommender.team import parse_roster, plan_team
+
+    roster = parse_roster(
+        "name,role,lines,years_experience,discounts\n"
+        "Ana,agent,personal,4,\n"
+        "Bo,underwriter,commercial,12,early_purchase;student_teacher_regulator\n"
+        "Cy,claims,personal,12,\n"
+        "Dee,pilot,personal,3,\n"
+    )
+    # Cy holds nothing: undecided with 12 years -> CPCU.
+    plan = plan_team(recommender, roster)
+    members = plan["members"]
+    expected = []
+    for data in (
+        {"role": "agent", "lines": "personal", "years_experience": 4},
+        {
+            "role": "underwriter",
+            "lines": "commercial",
+            "years_experience": 12,
+            "discounts": ["early_purchase", "student_teacher_regulator"],
+        },
+        {"role": "claims", "lines": "personal", "years_experience": 12},
+    ):
+        answer = recommender.recommend(recommender.load_profile(data))
+        chosen = next(r for r in answer["routes"] if r["route"] == answer["recommended_route"])
+        expected.append(chosen["estimated_cost"]["low"])
+    assert [m["estimated_cost"]["low"] for m in members[:3]] == expected
+    assert members[3]["estimated_cost"] is None  # a bad row costs nothing
+    total = plan["summary"]["total_cost"]
+    assert total["low"] == total["high"] == sum(expected)
+    assert total["currency"] == "USD" and total["verified"] is False
+    assert expected[1] < expected[2]  # the discounts count

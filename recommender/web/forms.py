@@ -8,10 +8,10 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from ..catalog import Catalog
-from ..schemas import PROFILE_FIELDS
+from ..schemas import PROFILE_FIELDS, PROFILE_LIST_FIELDS
 from ..vocabulary import DEFAULT_HOURS_PER_WEEK
 
-LIST_FIELDS = ("designations", "completed_courses", "discounts")
+LIST_FIELDS = PROFILE_LIST_FIELDS
 
 ROLE_LABELS = {
     "agent": "Agent",

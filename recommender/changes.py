@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from .planner import Profile
+from .planner import ROUTE_DESIGNATIONS, Profile
 from .vocabulary import GOALS, LINES, YEARS_RANGE
 
 ROUTE_PHRASES = {
@@ -74,8 +74,12 @@ def what_would_change(
     """
     changes = []
     seen_years = False
+    # Earning what the recommended route leads to is following the advice, not changing it.
+    conferred = set(ROUTE_DESIGNATIONS[route]) if route else set()
     for field, value, changed, opening in candidate_changes(profile, thresholds, deciding):
-        if field == "years_experience" and seen_years:
+        if (field == "years_experience" and seen_years) or (
+            field == "designations" and value in conferred
+        ):
             continue
         new_route = decide(changed)
         if new_route == route:
@@ -84,7 +88,7 @@ def what_would_change(
         changes.append(
             {
                 "field": field,
-                "value": value,
+                "value": int(value) if isinstance(value, float) and value.is_integer() else value,
                 "recommended_route": new_route,
                 "change": f"{opening}, {ROUTE_PHRASES[new_route]} would be recommended.",
             }

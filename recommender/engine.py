@@ -20,9 +20,11 @@ from __future__ import annotations
 import copy
 import threading
 import uuid
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import durable_rules_engine
 from durable import engine as durable_engine
 
 from .errors import EngineError, UnmatchedEventError
@@ -73,7 +75,17 @@ class RuleEngine:
         recorders = {action: _recorder(action) for action in (*actions, CATCH_ALL)}
         ruleset = {**copy.deepcopy(definition), CATCH_ALL: copy.deepcopy(_CATCH_ALL_RULE)}
         with _ENGINE_LOCK:
-            self._host = _Host({name: ruleset}, recorders)
+            try:
+                self._host = _Host({name: ruleset}, recorders)
+            except durable_rules_engine.error as exc:
+                raise EngineError(f"durable_rules refused the ruleset: {exc}") from None
+            handle = self._host.get_ruleset(name)._handle
+        # The C engine keeps every ruleset (about 250 KB each) until told: free it with us.
+        self._finalizer = weakref.finalize(self, _delete_ruleset, handle)
+
+    def close(self) -> None:
+        """Free the ruleset in durable_rules' C engine now (it is freed at exit otherwise)."""
+        self._finalizer()
 
     def evaluate(self, event: dict[str, Any], fact: dict[str, Any] | None = None) -> list[str]:
         """Post `event`, then assert `fact` if given, in a fresh session; return fired rule ids.
@@ -83,6 +95,8 @@ class RuleEngine:
         """
         if "kind" not in event or (fact is not None and "kind" not in fact):
             raise EngineError("every message needs a 'kind'")
+        if not self._finalizer.alive:
+            raise EngineError("this engine is closed")
         sid = uuid.uuid4().hex
         with _ENGINE_LOCK:
             try:
@@ -93,9 +107,20 @@ class RuleEngine:
                 if fact is not None:
                     state = self._host.assert_fact(self.name, {**fact, "sid": sid})
                     _raise_action_error(state)
+            except durable_rules_engine.error as exc:
+                raise EngineError(f"durable_rules failed: {exc}") from None
             finally:
-                self._host.delete_state(self.name, sid)
+                try:
+                    self._host.delete_state(self.name, sid)
+                except durable_rules_engine.error:
+                    # Never hide the error that brought us here behind a clean-up failure.
+                    pass
         return [rule_id for rule_id in state.get("fired") or [] if rule_id != CATCH_ALL]
+
+
+def _delete_ruleset(handle: int) -> None:
+    with _ENGINE_LOCK:
+        durable_rules_engine.delete_ruleset(handle)
 
 
 def _raise_action_error(state: dict[str, Any]) -> None:

@@ -63,17 +63,36 @@ def concentration_for(lines: str) -> str:
     return "commercial" if lines == "commercial" else "personal"
 
 
+def held_cpcu_concentration(lines: str) -> str:
+    """The concentration a CPCU already held is taken to carry (POLICY.md).
+
+    Personal only for someone in personal lines alone; otherwise commercial.
+    """
+    return "personal" if lines == "personal" else "commercial"
+
+
+def cpcu_concentration(profile: Profile) -> str:
+    """The concentration of the CPCU route for this person.
+
+    A CPCU held keeps its concentration; an API held credits the personal one (POLICY.md
+    row 4, "personal concentration credited"), so it is not studied twice; otherwise the
+    person's lines decide.
+    """
+    if "CPCU" in profile.designations:
+        return held_cpcu_concentration(profile.lines)
+    if "API" in profile.designations:
+        return "personal"
+    return concentration_for(profile.lines)
+
+
 def credited_courses(profile: Profile, catalog: Catalog) -> frozenset[str]:
     """Courses credited by held designations plus those the person has passed."""
     credited = set(profile.completed_courses)
     for code in profile.designations:
         credited.update(catalog.credits.get(code, ()))
     if "CPCU" in profile.designations:
-        # POLICY.md: a CPCU held is taken to carry the personal concentration only when the
-        # person works in personal lines alone; otherwise the commercial one.
         cpcu = catalog.cpcu
-        held_concentration = "personal" if profile.lines == "personal" else "commercial"
-        concentration = cpcu.concentrations[held_concentration]
+        concentration = cpcu.concentrations[held_cpcu_concentration(profile.lines)]
         credited.update(cpcu.foundation)
         credited.add(cpcu.ethics)
         credited.update(concentration)
@@ -109,7 +128,7 @@ def plan_routes(profile: Profile, catalog: Catalog) -> dict[str, RoutePlan]:
     ethics = [Step(catalog.api_ethics, "ethics")]
     api_path = choose_api_path(catalog, credited)
     combined_path = catalog.api_paths[0].id  # the path whose courses carry over (Path 2)
-    concentration = concentration_for(profile.lines)
+    concentration = cpcu_concentration(profile)
     combined_cpcu = [
         s
         for s in _cpcu_steps(catalog, "personal", credited)

@@ -8,6 +8,7 @@ file and the rule id.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -273,8 +274,10 @@ def years_value(years: float) -> int:
 
     durable_rules 2.0.28 cannot parse a number in exponent form (Python writes 0.00001 as
     1e-05), so the engine only ever sees integers; a millionth of a year is 32 seconds.
+    Rounded down, so that nobody is counted as past a threshold they have not reached;
+    the inner round only absorbs binary noise (2.3 * 1e6 is 2299999.9999999995).
     """
-    return round(years * 1_000_000)
+    return math.floor(round(years * 1_000_000, 3))
 
 
 def holds_attribute(code: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import (
@@ -74,6 +75,8 @@ class ProfileSchema(Schema):
     start_date = fields.Date(
         load_default=None,
         allow_none=True,
+        # A plan runs for years from here: keep its dates within what a calendar holds.
+        validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),
         metadata={"description": "When study starts (ISO date); default: today."},
     )
     discounts = fields.List(

@@ -354,6 +354,12 @@ def _json_row(number: int, member: Any) -> RosterRow:
         errors["name"] = ["A name (or id) must be a string."]
         raw_name = ""
     name = str(raw_name).strip()
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON can carry lone surrogates ("\ud800"), which no page or CSV file can hold.
+        errors["name"] = ["The name holds characters that are not valid Unicode text."]
+        name = name.encode("utf-8", "replace").decode("utf-8")
     if not name and not errors:
         errors["name"] = ["Missing name (or id): every member needs one."]
     data = {key: value for key, value in member.items() if key in PROFILE_FIELDS}

@@ -50,6 +50,14 @@ def test_the_example_sentence_of_the_issue(recommender: Recommender) -> None:
     )
 
 
+@pytest.mark.parametrize("years", [0.5, 5, 12])
+def test_earning_what_the_route_leads_to_is_never_listed(recommender: Recommender, years) -> None:
+    result = answer(recommender, years_experience=years)
+    held_next = {"API": {"API"}, "CPCU": {"CPCU"}, "API_THEN_CPCU": {"API", "CPCU"}}
+    listed = {c["value"] for c in result["what_would_change"] if c["field"] == "designations"}
+    assert not listed & held_next[result["recommended_route"]]
+
+
 def test_past_the_last_threshold_experience_changes_nothing(recommender: Recommender) -> None:
     result = answer(recommender, years_experience=30)
     assert not [c for c in result["what_would_change"] if c["field"] == "years_experience"]
@@ -60,11 +68,11 @@ def test_every_change_is_what_the_rules_say_for_the_changed_profile(
 ) -> None:
     base = {"role": "underwriter", "lines": "personal", "years_experience": 5, "goal": "undecided"}
     result = recommender.recommend(recommender.load_profile(base))
+    # Earning the API or the CPCU is following this advice, not changing it: not listed.
     assert {c["field"] for c in result["what_would_change"]} == {
         "years_experience",
         "goal",
         "lines",
-        "designations",
     }
     for change in result["what_would_change"]:
         changed = dict(base)

@@ -584,3 +584,20 @@ def test_team_costs_sum_each_members_recommended_route(recommender) -> None:
     assert total["low"] == total["high"] == sum(expected)
     assert total["currency"] == "USD" and total["verified"] is False
     assert expected[1] < expected[2]  # the discounts count
+
+
+def test_a_name_that_is_not_valid_unicode_is_a_row_error_and_exports_safely(recommender) -> None:
+    from recommender.team import export_csv, parse_json_roster, plan_team
+
+    roster = parse_json_roster(
+        {
+            "members": [
+                {"name": "\ud800x", "role": "agent", "lines": "personal", "years_experience": 3},
+                {"name": "Ana", "role": "agent", "lines": "personal", "years_experience": 3},
+            ]
+        }
+    )
+    plan = plan_team(recommender, roster)
+    assert "name" in plan["members"][0]["errors"]
+    assert plan["members"][1]["recommended_route"] == "API_THEN_CPCU"
+    export_csv(plan).encode("utf-8")  # no UnicodeEncodeError

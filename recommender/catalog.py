@@ -252,7 +252,12 @@ def flatten_messages(messages: Any, prefix: str = "") -> list[str]:
     if isinstance(messages, dict):
         out: list[str] = []
         for key, value in messages.items():
-            out += flatten_messages(value, f"{prefix}.{key}" if prefix else str(key))
+            # marshmallow files a Dict field's errors under "key"/"value": not a path a
+            # person wrote, so leave "value" out (routes.CPCU.fit, not routes.CPCU.value.fit).
+            path = (
+                prefix if key == "value" and prefix else f"{prefix}.{key}" if prefix else str(key)
+            )
+            out += flatten_messages(value, path)
         return out
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         return [f"{prefix}: {m}" if prefix else m for m in messages]

@@ -12,6 +12,7 @@ from .errors import EngineError
 from .planner import Profile
 from .recommendation import Recommender
 from .rulebook import Rulebook, profile_fact
+from .scenarios import Scenario, scenario_problems
 from .vocabulary import GOALS, LINES, ROLES, YEARS_RANGE
 
 # Typical passed courses, to check the grid with and without credits.
@@ -95,15 +96,23 @@ class CheckReport:
     coverage: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[Profile, str]] = field(default_factory=list)
     unreachable: list[str] = field(default_factory=list)
+    scenarios: int = 0
+    scenario_failures: list[tuple[Scenario, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failures and not self.unreachable
+        return not (self.failures or self.unreachable or self.scenario_failures)
 
 
-def check_rules(recommender: Recommender) -> CheckReport:
-    """Evaluate the whole grid; record coverage per rule, breaches and unreachable rules."""
+def check_rules(recommender: Recommender, scenarios: list[Scenario] | None = None) -> CheckReport:
+    """Evaluate the whole grid and the golden scenarios; record coverage per rule, policy
+    breaches, unreachable rules and scenarios whose answer differs."""
     report = CheckReport()
+    for scenario in scenarios or []:
+        report.scenarios += 1
+        report.scenario_failures += [
+            (scenario, p) for p in scenario_problems(recommender, scenario)
+        ]
     fired_by_fact: dict[tuple[Any, ...], list[str]] = {}
     for profile in profile_grid(recommender.rulebook):
         report.profiles += 1
@@ -133,12 +142,18 @@ def format_report(report: CheckReport, rulebook: Rulebook, max_failures: int = 2
         lines.append(f"FAIL {problem}: {profile_label(profile)}")
     if len(report.failures) > max_failures:
         lines.append(f"... and {len(report.failures) - max_failures:,} more failures")
+    for scenario, problem in report.scenario_failures:
+        lines.append(f"FAIL scenario {scenario.file}: {scenario.name!r}: {problem}")
+    if report.scenarios:
+        failed = len({id(s) for s, _ in report.scenario_failures})
+        lines.append(f"Scenarios: {report.scenarios - failed} of {report.scenarios} as expected.")
     for rule_id in report.unreachable:
         rule = rulebook.rule(rule_id)
         lines.append(f"FAIL unreachable rule: {rule.file}: rule {rule_id!r} never fires")
     verdict = "rules check passed" if report.ok else "rules check FAILED"
     lines.append(
-        f"{verdict}: {len(report.failures):,} failures, {len(report.unreachable)} unreachable"
+        f"{verdict}: {len(report.failures):,} failures, {len(report.unreachable)} unreachable, "
+        f"{len(report.scenario_failures)} scenario differences"
     )
     return "\n".join(lines)
 

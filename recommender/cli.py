@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .check import check_rules, format_report
-from .config import rules_dir_from_env
+from .config import DEFAULTS, ENV_PREFIX, rules_dir_from_env
 from .diff import diff_rules, format_diff, merged_grid
 from .errors import EngineError, ProfileError, RosterError, RulesError
 from .recommendation import Recommender
+from .scenarios import load_scenarios
 from .serve import add_serve_parser, cmd_serve
 from .team import export_csv, format_table, parse_roster, plan_team, read_limited
 from .vocabulary import GOALS, LINES, ROLES
@@ -166,7 +168,7 @@ def cmd_recommend(args: argparse.Namespace, rules_dir: Path) -> int:
 def cmd_rules_check(rules_dir: Path) -> int:
     recommender = Recommender.from_dir(rules_dir)
     print(f"Rules in {rules_dir.name}/ are valid: {len(recommender.rulebook.rules)} rules.")
-    report = check_rules(recommender)
+    report = check_rules(recommender, load_scenarios(rules_dir))
     print(format_report(report, recommender.rulebook))
     return 0 if report.ok else 1
 
@@ -206,14 +208,21 @@ def format_recommendation(result: dict[str, Any]) -> str:
         if route is not chosen:
             fit = route["fit"].replace("_", " ")
             out.append(f"  {route['route']} ({fit}): {route['reasons'][0]['text']}")
-    warnings = list(dict.fromkeys(w["text"] for r in result["routes"] for w in r["warnings"]))
+    # The chosen route's warnings only: the others' may not concern this person at all.
+    warnings = chosen["warnings"] if chosen else []
     if warnings:
-        out += ["", "Warnings:", *(f"  ! {w}" for w in warnings)]
+        out += ["", "Warnings:"]
+        out += [
+            f"  ! {w['text']}" + ("" if w.get("verified", True) else " [to confirm]")
+            for w in warnings
+        ]
     if result["also_consider"]:
         out += ["", "Also consider:"]
         out += [
             f"  {a['designation']} - {a['name']}: {a['reason']}" for a in result["also_consider"]
         ]
+    if chosen and chosen["to_confirm"]:
+        out += ["", "To confirm with The Institutes:", *(f"  ? {t}" for t in chosen["to_confirm"])]
     out += ["", f"Rules that fired: {', '.join(result['fired_rules'])}"]
     out.append("This is guidance, not a hiring or promotion decision.")
     return "\n".join(out)
@@ -244,7 +253,9 @@ def _add_team_plan_parser(commands: Any) -> None:
         help="plan training for a team from a roster (CSV or JSON)",
         description="Plan every person of a roster and sum up the team. The CSV has a header "
         "row: name (or id), role, lines, years_experience, and optionally designations, "
-        "completed_courses (lists separated by ';'), goal, hours_per_week.",
+        "completed_courses, discounts (lists separated by ';'), goal, hours_per_week, "
+        "start_date. Limits: $CAREER_PATH_TEAM_MAX_BYTES and $CAREER_PATH_TEAM_MAX_ROWS "
+        "(default 5 MiB and 50,000 rows).",
     )
     team.add_argument("roster", metavar="ROSTER", help="the roster file (- = stdin)")
     team.add_argument(
@@ -257,7 +268,10 @@ def _add_team_plan_parser(commands: Any) -> None:
 
 
 def cmd_team_plan(args: argparse.Namespace, rules_dir: Path) -> int:
-    roster = parse_roster(read_roster_file(args.roster))
+    max_bytes, max_rows = _team_limits()
+    roster = parse_roster(
+        read_roster_file(args.roster, max_bytes), max_bytes=max_bytes, max_rows=max_rows
+    )
     plan = plan_team(Recommender.from_dir(rules_dir), roster)
     if args.format == "json":
         text = json.dumps(plan, indent=2) + "\n"
@@ -277,13 +291,25 @@ def cmd_team_plan(args: argparse.Namespace, rules_dir: Path) -> int:
     return 0
 
 
-def read_roster_file(name: str) -> bytes:
+def _team_limits() -> tuple[int, int]:
+    """The roster limits, as the service has them: CAREER_PATH_TEAM_MAX_BYTES and _ROWS."""
+    limits = []
+    for name in ("TEAM_MAX_BYTES", "TEAM_MAX_ROWS"):
+        raw = os.environ.get(f"{ENV_PREFIX}_{name}")
+        try:
+            limits.append(int(raw) if raw else int(DEFAULTS[name]))
+        except ValueError:
+            raise CliError(f"{ENV_PREFIX}_{name} must be a whole number, not {raw!r}") from None
+    return limits[0], limits[1]
+
+
+def read_roster_file(name: str, max_bytes: int = DEFAULTS["TEAM_MAX_BYTES"]) -> bytes:
     """Read a roster file's bytes, or stdin's for '-', within the upload size limit."""
     try:
         if name == "-":
-            return read_limited(sys.stdin.buffer)
+            return read_limited(sys.stdin.buffer, max_bytes)
         with open(name, "rb") as handle:
-            return read_limited(handle)
+            return read_limited(handle, max_bytes)
     except OSError as exc:
         raise CliError(f"cannot read {name}: {exc.strerror}") from exc
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from recommender.cli import main
+from recommender.config import DEFAULT_RULES_DIR
 
 CLI = Path(sys.executable).with_name("career-path")
 
@@ -163,3 +165,27 @@ def test_rules_check_fails_when_a_profile_gets_no_recommendation(
     code, out, _ = run(capsys, "--rules-dir", str(rules_copy), "rules", "check")
     assert code == 1
     assert "FAIL engine error: no decision rule matches this profile" in out
+
+
+def test_rules_check_fails_when_a_golden_scenario_is_broken(
+    capsys: pytest.CaptureFixture[str], rules_copy: Path
+) -> None:
+    shutil.copytree(DEFAULT_RULES_DIR / "scenarios", rules_copy / "scenarios")
+    path = rules_copy / "decision.yaml"
+    text = path.read_text()
+    start = text.index("  - id: undecided-newcomer-api")
+    end = text.index("  - id: undecided-mid-career-combined")
+    row10 = (
+        text[start:end]
+        .replace("recommend: API\n", "recommend: CPCU\n")
+        .replace("      API: {fit: recommended,", "      API: {fit: suitable,")
+        .replace("\n      CPCU: {fit: suitable,", "\n      CPCU: {fit: recommended,")
+    )
+    path.write_text(text[:start] + row10 + text[end:])
+    code, out, _ = run(capsys, "--rules-dir", str(rules_copy), "rules", "check")
+    assert code == 1
+    assert (
+        "FAIL scenario scenarios/decision-table.yaml: 'undecided newcomer starts with the API "
+        "(row 10)': recommended_route: got 'CPCU', expected 'API'" in out
+    )
+    assert "scenario differences" in out.splitlines()[-1]

@@ -35,6 +35,14 @@ class Course:
 
 
 @dataclass(frozen=True)
+class Fee:
+    amount: float
+    currency: str
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
 class Discount:
     id: str
     name: str
@@ -109,6 +117,9 @@ class Catalog:
     credits: dict[str, tuple[str, ...]]
     facts: tuple[Fact, ...]
     default_hours: Hours
+    default_hours_source: str
+    default_hours_verified: bool
+    default_fee: Fee
     currency: str
     discounts: dict[str, Discount]
     exams: ExamRules
@@ -322,6 +333,9 @@ def _build(data: dict[str, Any]) -> Catalog:
         credits={k: tuple(v) for k, v in data["credits"].items()},
         facts=tuple(Fact(**f) for f in data["facts"]),
         default_hours=default_hours,
+        default_hours_source=default["source"],
+        default_hours_verified=default["verified"],
+        default_fee=Fee(**fee),
         currency=fee["currency"],
         discounts={d["id"]: Discount(**d) for d in data["discounts"]},
         exams=ExamRules(

@@ -222,3 +222,20 @@ def test_responses_carry_the_rules_version(client, recommender: Recommender) -> 
         client.post("/api/v1/recommendations", json=profile).get_json()["rules_version"] == version
     )
     assert client.get("/api/v1/rules").get_json()["rules_version"] == version
+
+
+def test_the_catalog_endpoint_lists_fees_discounts_and_exam_windows(client) -> None:
+    catalog = client.get("/api/v1/catalog").get_json()
+    assert catalog["exam_fee"] == {
+        "amount": 415.0,
+        "currency": "USD",
+        "source": "prep-sites",
+        "verified": False,
+    }
+    assert [d["id"] for d in catalog["discounts"]] == [
+        "early_purchase",
+        "student_teacher_regulator",
+    ]
+    assert catalog["exams"]["windows"][0] == {"start": "01-15", "end": "03-15"}
+    assert catalog["exams"]["max_per_window"] == 4 and catalog["exams"]["verified"] is False
+    assert catalog["default_study_hours"]["verified"] is False

@@ -55,6 +55,8 @@ class CatalogCourseSchema(_SourcedSchema):
     former_title = fields.String(required=True, allow_none=True)
     counts_toward = _strings()
     study_hours = fields.Nested(HoursSchema, required=True)
+    exam_fee = fields.Float(required=True)
+    fee_verified = fields.Boolean(required=True)
 
 
 class ApiPathSchema(_SourcedSchema):
@@ -78,6 +80,34 @@ class CpcuStructureSchema(_SourcedSchema):
     experience_months = fields.Integer(required=True)
 
 
+class SourcedHoursSchema(HoursSchema, _SourcedSchema):
+    pass
+
+
+class FeeSchema(_SourcedSchema):
+    amount = fields.Float(required=True, metadata={"description": "One course exam's fee."})
+    currency = fields.String(required=True)
+
+
+class DiscountSchema(_SourcedSchema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    amount_off = fields.Float(required=True)
+    percent_off = fields.Float(required=True)
+
+
+class WindowSchema(Schema):
+    start = fields.String(required=True, metadata={"description": "Month-day, e.g. 01-15."})
+    end = fields.String(required=True, metadata={"description": "Month-day, inclusive."})
+
+
+class ExamRulesSchema(_SourcedSchema):
+    windows = fields.List(fields.Nested(WindowSchema), required=True)
+    max_per_window = fields.Integer(required=True)
+    access_months = fields.Integer(required=True)
+
+
 class FactSchema(_SourcedSchema):
     id = fields.String(required=True)
     text = fields.String(required=True)
@@ -99,7 +129,10 @@ class CatalogSchema(Schema):
         metadata={"description": "The courses credited by each designation held."},
     )
     facts = fields.List(fields.Nested(FactSchema), required=True)
-    default_study_hours = fields.Nested(HoursSchema, required=True)
+    default_study_hours = fields.Nested(SourcedHoursSchema, required=True)
+    exam_fee = fields.Nested(FeeSchema, required=True)
+    discounts = fields.List(fields.Nested(DiscountSchema), required=True)
+    exams = fields.Nested(ExamRulesSchema, required=True)
 
     @pre_dump
     def _from_catalog(self, catalog: Catalog, **_: Any) -> dict[str, Any]:
@@ -113,7 +146,24 @@ class CatalogSchema(Schema):
             "courses": list(catalog.courses.values()),
             "credits": catalog.credits,
             "facts": catalog.facts,
-            "default_study_hours": catalog.default_hours,
+            "default_study_hours": {
+                "low": catalog.default_hours.low,
+                "high": catalog.default_hours.high,
+                "source": catalog.default_hours_source,
+                "verified": catalog.default_hours_verified,
+            },
+            "exam_fee": catalog.default_fee,
+            "discounts": list(catalog.discounts.values()),
+            "exams": {
+                "windows": [
+                    {"start": f"{sm:02d}-{sd:02d}", "end": f"{em:02d}-{ed:02d}"}
+                    for (sm, sd), (em, ed) in catalog.exams.windows
+                ],
+                "max_per_window": catalog.exams.max_per_window,
+                "access_months": catalog.exams.access_months,
+                "source": catalog.exams.source,
+                "verified": catalog.exams.verified,
+            },
         }
 
 

@@ -58,6 +58,7 @@ class Rule:
     reason: str | None = None
     warn: str | None = None
     warn_routes: tuple[str, ...] = ()
+    fact: str | None = None  # the catalog fact a warning states, for its `verified` flag
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class _AdviceRuleSchema(_RuleBaseSchema):
     suggest = fields.List(fields.String(), validate=validate.Length(min=1))
     reason = fields.String(validate=validate.Length(min=1))
     warn = fields.String(validate=validate.Length(min=1))
+    fact = fields.String(validate=validate.Length(min=1))
     routes = fields.List(
         fields.String(validate=validate.OneOf(ROUTES)), validate=validate.Length(min=1)
     )
@@ -167,6 +169,8 @@ class _AdviceRuleSchema(_RuleBaseSchema):
             raise ValidationError("a 'warn' rule needs the 'routes' it applies to", "routes")
         if "suggest" in data and "routes" in data:
             raise ValidationError("'routes' belongs to 'warn' rules", "routes")
+        if "fact" in data and "warn" not in data:
+            raise ValidationError("'fact' belongs to 'warn' rules", "fact")
 
 
 class _RuleFileSchema(Schema):
@@ -252,13 +256,21 @@ def _make_rule(item: dict[str, Any], file_kind: str, file: str) -> Rule:
         )
     if "suggest" in item:
         return Rule(kind="suggest", suggest=tuple(item["suggest"]), reason=item["reason"], **common)
-    return Rule(kind="warn", warn=item["warn"], warn_routes=tuple(item["routes"]), **common)
+    return Rule(
+        kind="warn",
+        warn=item["warn"],
+        warn_routes=tuple(item["routes"]),
+        fact=item.get("fact"),
+        **common,
+    )
 
 
 def _check_designations(rule: Rule, catalog: Catalog) -> None:
     for code in (*rule.when.holds, *rule.when.not_holds, *rule.suggest):
         if code not in catalog.designations:
             raise RulesError(rule.file, f"unknown designation {code!r}", rule.id)
+    if rule.fact and rule.fact not in {f.id for f in catalog.facts}:
+        raise RulesError(rule.file, f"unknown fact {rule.fact!r}", rule.id)
     if rule.when.years_below is not None and rule.when.years_at_least is not None:
         if rule.when.years_at_least >= rule.when.years_below:
             raise RulesError(

@@ -80,6 +80,13 @@ def test_the_shipped_rules_load(rules_copy: Path) -> None:
         ),
         (
             "advice.yaml",
+            "fact: cpcu-experience",
+            "fact: cpcu-experiense",
+            "warn-cpcu-experience",
+            "unknown fact 'cpcu-experiense'",
+        ),
+        (
+            "advice.yaml",
             "    routes: [CPCU, API_THEN_CPCU]\n",
             "",
             "warn-cpcu-experience",

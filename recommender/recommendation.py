@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -78,13 +78,16 @@ class Recommender:
     def recommend(self, profile: Profile) -> dict[str, Any]:
         """Recommend a route for one profile: the CONTRACT.md recommendation object."""
         answer = self.explain(profile, self.fired_rules(profile))
-        answer["what_would_change"] = what_would_change(
+        changes = what_would_change(
             profile,
             answer["recommended_route"],
             self.decide,
             self.rulebook.thresholds(),
             self._deciding_designations,
         )
+        # In RecommendationSchema's order: the API sends this dict as it is, without a dump.
+        version, echo = answer.pop("rules_version"), answer.pop("profile")
+        answer.update(what_would_change=changes, rules_version=version, profile=echo)
         return answer
 
     def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]:
@@ -107,7 +110,11 @@ class Recommender:
             "fired_rules": fired,
             "rules_version": self.rulebook.version,
             "profile": {
-                **asdict(profile),
+                # Not dataclasses.asdict: it deep-copies every field, for a flat dataclass.
+                **{field.name: getattr(profile, field.name) for field in fields(profile)},
+                # Numbers as ProfileEchoSchema sends them (the default of 4 hours is an int).
+                "years_experience": float(profile.years_experience),
+                "hours_per_week": float(profile.hours_per_week),
                 "designations": list(profile.designations),
                 "completed_courses": list(profile.completed_courses),
                 "discounts": list(profile.discounts),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -50,6 +51,31 @@ def test_the_api_answers_what_the_recommender_answers(
     profile = {**AGENT, "completed_courses": ["cpcu500"], "designations": ["ains"]}
     expected = RecommendationSchema().dump(recommender.recommend(recommender.load_profile(profile)))
     assert recommend(client, profile).get_json() == expected
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        AGENT,
+        {**AGENT, "designations": ["API", "CPCU"]},  # nothing left to take: costs of 0
+        {**AGENT, "lines": "commercial", "years_experience": 0.5, "hours_per_week": 1},
+        {
+            **AGENT,
+            "designations": ["AINS"],
+            "completed_courses": ["CPCU 500", "cpcu555"],
+            "discounts": ["early_purchase", "student_teacher_regulator"],
+            "start_date": "2027-02-28",
+        },
+    ],
+)
+def test_the_answer_is_sent_exactly_as_its_schema_would_dump_it(
+    client: FlaskClient, recommender: Recommender, profile: dict[str, Any]
+) -> None:
+    # The view sends recommend()'s dict without a marshmallow dump: it must need none.
+    answer = recommender.recommend(recommender.load_profile(profile))
+    dumped = RecommendationSchema().dump(answer)
+    assert json.dumps(answer) == json.dumps(dumped)  # the same keys, order, types (0.0 not 0)
+    assert json.dumps(recommend(client, profile).get_json()) == json.dumps(dumped)
 
 
 def test_course_codes_are_matched_loosely(client: FlaskClient) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import weakref
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
@@ -31,6 +33,12 @@ from .rulebook import (
 from .schemas import ProfileSchema, load_profile
 from .vocabulary import ROUTE_NAMES, ROUTES
 
+# How many answers each cache keeps, about 1.5 MB at most apiece: an engine answer per rule
+# fact takes about 1.5 KB, an exam schedule about 3 KB, a what_would_change list about 1 KB.
+ENGINE_CACHE_SIZE = 1024
+SCHEDULE_CACHE_SIZE = 512
+CHANGES_CACHE_SIZE = 1024
+
 
 class Recommender:
     """Recommend a route for a profile; one per app, safe to share between threads."""
@@ -40,11 +48,30 @@ class Recommender:
         self.catalog = rulebook.catalog
         # One schema for every load: building one per call costs more than the validation.
         self._profile_schema = ProfileSchema(self.catalog)
+        self._thresholds = rulebook.thresholds()
         self._deciding_designations = sorted(
             {c for r in rulebook.decision_rules for c in (*r.when.holds, *r.when.not_holds)}
         )
         self.engine = RuleEngine(
             RULESET_NAME, compile_ruleset(rulebook), [r.id for r in rulebook.rules]
+        )
+        # Answers kept by their inputs, bounded as years make inputs countless. durable_rules
+        # still decides every distinct fact; the same fact always fires the same rules.
+        # The caches call back through a weak proxy: bound methods would make a reference
+        # cycle, and a recommender in one is freed (its engine with it) only when the garbage
+        # collector runs, which can be inside another engine's call, holding the engine lock.
+        me = weakref.proxy(self)
+        self._run_rules = functools.lru_cache(maxsize=ENGINE_CACHE_SIZE)(
+            functools.partial(Recommender._run_engine, me)
+        )
+        # The exam dates were half of explain(); most answers start today at a common pace.
+        self._exam_schedule = functools.lru_cache(maxsize=SCHEDULE_CACHE_SIZE)(
+            functools.partial(Recommender._schedule, me)
+        )
+        # what_would_change tries about eight changed profiles, each still a new Profile, a
+        # fact and a look-up when the engine's answer is kept: the whole list is kept too.
+        self._changes = functools.lru_cache(maxsize=CHANGES_CACHE_SIZE)(
+            functools.partial(Recommender._what_would_change, me)
         )
 
     @classmethod
@@ -58,9 +85,9 @@ class Recommender:
 
     def fired_rules(self, profile: Profile) -> list[str]:
         """Run the rules for a profile; return the ids of the rules that fired, in order."""
-        fact = profile_fact(profile, self.catalog)
+        fact = tuple(profile_fact(profile, self.catalog).items())
         try:
-            return self.engine.evaluate({**fact, "kind": DECIDE}, {**fact, "kind": ADVISE})
+            return list(self._run_rules(fact, True))
         except UnmatchedEventError:
             raise EngineError(
                 "no decision rule matches this profile: the rules have a gap"
@@ -68,23 +95,57 @@ class Recommender:
 
     def decide(self, profile: Profile) -> str | None:
         """Only the recommended route for a profile (the decision rules alone)."""
-        fact = profile_fact(profile, self.catalog)
+        fact = tuple(profile_fact(profile, self.catalog).items())
         try:
-            fired = self.engine.evaluate({**fact, "kind": DECIDE})
+            fired = self._run_rules(fact, False)
         except UnmatchedEventError:
             raise EngineError("no decision rule matches this profile") from None
         return self.rulebook.rule(fired[0]).recommend
 
+    def clear_cache(self) -> None:
+        """Forget every answer kept so far (engine runs, exam dates, changes): compute afresh."""
+        self._run_rules.cache_clear()
+        self._exam_schedule.cache_clear()
+        self._changes.cache_clear()
+
+    def _run_engine(self, fact_items: tuple[tuple[str, Any], ...], advise: bool) -> tuple[str, ...]:
+        fact = dict(fact_items)
+        advice = {**fact, "kind": ADVISE} if advise else None
+        # A tuple: the cache hands the same answer to every caller, who must not change it.
+        return tuple(self.engine.evaluate({**fact, "kind": DECIDE}, advice))
+
+    def _schedule(
+        self, codes: tuple[str, ...], hours_per_week: float, start: date
+    ) -> tuple[dict[str, Any], ...]:
+        return tuple(exam_schedule(list(codes), self.catalog, hours_per_week, start))
+
+    def _what_would_change(
+        self, role: str, lines: str, years: float, designations: tuple[str, ...], goal: str
+    ) -> tuple[dict[str, Any], ...]:
+        # Its arguments are every field that what_would_change reads, directly or through the
+        # rules (the engine fact): a field it comes to read must join them.
+        profile = Profile(role, lines, years, designations=designations, goal=goal)
+        return tuple(
+            what_would_change(
+                profile,
+                self.decide(profile),
+                self.decide,
+                self._thresholds,
+                self._deciding_designations,
+            )
+        )
+
     def recommend(self, profile: Profile) -> dict[str, Any]:
         """Recommend a route for one profile: the CONTRACT.md recommendation object."""
         answer = self.explain(profile, self.fired_rules(profile))
-        changes = what_would_change(
-            profile,
-            answer["recommended_route"],
-            self.decide,
-            self.rulebook.thresholds(),
-            self._deciding_designations,
+        kept = self._changes(
+            profile.role,
+            profile.lines,
+            profile.years_experience,
+            profile.designations,
+            profile.goal,
         )
+        changes = [dict(change) for change in kept]  # copies: the answer is the caller's
         # In RecommendationSchema's order: the API sends this dict as it is, without a dump.
         version, echo = answer.pop("rules_version"), answer.pop("profile")
         answer.update(what_would_change=changes, rules_version=version, profile=echo)
@@ -139,7 +200,9 @@ class Recommender:
         ]
         unverified = [item["code"] for item in remaining if not item["verified"]]
         codes = [s.code for s in plan.remaining]
-        schedule = exam_schedule(codes, self.catalog, profile.hours_per_week, start)
+        # Copies of the kept schedule's entries: each answer is its caller's to change.
+        kept = self._exam_schedule(tuple(codes), profile.hours_per_week, start)
+        schedule = [dict(exam) for exam in kept]
         late = [e["code"] for e in schedule if not e["access_ok"]]
         warnings = [
             {"rule": r.id, "text": r.warn}

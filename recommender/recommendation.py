@@ -205,7 +205,7 @@ class Recommender:
         schedule = [dict(exam) for exam in kept]
         late = [e["code"] for e in schedule if not e["access_ok"]]
         warnings = [
-            {"rule": r.id, "text": r.warn}
+            {"rule": r.id, "text": r.warn, "verified": self._fact_verified(r.fact)}
             for r in rules
             if r.kind == "warn" and plan.route in r.warn_routes
         ]
@@ -217,6 +217,7 @@ class Recommender:
                     "text": f"At {profile.hours_per_week:g} hours a week, course access "
                     f"({months} months) ends before you can sit the exam of {', '.join(late)}: "
                     "study more each week or plan to renew access.",
+                    "verified": self.catalog.exams.verified,
                 }
             )
         return {
@@ -242,6 +243,10 @@ class Recommender:
             "exam_schedule": schedule,
             "estimated_cost": estimate_cost(codes, self.catalog, profile.discounts),
         }
+
+    def _fact_verified(self, fact_id: str | None) -> bool:
+        """Whether the catalog fact a warning states is verified (a warning of no fact is)."""
+        return fact_id is None or next(f.verified for f in self.catalog.facts if f.id == fact_id)
 
     def _also_consider(self, rules: list[Rule], profile: Profile) -> list[dict[str, Any]]:
         held = set(profile.designations)

@@ -204,6 +204,10 @@ class WarningSchema(Schema):
         metadata={"description": "The rule that warns, or null for a warning of the planner."},
     )
     text = fields.String(required=True)
+    verified = fields.Boolean(
+        required=True,
+        metadata={"description": "False: the fact it states is to confirm with The Institutes."},
+    )
 
 
 class MonthsSchema(Schema):

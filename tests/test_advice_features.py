@@ -239,3 +239,12 @@ def test_the_catalog_endpoint_lists_fees_discounts_and_exam_windows(client) -> N
     assert catalog["exams"]["windows"][0] == {"start": "01-15", "end": "03-15"}
     assert catalog["exams"]["max_per_window"] == 4 and catalog["exams"]["verified"] is False
     assert catalog["default_study_hours"]["verified"] is False
+
+
+def test_a_warning_stating_an_unverified_fact_is_marked_to_confirm(
+    recommender: Recommender,
+) -> None:
+    result = answer(recommender, role="agent", years_experience=1)
+    warnings = {w["rule"]: w["verified"] for w in route(result, "CPCU")["warnings"]}
+    # The 24-month rule comes from a weak source; the licence reminder from the NAIC.
+    assert warnings == {"warn-cpcu-experience": False, "warn-designation-not-licence": True}

@@ -8,8 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from recommender import engine as engine_module
+from recommender.config import DEFAULT_RULES_DIR
 from recommender.engine import RuleEngine
 from recommender.errors import EngineError
+from recommender.planner import Profile
 from recommender.recommendation import Recommender
 
 DEFINITION = {
@@ -95,51 +97,41 @@ def test_the_host_starts_no_background_threads() -> None:
     assert threading.active_count() == before
 
 
-def test_sixteen_threads_get_the_same_answers_as_serial(recommender: Recommender) -> None:
+def test_sixteen_threads_get_the_same_answers_as_serial() -> None:
+    # Distinct years for every call: the recommender keeps engine answers per rule fact, and
+    # 4,000 distinct facts (past its cache of 1,024) make the threads run the engine itself.
+    roles = ("agent", "claims", "customer_service", "underwriter", "broker")
+    lines = ("personal", "commercial", "both")
+    goals = ("undecided", "advance_to_leadership", "quick_credential", "master_personal_lines")
+    held = ((), ("API",), ("CPCU",), ("API", "CPCU"), ("CISR",), ("AINS",))
     profiles = [
-        recommender.load_profile(p)
-        for p in (
-            {
-                "role": "agent",
-                "lines": "personal",
-                "years_experience": 4,
-                "goal": "advance_to_leadership",
-            },
-            {"role": "claims", "lines": "commercial", "years_experience": 0.5},
-            {
-                "role": "customer_service",
-                "lines": "personal",
-                "years_experience": 1,
-                "designations": ["CISR"],
-            },
-            {
-                "role": "underwriter",
-                "lines": "both",
-                "years_experience": 12,
-                "designations": ["API"],
-            },
-            {
-                "role": "broker",
-                "lines": "personal",
-                "years_experience": 20,
-                "designations": ["API", "CPCU"],
-            },
-            {
-                "role": "claims",
-                "lines": "personal",
-                "years_experience": 2,
-                "goal": "quick_credential",
-                "completed_courses": ["AINS 21", "AINS 22"],
-            },
+        Profile(
+            role=roles[i % 5],
+            lines=lines[i % 3],
+            years_experience=round((i * 7919 % 6000) / 100, 2),
+            designations=held[i % 6],
+            goal=goals[i % 4],
         )
+        for i in range(4000)
     ]
-    serial = [recommender.recommend(p) for p in profiles]
-    work = [i % len(profiles) for i in range(16 * 250)]
+    reference = Recommender.from_dir(DEFAULT_RULES_DIR)
+    serial = [reference.fired_rules(p) for p in profiles]
+    shared = Recommender.from_dir(DEFAULT_RULES_DIR)
+    calls = []
+    evaluate = shared.engine.evaluate
+
+    def counting(event, fact=None):
+        calls.append(1)
+        return evaluate(event, fact)
+
+    shared.engine.evaluate = counting  # type: ignore[method-assign]
     with ThreadPoolExecutor(max_workers=16) as pool:
-        answers = list(pool.map(lambda i: (i, recommender.recommend(profiles[i])), work))
-    assert len(answers) == 4000
-    for i, answer in answers:
-        assert answer == serial[i]
+        answers = list(pool.map(shared.fired_rules, profiles))
+    assert answers == serial
+    assert len(calls) >= 3000, "the threads must reach durable_rules, not only the cache"
+    full = [shared.recommend(p) for p in profiles[:50]]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        assert list(pool.map(shared.recommend, profiles[:50])) == full
 
 
 def test_a_closed_engine_frees_its_ruleset_and_refuses_work() -> None:

@@ -151,15 +151,29 @@ class Recommender:
         answer.update(what_would_change=changes, rules_version=version, profile=echo)
         return answer
 
-    def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]:
-        """Build the recommendation for a profile from the rules that fired for it."""
-        rules = [self.rulebook.rule(rule_id) for rule_id in fired]
-        decisions = [r for r in rules if r.kind == "decision"]
+    def decision(self, fired: list[str]) -> Rule:
+        """The one decision rule among the rules that fired (EngineError if not exactly one)."""
+        decisions = [
+            self.rulebook.rule(r) for r in fired if self.rulebook.rule(r).kind == "decision"
+        ]
         if len(decisions) != 1:
             raise EngineError(
                 f"expected one decision rule to fire, got {[r.id for r in decisions]}"
             )
-        decision = decisions[0]
+        return decisions[0]
+
+    def chosen_plan(self, profile: Profile, fired: list[str]) -> RoutePlan | None:
+        """Only the recommended route's course plan (None when no route is recommended).
+
+        What a team plan needs of each person, without the rest of explain()'s answer.
+        """
+        route = self.decision(fired).recommend
+        return plan_routes(profile, self.catalog)[route] if route else None
+
+    def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]:
+        """Build the recommendation for a profile from the rules that fired for it."""
+        rules = [self.rulebook.rule(rule_id) for rule_id in fired]
+        decision = self.decision(fired)
         plans = plan_routes(profile, self.catalog)
         start = profile.start_date or date.today()
         routes = [self._route(plans[route], decision, rules, profile, start) for route in ROUTES]

@@ -19,7 +19,7 @@ from marshmallow import Schema, fields, validate
 
 from .catalog import Catalog
 from .errors import ProfileError, RosterError, RosterTooLarge, RosterTooManyRows
-from .planner import Profile
+from .planner import Profile, RoutePlan, estimate_cost, estimate_months
 from .rulebook import profile_fact
 from .schemas import PROFILE_FIELDS, PROFILE_LIST_FIELDS, MonthsSchema
 from .vocabulary import ROUTES
@@ -65,7 +65,7 @@ class _Recommender(Protocol):
 
     def fired_rules(self, profile: Profile) -> list[str]: ...
 
-    def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]: ...
+    def chosen_plan(self, profile: Profile, fired: list[str]) -> RoutePlan | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,23 +476,23 @@ def _freeze(data: dict[str, Any]) -> Any:
 def _evaluate(recommender: _Recommender, profile: Profile, fired: dict[Any, list[str]]) -> _Outcome:
     # The rules see only the profile's fact (role, lines, goal, years, designations held):
     # profiles differing in anything else (hours a week, courses passed) share one engine run.
-    # explain() rather than recommend(), which may add per-person analyses a team plan omits.
+    # Only the recommended route's plan: a team plan shows no other route, exam dates or
+    # changes, and building them for every distinct person was most of a large roster's time.
     key = tuple(profile_fact(profile, recommender.catalog).items())
     rules = fired.get(key)
     if rules is None:
         rules = fired[key] = recommender.fired_rules(profile)
-    result = recommender.explain(profile, rules)
-    route = result["recommended_route"]
-    if route is None:
+    plan = recommender.chosen_plan(profile, rules)
+    catalog = recommender.catalog
+    if plan is None:
         return _Outcome(None, (), {"low": 0, "high": 0}, (0, 0), _cost_band(None, recommender))
-    chosen = next(r for r in result["routes"] if r["route"] == route)
-    codes = tuple(course["code"] for course in chosen["remaining_courses"])
+    codes = tuple(step.code for step in plan.remaining)
     return _Outcome(
-        route,
+        plan.route,
         codes,
-        dict(chosen["estimated_months"]),
-        _study_hours(codes, recommender.catalog),
-        _cost_band(chosen["estimated_cost"], recommender),
+        estimate_months(list(codes), catalog, profile.hours_per_week),
+        _study_hours(codes, catalog),
+        _cost_band(estimate_cost(list(codes), catalog, profile.discounts), recommender),
     )
 
 

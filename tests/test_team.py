@@ -435,8 +435,10 @@ def test_the_json_row_limit_applies():
 
 def test_identical_profiles_share_one_evaluation(recommender, monkeypatch):
     calls = []
-    explain = recommender.explain
-    monkeypatch.setattr(recommender, "explain", lambda p, f: calls.append(p) or explain(p, f))
+    chosen_plan = recommender.chosen_plan
+    monkeypatch.setattr(
+        recommender, "chosen_plan", lambda p, f: calls.append(p) or chosen_plan(p, f)
+    )
     rows = [
         f"Person {n},{role},personal,{years},,,,"
         for n, (role, years) in enumerate([("agent", "3"), ("claims", "3"), ("agent", "3.0")] * 40)
@@ -601,3 +603,27 @@ def test_a_name_that_is_not_valid_unicode_is_a_row_error_and_exports_safely(reco
     assert "name" in plan["members"][0]["errors"]
     assert plan["members"][1]["recommended_route"] == "API_THEN_CPCU"
     export_csv(plan).encode("utf-8")  # no UnicodeEncodeError
+
+
+def test_a_members_plan_matches_the_recommendation_for_the_same_person(recommender) -> None:
+    from recommender.team import parse_roster, plan_team
+
+    data = {
+        "role": "claims",
+        "lines": "both",
+        "years_experience": 3.5,
+        "completed_courses": ["CPCU 500"],
+        "hours_per_week": 6,
+        "discounts": ["early_purchase"],
+    }
+    roster = parse_roster(
+        "name,role,lines,years_experience,completed_courses,hours_per_week,discounts\n"
+        "Ana,claims,both,3.5,CPCU 500,6,early_purchase\n"
+    )
+    member = plan_team(recommender, roster)["members"][0]
+    answer = recommender.recommend(recommender.load_profile(data))
+    chosen = next(r for r in answer["routes"] if r["route"] == answer["recommended_route"])
+    assert member["recommended_route"] == answer["recommended_route"]
+    assert member["remaining_courses"] == [c["code"] for c in chosen["remaining_courses"]]
+    assert member["estimated_months"] == chosen["estimated_months"]
+    assert member["estimated_cost"]["low"] == chosen["estimated_cost"]["low"]

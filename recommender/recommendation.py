@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import weakref
+from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .changes import what_would_change
@@ -33,11 +35,13 @@ from .rulebook import (
 from .schemas import ProfileSchema, load_profile
 from .vocabulary import ROUTE_NAMES, ROUTES
 
-# How many answers each cache keeps, about 1.5 MB at most apiece: an engine answer per rule
-# fact takes about 1.5 KB, an exam schedule about 3 KB, a what_would_change list about 1 KB.
+# How many answers each cache keeps, about 2 MB at most apiece: an engine answer per rule
+# fact takes about 1.5 KB, a what_would_change list about 1 KB, the three route plans of a
+# person's credits about 2 KB, a route's exam dates, months and costs about 4 KB.
 ENGINE_CACHE_SIZE = 1024
-SCHEDULE_CACHE_SIZE = 512
 CHANGES_CACHE_SIZE = 1024
+PLANS_CACHE_SIZE = 512
+SCHEDULE_CACHE_SIZE = 512
 
 
 class Recommender:
@@ -64,9 +68,13 @@ class Recommender:
         self._run_rules = functools.lru_cache(maxsize=ENGINE_CACHE_SIZE)(
             functools.partial(Recommender._run_engine, me)
         )
-        # The exam dates were half of explain(); most answers start today at a common pace.
-        self._exam_schedule = functools.lru_cache(maxsize=SCHEDULE_CACHE_SIZE)(
-            functools.partial(Recommender._schedule, me)
+        # The planning was most of explain(), and is the same for everyone with the same
+        # credits, pace, start (nearly always today) and discounts.
+        self._route_plans = functools.lru_cache(maxsize=PLANS_CACHE_SIZE)(
+            functools.partial(Recommender._plan_routes, me)
+        )
+        self._dates_and_costs = functools.lru_cache(maxsize=SCHEDULE_CACHE_SIZE)(
+            functools.partial(Recommender._plan_dates_and_costs, me)
         )
         # what_would_change tries about eight changed profiles, each still a new Profile, a
         # fact and a look-up when the engine's answer is kept: the whole list is kept too.
@@ -103,10 +111,11 @@ class Recommender:
         return self.rulebook.rule(fired[0]).recommend
 
     def clear_cache(self) -> None:
-        """Forget every answer kept so far (engine runs, exam dates, changes): compute afresh."""
+        """Forget every answer kept so far (engine runs, changes, plans): work each out afresh."""
         self._run_rules.cache_clear()
-        self._exam_schedule.cache_clear()
         self._changes.cache_clear()
+        self._route_plans.cache_clear()
+        self._dates_and_costs.cache_clear()
 
     def _run_engine(self, fact_items: tuple[tuple[str, Any], ...], advise: bool) -> tuple[str, ...]:
         fact = dict(fact_items)
@@ -114,10 +123,23 @@ class Recommender:
         # A tuple: the cache hands the same answer to every caller, who must not change it.
         return tuple(self.engine.evaluate({**fact, "kind": DECIDE}, advice))
 
-    def _schedule(
-        self, codes: tuple[str, ...], hours_per_week: float, start: date
-    ) -> tuple[dict[str, Any], ...]:
-        return tuple(exam_schedule(list(codes), self.catalog, hours_per_week, start))
+    def _plan_routes(
+        self, lines: str, designations: tuple[str, ...], completed_courses: tuple[str, ...]
+    ) -> Mapping[str, RoutePlan]:
+        # Its arguments are every field that plan_routes reads: a field it comes to read must
+        # join them. Read-only, as every caller shares it (RoutePlans are frozen).
+        profile = Profile("", lines, 0, designations, completed_courses)
+        return MappingProxyType(plan_routes(profile, self.catalog))
+
+    def _plan_dates_and_costs(
+        self, codes: tuple[str, ...], hours_per_week: float, start: date, discounts: tuple[str, ...]
+    ) -> tuple[tuple[dict[str, Any], ...], dict[str, int], dict[str, Any]]:
+        remaining = list(codes)
+        return (
+            tuple(exam_schedule(remaining, self.catalog, hours_per_week, start)),
+            estimate_months(remaining, self.catalog, hours_per_week),
+            estimate_cost(remaining, self.catalog, discounts),
+        )
 
     def _what_would_change(
         self, role: str, lines: str, years: float, designations: tuple[str, ...], goal: str
@@ -168,13 +190,14 @@ class Recommender:
         What a team plan needs of each person, without the rest of explain()'s answer.
         """
         route = self.decision(fired).recommend
-        return plan_routes(profile, self.catalog)[route] if route else None
+        plans = self._route_plans(profile.lines, profile.designations, profile.completed_courses)
+        return plans[route] if route else None
 
     def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]:
         """Build the recommendation for a profile from the rules that fired for it."""
         rules = [self.rulebook.rule(rule_id) for rule_id in fired]
         decision = self.decision(fired)
-        plans = plan_routes(profile, self.catalog)
+        plans = self._route_plans(profile.lines, profile.designations, profile.completed_courses)
         start = profile.start_date or date.today()
         routes = [self._route(plans[route], decision, rules, profile, start) for route in ROUTES]
         return {
@@ -214,9 +237,16 @@ class Recommender:
         ]
         unverified = [item["code"] for item in remaining if not item["verified"]]
         codes = [s.code for s in plan.remaining]
-        # Copies of the kept schedule's entries: each answer is its caller's to change.
-        kept = self._exam_schedule(tuple(codes), profile.hours_per_week, start)
-        schedule = [dict(exam) for exam in kept]
+        kept_schedule, kept_months, kept_cost = self._dates_and_costs(
+            tuple(codes), profile.hours_per_week, start, profile.discounts
+        )
+        # Copies of what is kept, which every caller shares: each answer is its caller's.
+        schedule = [dict(exam) for exam in kept_schedule]
+        cost = {
+            **kept_cost,
+            "discounts": list(kept_cost["discounts"]),
+            "items": [dict(item) for item in kept_cost["items"]],
+        }
         late = [e["code"] for e in schedule if not e["access_ok"]]
         warnings = [
             {"rule": r.id, "text": r.warn, "verified": self._fact_verified(r.fact)}
@@ -243,7 +273,7 @@ class Recommender:
             "concentration": plan.concentration,
             "credited_courses": list(plan.credited_codes),
             "remaining_courses": remaining,
-            "estimated_months": estimate_months(codes, self.catalog, profile.hours_per_week),
+            "estimated_months": dict(kept_months),
             "warnings": warnings,
             "to_confirm": (
                 [
@@ -255,7 +285,7 @@ class Recommender:
                 else []
             ),
             "exam_schedule": schedule,
-            "estimated_cost": estimate_cost(codes, self.catalog, profile.discounts),
+            "estimated_cost": cost,
         }
 
     def _fact_verified(self, fact_id: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""The recommender keeps engine answers, exam dates and changes: the same answers, less work."""
+"""The recommender keeps engine answers, changes and plans: the same answers, less work."""
 
 from __future__ import annotations
 
@@ -72,11 +72,19 @@ def test_a_caller_cannot_change_a_kept_answer(fresh: Recommender) -> None:
     fresh.fired_rules(profile).append("not-a-rule")
     answer = fresh.recommend(profile)
     answer["what_would_change"][0]["change"] = "changed"
-    answer["routes"][1]["exam_schedule"][0]["ready"] = "changed"
+    cpcu = answer["routes"][1]
+    cpcu["exam_schedule"][0]["ready"] = "changed"
+    cpcu["estimated_months"]["low"] = -1
+    cpcu["estimated_cost"]["items"][0]["amount"] = -1
+    cpcu["estimated_cost"]["discounts"].append("changed")
     again = fresh.recommend(profile)
     assert "not-a-rule" not in again["fired_rules"]
     assert again["what_would_change"][0]["change"] != "changed"
-    assert again["routes"][1]["exam_schedule"][0]["ready"] != "changed"
+    cpcu = again["routes"][1]
+    assert cpcu["exam_schedule"][0]["ready"] != "changed"
+    assert cpcu["estimated_months"]["low"] != -1
+    assert cpcu["estimated_cost"]["items"][0]["amount"] != -1
+    assert cpcu["estimated_cost"]["discounts"] == []
 
 
 def test_the_cache_is_bounded(fresh: Recommender) -> None:

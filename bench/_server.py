@@ -1,0 +1,196 @@
+"""Helpers for the HTTP bench scripts: run bin/serve on a free port, find wrk, read RSS."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from _common import ROOT
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(workers: int = 2, threads: int = 4) -> Iterator[tuple[str, int]]:
+    """Run the production command, bin/serve, on a free port; yield (base URL, master pid).
+
+    The server is stopped on the way out, whatever happened; its output (one access-log line
+    a request) goes to a temporary file, shown if it fails to start.
+    """
+    port = free_port()
+    log = tempfile.TemporaryFile(mode="w+", prefix="bench-serve-")
+    command = [
+        str(ROOT / "bin" / "serve"),
+        *("--host", HOST, "--port", str(port), "--workers", str(workers)),
+        *("--threads", str(threads)),
+    ]
+    # A session of its own, so that stopping it reaches every worker too.
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        base = f"http://{HOST}:{port}"
+        _wait_until_healthy(base, server, log)
+        yield base, server.pid
+    finally:
+        _stop(server)
+        log.close()
+
+
+def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], log: object) -> None:
+    deadline = time.monotonic() + 120  # bin/serve may first have to set up .venv
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    log.seek(0)  # type: ignore[attr-defined]
+    tail = log.read()[-3000:]  # type: ignore[attr-defined]
+    raise SystemExit(f"the server did not come up at {base}/healthz:\n{tail}")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)  # gunicorn's graceful stop
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(server.pid, signal.SIGKILL)  # any worker left behind
+    except ProcessLookupError:
+        pass
+    server.wait()
+
+
+def worker_pids(master: int) -> list[int]:
+    """The pids of a gunicorn master's workers: its children, from /proc (Linux)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # gone meanwhile
+            # Field 4 is the parent pid; the command name before it may hold spaces.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def cpu_seconds_of(pid: int) -> float:
+    """CPU time (user + system) that process `pid` has used so far, from /proc (Linux)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb_of(pid: int) -> float:
+    """Resident memory of process `pid` in MB, from /proc/<pid>/status (Linux)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def wrk_path() -> str:
+    """wrk's path, installing Debian's package first if it is missing and we may."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("wrk is missing: installing Debian's package (apt-get install -y wrk)", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-qq", "wrk"]
+        if subprocess.run(install, env=env, stdout=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+            subprocess.run(install, env=env, stdout=subprocess.DEVNULL, check=False)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    sys.exit(
+        "This benchmark drives the server with wrk, which is not installed. Install it "
+        "(Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk) and run it again."
+    )
+
+
+# wrk's Lua: requests built once in init() (building one per request costs wrk time), and
+# one parseable line of results from done().
+_LUA = """
+local bodies = {%(bodies)s}
+local requests, sent = {}, 0
+function init(args)
+  for i, body in ipairs(bodies) do
+    requests[i] = wrk.format(%(method)s, nil, {["Content-Type"] = "application/json"}, body)
+  end
+  if #requests == 0 then requests[1] = wrk.format("GET") end
+end
+function request()
+  sent = sent %% #requests + 1
+  return requests[sent]
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def run_wrk(
+    url: str,
+    bodies: list[str] | None = None,
+    *,
+    seconds: float = 10,
+    connections: int = 16,
+    threads: int = 2,
+) -> dict[str, float]:
+    """Load `url` with wrk (POST `bodies` in turn, else GET); requests/s, p50/p99 ms, errors."""
+    for body in bodies or []:
+        if "]==]" in body:
+            raise ValueError("a body may not contain ]==] (it ends the Lua string)")
+    lua = _LUA % {
+        "bodies": ", ".join(f"[==[{body}]==]" for body in bodies or []),
+        "method": '"POST"' if bodies else '"GET"',
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-") as script:
+        script.write(lua)
+        script.flush()
+        command = [wrk_path(), f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s"]
+        command += ["--timeout", "10s", "-s", script.name, url]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next((x for x in out.splitlines() if x.startswith("WRK ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no results:\n{out}")
+    requests, duration_us, socket_errors, status_errors, p50_us, p99_us = map(int, line.split()[1:])
+    return {
+        "requests": requests,
+        "seconds": duration_us / 1e6,
+        "rps": requests / (duration_us / 1e6),
+        "p50_ms": p50_us / 1000,
+        "p99_ms": p99_us / 1000,
+        "errors": socket_errors + status_errors,
+    }

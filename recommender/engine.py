@@ -99,6 +99,7 @@ class RuleEngine:
             raise EngineError("this engine is closed")
         sid = uuid.uuid4().hex
         with _ENGINE_LOCK:
+            _free_pending()
             try:
                 state = self._host.post(self.name, {**event, "sid": sid})
                 _raise_action_error(state)
@@ -118,9 +119,28 @@ class RuleEngine:
         return [rule_id for rule_id in state.get("fired") or [] if rule_id != CATCH_ALL]
 
 
+# Rulesets whose engine is gone, waiting for the lock to be freed (see _delete_ruleset).
+_PENDING_DELETES: list[int] = []
+
+
 def _delete_ruleset(handle: int) -> None:
-    with _ENGINE_LOCK:
-        durable_rules_engine.delete_ruleset(handle)
+    # A finalizer runs wherever the garbage collector does, possibly inside an engine call on
+    # this very thread, with the lock held: waiting for it there would deadlock. So free the
+    # ruleset now only if the lock is free, else leave it to the next engine call.
+    if _ENGINE_LOCK.acquire(blocking=False):
+        try:
+            _PENDING_DELETES.append(handle)
+            _free_pending()
+        finally:
+            _ENGINE_LOCK.release()
+    else:
+        _PENDING_DELETES.append(handle)  # list.append is atomic
+
+
+def _free_pending() -> None:
+    """Free the rulesets left to free; the caller holds the engine lock."""
+    while _PENDING_DELETES:
+        durable_rules_engine.delete_ruleset(_PENDING_DELETES.pop())
 
 
 def _raise_action_error(state: dict[str, Any]) -> None:

@@ -150,3 +150,33 @@ def test_engines_are_freed_when_dropped() -> None:
         make_engine().evaluate({"kind": "e", "x": 1})
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 100
+
+
+def test_an_engine_freed_by_the_garbage_collector_inside_an_engine_call_does_not_deadlock() -> None:
+    import gc
+
+    class Cycle:
+        """Freed only by the garbage collector, like an app in a reference cycle."""
+
+        def __init__(self) -> None:
+            self.me = self
+            self.engine = make_engine()
+
+    dropped = Cycle()
+    del dropped  # now garbage, waiting for a collection
+    engine = make_engine()
+    evaluate = engine._host.post
+
+    def post_with_a_collection(*args, **kwargs):
+        gc.collect()  # the collector runs here, with the engine lock held by this thread
+        return evaluate(*args, **kwargs)
+
+    engine._host.post = post_with_a_collection
+    done = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (engine.evaluate({"kind": "e", "x": 1}), done.set()), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=10)
+    assert done.is_set(), "deadlocked: a finalizer waited for the lock its own thread held"
+    assert engine.evaluate({"kind": "e", "x": 1}) == ["first"]  # and the queue is drained

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import itertools
+import json
 import random
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from recommender.vocabulary import GOALS, LINES, ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def in_fresh_processes(script: str, sizes: list[int]) -> Iterator[dict]:
+    """Run `script --one SIZE` for each size in a process of its own; yield its JSON figures.
+
+    A fresh process per size, so that each peak of resident memory is that size's own.
+    """
+    for size in sizes:
+        out = subprocess.run(
+            [sys.executable, script, "--one", str(size)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        yield json.loads(out)
 
 
 def rss_mb() -> float:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import random
 import resource
-import subprocess
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import in_fresh_processes  # noqa: E402
 
 from recommender.config import DEFAULT_RULES_DIR  # noqa: E402
 from recommender.recommendation import Recommender  # noqa: E402
@@ -86,20 +87,20 @@ def measure(size: int) -> dict[str, float]:
     """Measure one size in this process."""
     recommender = Recommender.from_dir(DEFAULT_RULES_DIR)
     evaluations = engine_runs = 0
-    explain, fired_rules = recommender.explain, recommender.fired_rules
+    chosen_plan, evaluate = recommender.chosen_plan, recommender.engine.evaluate
 
-    def counting_explain(profile, fired):  # type: ignore[no-untyped-def]
-        nonlocal evaluations
+    def counting_plans(profile, fired):  # type: ignore[no-untyped-def]
+        nonlocal evaluations  # a plan per distinct profile
         evaluations += 1
-        return explain(profile, fired)
+        return chosen_plan(profile, fired)
 
-    def counting_fired_rules(profile):  # type: ignore[no-untyped-def]
-        nonlocal engine_runs
+    def counting_engine(event, fact=None):  # type: ignore[no-untyped-def]
+        nonlocal engine_runs  # durable_rules itself, past the recommender's cache
         engine_runs += 1
-        return fired_rules(profile)
+        return evaluate(event, fact)
 
-    recommender.explain = counting_explain  # type: ignore[method-assign]
-    recommender.fired_rules = counting_fired_rules  # type: ignore[method-assign]
+    recommender.chosen_plan = counting_plans  # type: ignore[method-assign]
+    recommender.engine.evaluate = counting_engine  # type: ignore[method-assign]
     data = synthetic_roster(size).encode("utf-8")
     before = max_rss_mib()
     start = time.perf_counter()
@@ -141,14 +142,7 @@ def main(argv: list[str]) -> None:
         f"{'rows':>7} {'MiB in':>6} {'bad':>5} {'evals':>6} {'runs':>5} {'plan s':>7} "
         f"{'json s':>7} {'csv s':>6} {'peak RSS':>9} {'+RSS':>6} {'traced':>7}"
     )
-    for size in sizes:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(size)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        r = json.loads(out)
+    for r in in_fresh_processes(__file__, sizes):
         print(
             f"{r['rows']:>7,} {r['bytes'] / 2**20:>6.2f} {r['bad']:>5,} {r['evaluations']:>6,} "
             f"{r['engine_runs']:>5,} "

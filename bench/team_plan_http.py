@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _common import in_fresh_processes  # noqa: E402
 from team_plan import SIZES, synthetic_roster  # noqa: E402
 
 from recommender import create_app  # noqa: E402
@@ -80,14 +80,7 @@ def main(argv: list[str]) -> None:
         f"{'rows':>7} {'MiB in':>6} {'json s':>7} {'csv s':>6} {'upload s':>8} "
         f"{'MiB out':>7} {'peak RSS':>9}"
     )
-    for size in sizes:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(size)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        r = json.loads(out)
+    for r in in_fresh_processes(__file__, sizes):
         print(
             f"{r['rows']:>7,} {r['bytes'] / 2**20:>6.2f} {r['json_seconds']:>7.2f} "
             f"{r['csv_seconds']:>6.2f} {r['upload_seconds']:>8.2f} "

@@ -87,10 +87,6 @@ class Rulebook:
     def decision_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == "decision")
 
-    @property
-    def advice_rules(self) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.kind != "decision")
-
     def thresholds(self) -> list[float]:
         """Every years-of-experience threshold the rules test, sorted."""
         values = {

@@ -157,10 +157,6 @@ class ProfileSchema(Schema):
         )
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def _unique(values: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 

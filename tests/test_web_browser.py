@@ -6,8 +6,9 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from werkzeug.serving import make_server
@@ -130,7 +131,7 @@ def test_invalid_input_shows_the_field_error_and_keeps_the_answers(page, base_ur
     page.goto(base_url + "/")
     fill_form(page, role="Broker", lines="Personal lines", years="75", goal="Not decided yet")
     error = page.locator("#years_experience-error")
-    assert "less than or equal to 60" in error.inner_text()
+    assert "Enter your years of experience, from 0 to 60." in error.inner_text()
     assert page.get_by_label("Years in insurance").input_value() == "75"
     assert page.get_by_label("Role").input_value() == "broker"
     assert page.get_by_label("Years in insurance").get_attribute("aria-invalid") == "true"
@@ -148,8 +149,10 @@ def axe_violations(page) -> list[dict]:
         "/",
         "/result?role=agent&lines=personal&years_experience=4&goal=advance_to_leadership",
         "/result?role=agent&lines=personal&years_experience=99&completed_courses=CPCU+999",
+        "/result?role=claims&lines=personal&years_experience=4&designations=API"
+        "&start_date=2025-01-06",
     ],
-    ids=["form", "result", "form-with-errors"],
+    ids=["form", "result", "form-with-errors", "old-bookmark-api-holder"],
 )
 def test_no_serious_or_critical_accessibility_violations(browser, base_url: str, path: str) -> None:
     # The site's CSP rightly refuses injected scripts: let axe-core in for the audit only.
@@ -198,6 +201,135 @@ def test_the_print_button_appears_with_scripts_and_the_page_prints_without_navig
     assert page.get_by_role("button", name="Print this plan").is_visible()
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
-    assert page.locator("svg.timeline").is_visible()
+    # Print gets the wide drawing whatever the screen was.
+    assert page.locator("svg.timeline-wide").is_visible()
+    assert not page.locator("svg.timeline-narrow").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_result_restates_the_answers_and_its_url_pins_the_start_date(
+    page, base_url: str
+) -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("Study hours a week").fill("1")
+    page.get_by_role("checkbox", name="Early purchase", exact=False).check()
+    fill_form(page, role="Claims", lines="Personal lines", years="1", goal="Not decided yet")
+    today = date.today().isoformat()
+    page.wait_for_url("**/result?**")
+    assert parse_qs(urlparse(page.url).query)["start_date"] == [today]
+    prepared = page.locator(".prepared-for").inner_text()
+    assert prepared == (
+        "Prepared for: claims, personal lines, 1 year of experience, no designations held, "
+        f"goal: not decided yet, 1 hour of study a week, starting {today}, "
+        "discounts: Early purchase."
+    )
+    # Reopened later (here: at once, in a new page), the URL still says the same start date.
+    again = page.context.new_page()
+    again.goto(page.url)
+    assert f"starting {today}" in again.locator(".prepared-for").inner_text()
+    again.close()
+
+
+def test_a_start_date_in_the_past_is_refused_in_the_form(page, base_url: str) -> None:
+    past = (date.today() - timedelta(days=3)).isoformat()
+    page.goto(base_url + "/")
+    page.get_by_label("Start date").fill(past)
+    fill_form(page, role="Agent", lines="Personal lines", years="4", goal="Not decided yet")
+    error = page.locator("#start_date-error").inner_text()
+    assert f"The start date {past} has passed" in error
+    assert page.get_by_role("alert").is_visible()
+
+
+def test_an_old_bookmark_still_shows_its_plan_with_a_notice(page, base_url: str) -> None:
+    query = urlencode(
+        {"role": "agent", "lines": "personal", "years_experience": 4, "start_date": "2025-01-06"}
+    )
+    page.goto(f"{base_url}/result?{query}")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Recommended:")
+    assert "a date that has passed" in page.locator(".stale-notice").inner_text()
+    page.get_by_role("link", name="Plan again from today").click()
+    page.wait_for_url("**/result?**")
+    assert parse_qs(urlparse(page.url).query)["start_date"] == [date.today().isoformat()]
+
+
+# The rendered size of every visible text of the timeline, in CSS pixels: its font size
+# times the drawing's scale (viewBox to screen).
+RENDERED_TEXT_SIZES = """() => [...document.querySelectorAll('svg.timeline text')]
+  .filter(t => t.getClientRects().length && getComputedStyle(t.closest('svg')).display !== 'none')
+  .map(t => ({text: t.textContent,
+              px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+              height: t.getBoundingClientRect().height}))"""
+
+
+@pytest.mark.parametrize("width", [375, 700, 1280])
+def test_the_timeline_text_is_at_least_12px_on_a_phone_and_a_desktop(
+    browser, base_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(
+        base_url + "/result?role=agent&lines=personal&years_experience=4"
+        "&goal=advance_to_leadership&start_date=" + date.today().isoformat()
+    )
+    sizes = page.evaluate(RENDERED_TEXT_SIZES)
+    drawn = page.evaluate(
+        "[...document.querySelectorAll('svg.timeline')]"
+        ".filter(s => getComputedStyle(s).display !== 'none')"
+        ".map(s => s.classList[1])"
+    )
+    context.close()
+    assert drawn == (["timeline-narrow"] if width < 704 else ["timeline-wide"])
+    assert len(sizes) > 10
+    small = [s for s in sizes if s["px"] < 12]
+    assert small == [], small
+    assert min(s["height"] for s in sizes) >= 12
+
+
+def test_dates_never_wrap_on_a_phone(browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(
+        base_url + "/result?role=agent&lines=personal&years_experience=4"
+        "&goal=advance_to_leadership&start_date=" + date.today().isoformat()
+    )
+    lines_per_date = page.evaluate(
+        "[...document.querySelectorAll('time.date')].filter(t => t.getClientRects().length)"
+        ".map(t => t.getClientRects().length)"
+    )
+    context.close()
+    assert len(lines_per_date) > 20
+    assert set(lines_per_date) == {1}
+
+
+def test_the_team_table_stays_usable_on_a_phone(browser, base_url: str) -> None:
+    roster = ROOT / "recommender" / "data" / "roster-template.csv"
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "/team")
+    page.get_by_label("Roster file").set_input_files(str(roster))
+    page.get_by_role("button", name="Plan the team").click()
+    table = page.locator(".team-table")
+    table.wait_for()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0  # the page itself never scrolls sideways; the table's frame does
+    frame = page.locator(".team-table").locator("xpath=..")
+    frame.evaluate("f => f.scrollLeft = f.scrollWidth")
+    name = page.locator(".team-table td.name").first
+    box, frame_box = name.bounding_box(), frame.bounding_box()
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.team-table td')).fontSize)"
+    )
+    context.close()
+    assert box and frame_box and box["x"] >= frame_box["x"] - 1  # the name stays in view
+    assert box["x"] + box["width"] <= frame_box["x"] + frame_box["width"]
+    assert size >= 12
+
+
+def test_the_developer_docs_are_named_as_such_and_lead_back(page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="For developers: JSON API").click()
+    page.wait_for_url("**/api/docs")
+    page.get_by_role("link", name="Back to career-path", exact=False).click()
+    page.wait_for_url(base_url + "/")
+    assert page.get_by_role("heading", level=1).is_visible()

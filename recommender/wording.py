@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -46,7 +47,8 @@ def duration(low: int, high: int) -> str:
     if high <= 0:
         return "nothing left"
     if high >= YEARS_FROM_MONTHS:
-        low_years, high_years = max(1, round(low / 12)), max(1, round(high / 12))
+        # Half a year rounds up (round() would take 2.5 to 2).
+        low_years, high_years = (max(1, math.floor(m / 12 + 0.5)) for m in (low, high))
         if low_years == high_years:
             return f"about {plural(high_years, 'year')}"
         return f"about {low_years} to {plural(high_years, 'year')}"

@@ -339,3 +339,13 @@ def test_dates_are_marked_so_they_never_break(client: FlaskClient) -> None:
     dates = re.findall(r"\d{4}-\d{2}-\d{2}", re.sub(r'(?:datetime|href)="[^"]+"', "", exams))
     assert len(dates) >= 27  # 9 exams: ready, window start and end
     assert exams.count('<time class="date"') == len(dates)
+
+
+def test_a_past_start_date_is_refused_along_with_other_mistakes(client: FlaskClient) -> None:
+    html = page(client, "/plan?role=&lines=personal&years_experience=99&start_date=2020-01-01", 422)
+    for sentence in (
+        "Choose a role.",
+        "Enter your years of experience, from 0 to 60.",
+        "The start date 2020-01-01 has passed",
+    ):
+        assert sentence in html

@@ -45,6 +45,7 @@ def test_counts_are_pluralised(count: float, word: str, expected: str) -> None:
         (24, 35, "about 2 to 3 years"),
         (130, 180, "about 11 to 15 years"),
         (20, 26, "about 2 years"),
+        (30, 42, "about 3 to 4 years"),  # 2.5 years rounds up
         (0, 2, "about 1 to 2 months"),
     ],
 )

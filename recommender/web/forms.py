@@ -159,8 +159,14 @@ def error_sentences(errors: dict[str, list[str]], example: str) -> dict[str, lis
     return out
 
 
-def past_start_date(start: date, today: date) -> dict[str, list[str]]:
-    """The form's refusal of a start date that has passed."""
+def past_start_date(raw: str | None, today: date) -> dict[str, list[str]]:
+    """The form's refusal of a start date that has passed; nothing for any other value."""
+    try:
+        start = date.fromisoformat(raw or "")
+    except ValueError:
+        return {}  # blank means today; a value that is no date is the schema's to report
+    if start >= today:
+        return {}
     return {
         "start_date": [
             f"The start date {start.isoformat()} has passed: choose today ({today.isoformat()}) "

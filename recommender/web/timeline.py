@@ -25,12 +25,13 @@ class Layout:
     name: str
     width: int  # the drawing's width
     label: int  # the width of the course-code column
+    axis_x: int  # where the axis' caption starts
 
 
 # Wide for desktops and print; narrow for phones, drawn about as wide as a 375 px screen so that
 # its text keeps its size in CSS pixels instead of shrinking to a half.
-WIDE = Layout("wide", 640, 92)
-NARROW = Layout("narrow", 340, 74)
+WIDE = Layout("wide", 640, 92, 92)
+NARROW = Layout("narrow", 340, 82, 0)
 
 
 def _tick_step(months: float, room: float) -> int:
@@ -134,7 +135,7 @@ def timeline_svg(
             f'<text class="tick" x="{x:.1f}" y="{height - AXIS + 18}">{month}</text>'
         )
     parts.append(
-        f'<text class="axis-label" x="{layout.label}" y="{height - 2}">months from the start, '
+        f'<text class="axis-label" x="{layout.axis_x}" y="{height - 2}">months from the start, '
         f"at {escape(plural(hours_per_week, 'hour'))} a week</text>"
     )
     for row, (code, begin, end) in enumerate(schedule):

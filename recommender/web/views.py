@@ -78,13 +78,15 @@ def plan() -> ResponseReturnValue:
     values = forms.form_values(request.args)
     if not values:
         return redirect(url_for("web.form"))
+    today = date.today()
+    # A date gone by is refused together with any other mistake, not after it is fixed.
+    errors = forms.past_start_date(values.get("start_date"), today)
     try:
         profile = current_recommender().load_profile(values)
     except ProfileError as exc:
-        return _form_page(values, exc.errors), 422
-    today = date.today()
-    if profile.start_date is not None and profile.start_date < today:
-        return _form_page(values, forms.past_start_date(profile.start_date, today)), 422
+        errors = {**errors, **exc.errors}
+    if errors:
+        return _form_page(values, errors), 422
     start = profile.start_date or today
     return redirect(url_for("web.result", **_pinned(request.args, start)), 303)
 

@@ -26,6 +26,13 @@ GOAL_WORDS = {
     "master_personal_lines": "master personal lines",
     "advance_to_leadership": "move into leadership",
 }
+REQUIREMENT_WORDS = {
+    "api": "API course",
+    "foundation": "CPCU foundation",
+    "concentration": "CPCU concentration",
+    "elective": "CPCU elective",
+    "ethics": "Ethics",
+}
 # A plan this long or longer reads in years: "about 30 to 44 months" is hard to picture.
 YEARS_FROM_MONTHS = 24
 

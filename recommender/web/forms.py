@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from ..catalog import Catalog
 from ..schemas import PROFILE_FIELDS, PROFILE_LIST_FIELDS
 from ..vocabulary import DEFAULT_HOURS_PER_WEEK, HOURS_RANGE, YEARS_RANGE
+from ..wording import REQUIREMENT_WORDS
 
 LIST_FIELDS = PROFILE_LIST_FIELDS
 
@@ -45,13 +46,7 @@ FIELD_LABELS = {
     "discounts": "Exam discounts",
     "_schema": "Form",
 }
-REQUIREMENT_LABELS = {
-    "api": "API course",
-    "foundation": "CPCU foundation",
-    "concentration": "CPCU concentration",
-    "elective": "CPCU elective",
-    "ethics": "Ethics",
-}
+REQUIREMENT_LABELS = REQUIREMENT_WORDS
 FIT_LABELS = {"recommended": "Recommended", "suitable": "Suitable", "not_suitable": "Not suitable"}
 
 

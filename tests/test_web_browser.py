@@ -154,9 +154,12 @@ def axe_violations(page) -> list[dict]:
     ],
     ids=["form", "result", "form-with-errors", "old-bookmark-api-holder"],
 )
-def test_no_serious_or_critical_accessibility_violations(browser, base_url: str, path: str) -> None:
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_no_serious_or_critical_accessibility_violations(
+    browser, base_url: str, path: str, width: int
+) -> None:
     # The site's CSP rightly refuses injected scripts: let axe-core in for the audit only.
-    context = browser.new_context(bypass_csp=True)
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(base_url + path)
     violations = axe_violations(page)
@@ -314,7 +317,9 @@ def test_the_team_table_stays_usable_on_a_phone(browser, base_url: str) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0  # the page itself never scrolls sideways; the table's frame does
     frame = page.locator(".team-table").locator("xpath=..")
+    assert frame.evaluate("f => f.scrollWidth > f.clientWidth")  # wider than the phone: it scrolls
     frame.evaluate("f => f.scrollLeft = f.scrollWidth")
+    assert frame.evaluate("f => f.scrollLeft") > 0
     name = page.locator(".team-table td.name").first
     box, frame_box = name.bounding_box(), frame.bounding_box()
     size = page.evaluate(

@@ -120,7 +120,7 @@ _SUGGESTION = re.compile(r"did you mean '([^']*)'\?", re.IGNORECASE)
 
 
 def _suggestion(field: str, message: str) -> str:
-    """ "Did you mean Underwriter?" from a message ending in "did you mean 'underwriter'?"."""
+    """The suggestion to show for a message ending in "did you mean 'x'?", or nothing."""
     match = _SUGGESTION.search(message)
     if not match:
         return ""

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,15 @@ from .scenarios import load_scenarios
 from .serve import add_serve_parser, cmd_serve
 from .team import export_csv, format_table, parse_roster, plan_team, read_limited
 from .vocabulary import GOALS, LINES, ROLES
+from .wording import (
+    REQUIREMENT_WORDS,
+    duration,
+    humanise,
+    is_past,
+    plural,
+    profile_facts,
+    route_status,
+)
 
 EXIT_INVALID = 2
 
@@ -60,6 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="a course passed, e.g. 'CPCU 500' (repeatable)",
     )
     rec.add_argument("--hours", type=float, help="study hours per week (1 to 40, default 4)")
+    rec.add_argument(
+        "--start-date", metavar="YYYY-MM-DD", help="when study starts (default: today)"
+    )
+    rec.add_argument(
+        "--discount",
+        action="append",
+        default=None,
+        metavar="ID",
+        help="an exam discount that applies: early_purchase, student_teacher_regulator "
+        "(repeatable)",
+    )
     rec.add_argument(
         "--profile", metavar="FILE", help="read the profile from a JSON file (- = stdin)"
     )
@@ -149,6 +170,8 @@ def profile_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "designations": args.designation,
         "completed_courses": args.course,
         "hours_per_week": args.hours,
+        "start_date": args.start_date,
+        "discounts": args.discount,
     }
     data.update({k: v for k, v in flags.items() if v is not None})
     return data
@@ -161,7 +184,8 @@ def cmd_recommend(args: argparse.Namespace, rules_dir: Path) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(format_recommendation(result))
+        names = {d.id: d.name for d in recommender.catalog.discounts.values()}
+        print(format_recommendation(result, names, date.today()))
     return 0
 
 
@@ -195,27 +219,40 @@ def cmd_rules_diff(args: argparse.Namespace) -> int:
     return 1 if report.changes else 0
 
 
-def format_recommendation(result: dict[str, Any]) -> str:
-    """A plain-text answer for a person: the route, why, the plan, the rest."""
+def format_recommendation(
+    result: dict[str, Any],
+    discount_names: dict[str, str] | None = None,
+    today: date | None = None,
+) -> str:
+    """A plain-text answer for a person: the route, why, the plan, its dates and costs, the rest."""
+    names = discount_names or {}
+    profile = result["profile"]
     routes = {r["route"]: r for r in result["routes"]}
     chosen = routes.get(result["recommended_route"] or "")
-    out = [f"Recommended: {chosen['name'] if chosen else 'no new route'}", result["summary"], ""]
+    out = [
+        f"Recommended: {chosen['name'] if chosen else 'no new route'}",
+        humanise(result["summary"]),
+        f"Prepared for: {', '.join(profile_facts(profile, names))}.",
+    ]
+    if today is not None and is_past(profile["start_date"], today):
+        out.append(f"Note: the start date {profile['start_date']} has passed.")
+    out.append("")
     if chosen:
-        out += ["Why:", *(f"  - {r['text']}" for r in chosen["reasons"]), ""]
-        out += _plan_lines(chosen)
-    out.append("Other routes:")
-    for route in result["routes"]:
-        if route is not chosen:
-            fit = route["fit"].replace("_", " ")
-            out.append(f"  {route['route']} ({fit}): {route['reasons'][0]['text']}")
+        out += ["Why:", *(f"  - {humanise(r['text'])}" for r in chosen["reasons"]), ""]
+        out += _plan_lines(chosen, profile["hours_per_week"])
+        out += _milestone_lines(chosen.get("milestones") or [])
+        out += _exam_lines(chosen["exam_schedule"])
+        out += _cost_lines(chosen["estimated_cost"], names)
+    if result.get("what_would_change"):
+        out += ["What would change the advice:"]
+        out += [f"  - {humanise(c['change'])}" for c in result["what_would_change"]]
+        out.append("")
+    out += _other_route_lines(result, chosen)
     # The chosen route's warnings only: the others' may not concern this person at all.
     warnings = chosen["warnings"] if chosen else []
     if warnings:
         out += ["", "Warnings:"]
-        out += [
-            f"  ! {w['text']}" + ("" if w.get("verified", True) else " [to confirm]")
-            for w in warnings
-        ]
+        out += [f"  ! {humanise(w['text'])}{_confirm(w.get('verified', True))}" for w in warnings]
     if result["also_consider"]:
         out += ["", "Also consider:"]
         out += [
@@ -223,27 +260,93 @@ def format_recommendation(result: dict[str, Any]) -> str:
         ]
     if chosen and chosen["to_confirm"]:
         out += ["", "To confirm with The Institutes:", *(f"  ? {t}" for t in chosen["to_confirm"])]
-    out += ["", f"Rules that fired: {', '.join(result['fired_rules'])}"]
-    out.append("This is guidance, not a hiring or promotion decision.")
+    out += [
+        "",
+        "This is guidance, not a hiring or promotion decision.",
+        f"Details: rules version {result['rules_version']}; "
+        f"rules that fired: {', '.join(result['fired_rules'])}.",
+    ]
     return "\n".join(out)
 
 
-def _plan_lines(route: dict[str, Any]) -> list[str]:
+def _confirm(verified: bool) -> str:
+    return "" if verified else " [to confirm]"
+
+
+def _plan_lines(route: dict[str, Any], hours_per_week: float) -> list[str]:
     months = route["estimated_months"]
     remaining = route["remaining_courses"]
-    path = f", {route['api_path']}" if route["api_path"] else ""
-    band = f"{months['low']}-{months['high']} months"
-    out = [f"Course plan ({len(remaining)} to go{path}, about {band}):"]
+    path = f", API {route['api_path'].replace('path-', 'Path ')}" if route["api_path"] else ""
+    band = duration(months["low"], months["high"])
+    out = [
+        f"Course plan ({plural(len(remaining), 'course')} to go{path}, {band} at "
+        f"{plural(hours_per_week, 'hour')} a week):"
+    ]
     for number, course in enumerate(remaining, start=1):
         toward = ", ".join(course["counts_toward"])
         confirm = "" if course["verified"] else "  [to confirm with The Institutes]"
         out.append(
             f"  {number:>2}. {course['code']:<9} {course['title']} "
-            f"({course['requirement']}; counts toward {toward}){confirm}"
+            f"({REQUIREMENT_WORDS.get(course['requirement'], course['requirement'])}; "
+            f"counts toward {toward}){confirm}"
         )
     if route["credited_courses"]:
         out.append(f"  Already credited: {', '.join(route['credited_courses'])}")
     out.append("")
+    return out
+
+
+def _milestone_lines(milestones: list[dict[str, Any]]) -> list[str]:
+    if not milestones:
+        return []
+    out = ["Milestones:"]
+    for m in milestones:
+        out.append(
+            f"  {m['designation']}: earned after {m['after_course']}, testing window "
+            f"{m['window_start']} to {m['window_end']}{_confirm(m.get('verified', True))}"
+        )
+        if m.get("note"):
+            out.append(f"    {m['note']}")
+    return [*out, ""]
+
+
+def _exam_lines(exams: list[dict[str, Any]]) -> list[str]:
+    if not exams:
+        return []
+    out = ["Exam dates:"]
+    for e in exams:
+        out.append(
+            f"  {e['code']:<9} study done by {e['ready']}, testing window "
+            f"{e['window_start']} to {e['window_end']}"
+            + ("" if e.get("access_ok", True) else f" (course access ends {e['access_ends']})")
+        )
+    return [*out, ""]
+
+
+def _cost_lines(cost: dict[str, Any], names: dict[str, str]) -> list[str]:
+    if not cost["items"]:
+        return []
+    total = f"{cost['low']:,.0f}" + ("" if cost["high"] == cost["low"] else f"-{cost['high']:,.0f}")
+    out = [f"Exam fees: about {total} {cost['currency']}{_confirm(cost['verified'])}"]
+    for item in cost["items"]:
+        line = f"  {item['code']:<9} {item['amount']:>7,.0f}"
+        if item["amount"] != item["fee"]:
+            line += f" (fee {item['fee']:,.0f}"
+            discount = item.get("discount")
+            line += f", {names.get(discount, discount)} discount)" if discount else ")"
+        out.append(line)
+    return [*out, ""]
+
+
+def _other_route_lines(result: dict[str, Any], chosen: dict[str, Any] | None) -> list[str]:
+    held = result["profile"]["designations"]
+    out = ["Other routes:" if chosen else "Routes:"]
+    for route in result["routes"]:
+        if route is chosen:
+            continue
+        status, note = route_status(route, held, chosen["route"] if chosen else None)
+        text = note if status == "in_progress" else humanise(route["reasons"][0]["text"])
+        out.append(f"  {route['route']} ({status.replace('_', ' ')}): {text}")
     return out
 
 

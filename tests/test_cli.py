@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from recommender.cli import main
+from recommender.cli import format_recommendation, main
 from recommender.config import DEFAULT_RULES_DIR
+from recommender.recommendation import Recommender
 
 CLI = Path(sys.executable).with_name("career-path")
 
@@ -40,7 +45,8 @@ def test_recommend_prints_a_readable_answer(capsys: pytest.CaptureFixture[str]) 
     )
     assert code == 0
     assert out.startswith("Recommended: the combined route")
-    assert "Why:" in out and "Course plan (9 to go" in out
+    assert "Why:" in out and "Course plan (9 courses to go, API Path 2, about" in out
+    assert "(API course; counts toward API)" in out
     assert "Already credited: CPCU 500" in out
     assert "to confirm with The Institutes" in out
     assert "Also consider:" in out and "AAI" in out
@@ -189,3 +195,141 @@ def test_rules_check_fails_when_a_golden_scenario_is_broken(
         "(row 10)': recommended_route: got 'CPCU', expected 'API'" in out
     )
     assert "scenario differences" in out.splitlines()[-1]
+
+
+LEADER = [
+    "--role",
+    "agent",
+    "--lines",
+    "personal",
+    "--years",
+    "4",
+    "--goal",
+    "advance_to_leadership",
+]
+
+
+def test_recommend_takes_a_start_date_and_discounts_and_prints_dates_and_costs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    start = (date.today() + timedelta(days=60)).isoformat()
+    argv = [*LEADER, "--start-date", start, "--discount", "early_purchase"]
+    code, out, _ = run(capsys, "recommend", *argv)
+    assert code == 0
+    assert f"starting {start}, discounts: Early purchase." in out
+    assert "Exam dates:" in out
+    exams = re.findall(
+        r"^  (\S+ \d+) +study done by (\d{4}-\d{2}-\d{2}), testing window "
+        r"(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})$",
+        out,
+        re.M,
+    )
+    assert len(exams) == 10 and all(ready >= start for _, ready, _, _ in exams)
+    code, raw, _ = run(capsys, "recommend", *argv, "--json")
+    result = json.loads(raw)
+    assert result["profile"]["start_date"] == start
+    assert result["profile"]["discounts"] == ["early_purchase"]
+    chosen = next(r for r in result["routes"] if r["route"] == result["recommended_route"])
+    assert [
+        (e["code"], e["ready"], e["window_start"], e["window_end"]) for e in chosen["exam_schedule"]
+    ] == [(c.strip(), r, a, b) for c, r, a, b in exams]
+    cost = chosen["estimated_cost"]
+    assert f"Exam fees: about {cost['low']:,.0f} USD" in out
+    paid = [i for i in cost["items"] if i["amount"] != i["fee"]]
+    assert (
+        paid
+        and f"{paid[0]['code']:<9} {paid[0]['amount']:>7,.0f} (fee {paid[0]['fee']:,.0f}" in out
+    )
+    assert "What would change the advice:" in out
+    assert "  - With 10 or more years of experience, the CPCU directly would be recommended." in out
+    assert out.rstrip().splitlines()[-1].startswith("Details: rules version ")
+
+
+def test_a_discount_the_catalog_does_not_know_and_a_bad_date_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "recommend", *LEADER, "--start-date", "next week")
+    assert code == 2 and out == "" and "start_date" in err
+    code, out, err = run(capsys, "recommend", *LEADER, "--discount", "loyalty")
+    assert code == 2 and out == "" and "discounts" in err and "'loyalty'" in err
+
+
+def test_a_start_date_gone_by_is_noted(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", *LEADER, "--start-date", "2025-01-06")
+    assert code == 0
+    assert "Note: the start date 2025-01-06 has passed." in out
+
+
+def test_counts_and_long_plans_read_for_people(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--role", "underwriter", "--lines", "commercial", "--years", "1", "--hours", "1"]
+    code, out, _ = run(capsys, "recommend", *argv)
+    assert code == 0
+    assert "1 year of experience" in out and "1 hour of study a week" in out
+    assert re.search(r"about \d+ to \d+ years at 1 hour a week\):", out)
+    assert "1 hours" not in out and "1 years" not in out
+
+
+def test_an_api_holders_combined_route_is_in_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--role", "claims", "--lines", "personal", "--years", "4", "--designation", "API"]
+    code, out, _ = run(capsys, "recommend", *argv)
+    assert code == 0
+    assert out.startswith("Recommended: the Chartered Property Casualty Underwriter (CPCU)")
+    assert (
+        "  API_THEN_CPCU (in progress): In progress: you hold the API; the CPCU plan above "
+        "completes this route." in out
+    )
+    assert "  API (held): " in out
+    assert "not suitable" not in out
+
+
+def _answer(recommender: Recommender, **fields: Any) -> dict[str, Any]:
+    profile = {
+        "role": "agent",
+        "lines": "personal",
+        "years_experience": 4,
+        "goal": "advance_to_leadership",
+        "start_date": "2027-01-04",
+        **fields,
+    }
+    return copy.deepcopy(recommender.recommend(recommender.load_profile(profile)))
+
+
+def test_milestones_are_printed_when_the_route_has_them(recommender: Recommender) -> None:
+    answer = _answer(recommender)
+    chosen = next(r for r in answer["routes"] if r["route"] == answer["recommended_route"])
+    chosen["milestones"] = [
+        {
+            "designation": "API",
+            "after_course": "CPCU 556",
+            "window_start": "2027-10-15",
+            "window_end": "2027-12-15",
+            "verified": False,
+        },
+        {
+            "designation": "CPCU",
+            "after_course": "CPCU 551",
+            "window_start": "2029-04-15",
+            "window_end": "2029-06-15",
+            "verified": True,
+            "note": "Conferment needs 24 months.",
+        },
+    ]
+    text = format_recommendation(answer)
+    assert (
+        "Milestones:\n"
+        "  API: earned after CPCU 556, testing window 2027-10-15 to 2027-12-15 [to confirm]\n"
+        "  CPCU: earned after CPCU 551, testing window 2029-04-15 to 2029-06-15\n"
+        "    Conferment needs 24 months.\n" in text
+    )
+    chosen["milestones"] = []
+    assert "Milestones:" not in format_recommendation(answer)
+
+
+def test_the_discount_a_cost_item_names_is_printed(recommender: Recommender) -> None:
+    answer = _answer(recommender, discounts=["early_purchase"])
+    chosen = next(r for r in answer["routes"] if r["route"] == answer["recommended_route"])
+    item = next(i for i in chosen["estimated_cost"]["items"] if i["fee"])
+    item.update(amount=item["fee"] - 80, discount="early_purchase")
+    text = format_recommendation(answer, {"early_purchase": "Early purchase"})
+    amount = f"{item['amount']:>7,.0f}"
+    assert f"  {item['code']:<9} {amount} (fee {item['fee']:,.0f}, Early purchase discount)" in text

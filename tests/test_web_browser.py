@@ -6,8 +6,9 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from werkzeug.serving import make_server
@@ -130,7 +131,7 @@ def test_invalid_input_shows_the_field_error_and_keeps_the_answers(page, base_ur
     page.goto(base_url + "/")
     fill_form(page, role="Broker", lines="Personal lines", years="75", goal="Not decided yet")
     error = page.locator("#years_experience-error")
-    assert "less than or equal to 60" in error.inner_text()
+    assert "Enter your years of experience, from 0 to 60." in error.inner_text()
     assert page.get_by_label("Years in insurance").input_value() == "75"
     assert page.get_by_label("Role").input_value() == "broker"
     assert page.get_by_label("Years in insurance").get_attribute("aria-invalid") == "true"
@@ -148,12 +149,17 @@ def axe_violations(page) -> list[dict]:
         "/",
         "/result?role=agent&lines=personal&years_experience=4&goal=advance_to_leadership",
         "/result?role=agent&lines=personal&years_experience=99&completed_courses=CPCU+999",
+        "/result?role=claims&lines=personal&years_experience=4&designations=API"
+        "&start_date=2025-01-06",
     ],
-    ids=["form", "result", "form-with-errors"],
+    ids=["form", "result", "form-with-errors", "old-bookmark-api-holder"],
 )
-def test_no_serious_or_critical_accessibility_violations(browser, base_url: str, path: str) -> None:
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_no_serious_or_critical_accessibility_violations(
+    browser, base_url: str, path: str, width: int
+) -> None:
     # The site's CSP rightly refuses injected scripts: let axe-core in for the audit only.
-    context = browser.new_context(bypass_csp=True)
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(base_url + path)
     violations = axe_violations(page)
@@ -198,6 +204,207 @@ def test_the_print_button_appears_with_scripts_and_the_page_prints_without_navig
     assert page.get_by_role("button", name="Print this plan").is_visible()
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
-    assert page.locator("svg.timeline").is_visible()
+    # Print gets the wide drawing whatever the screen was.
+    assert page.locator("svg.timeline-wide").is_visible()
+    assert not page.locator("svg.timeline-narrow").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_result_restates_the_answers_and_its_url_pins_the_start_date(
+    page, base_url: str
+) -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("Study hours a week").fill("1")
+    page.get_by_role("checkbox", name="Early purchase", exact=False).check()
+    fill_form(page, role="Claims", lines="Personal lines", years="1", goal="Not decided yet")
+    today = date.today().isoformat()
+    page.wait_for_url("**/result?**")
+    assert parse_qs(urlparse(page.url).query)["start_date"] == [today]
+    prepared = page.locator(".prepared-for").inner_text()
+    assert prepared == (
+        "Prepared for: claims, personal lines, 1 year of experience, no designations held, "
+        f"goal: not decided yet, 1 hour of study a week, starting {today}, "
+        "discounts: Early purchase."
+    )
+    # Reopened later (here: at once, in a new page), the URL still says the same start date.
+    again = page.context.new_page()
+    again.goto(page.url)
+    assert f"starting {today}" in again.locator(".prepared-for").inner_text()
+    again.close()
+
+
+def test_a_start_date_in_the_past_is_refused_in_the_form(page, base_url: str) -> None:
+    past = (date.today() - timedelta(days=3)).isoformat()
+    page.goto(base_url + "/")
+    page.get_by_label("Start date").fill(past)
+    fill_form(page, role="Agent", lines="Personal lines", years="4", goal="Not decided yet")
+    error = page.locator("#start_date-error").inner_text()
+    assert f"The start date {past} has passed" in error
+    assert page.get_by_role("alert").is_visible()
+
+
+def test_an_old_bookmark_still_shows_its_plan_with_a_notice(page, base_url: str) -> None:
+    query = urlencode(
+        {"role": "agent", "lines": "personal", "years_experience": 4, "start_date": "2025-01-06"}
+    )
+    page.goto(f"{base_url}/result?{query}")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Recommended:")
+    assert "a date that has passed" in page.locator(".stale-notice").inner_text()
+    page.get_by_role("link", name="Plan again from today").click()
+    page.wait_for_url("**/result?**")
+    assert parse_qs(urlparse(page.url).query)["start_date"] == [date.today().isoformat()]
+
+
+# The rendered size of every visible text of the timeline, in CSS pixels: its font size
+# times the drawing's scale (viewBox to screen).
+RENDERED_TEXT_SIZES = """() => [...document.querySelectorAll('svg.timeline text')]
+  .filter(t => t.getClientRects().length && getComputedStyle(t.closest('svg')).display !== 'none')
+  .map(t => ({text: t.textContent,
+              px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+              height: t.getBoundingClientRect().height}))"""
+
+
+@pytest.mark.parametrize("width", [375, 700, 1280])
+def test_the_timeline_text_is_at_least_12px_on_a_phone_and_a_desktop(
+    browser, base_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(
+        base_url + "/result?role=agent&lines=personal&years_experience=4"
+        "&goal=advance_to_leadership&start_date=" + date.today().isoformat()
+    )
+    sizes = page.evaluate(RENDERED_TEXT_SIZES)
+    drawn = page.evaluate(
+        "[...document.querySelectorAll('svg.timeline')]"
+        ".filter(s => getComputedStyle(s).display !== 'none')"
+        ".map(s => s.classList[1])"
+    )
+    context.close()
+    assert drawn == (["timeline-narrow"] if width < 704 else ["timeline-wide"])
+    assert len(sizes) > 10
+    small = [s for s in sizes if s["px"] < 12]
+    assert small == [], small
+    assert min(s["height"] for s in sizes) >= 12
+
+
+def test_dates_never_wrap_on_a_phone(browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(
+        base_url + "/result?role=agent&lines=personal&years_experience=4"
+        "&goal=advance_to_leadership&start_date=" + date.today().isoformat()
+    )
+    lines_per_date = page.evaluate(
+        "[...document.querySelectorAll('time.date')].filter(t => t.getClientRects().length)"
+        ".map(t => t.getClientRects().length)"
+    )
+    context.close()
+    assert len(lines_per_date) > 20
+    assert set(lines_per_date) == {1}
+
+
+def test_the_team_table_stays_usable_on_a_phone(browser, base_url: str) -> None:
+    roster = ROOT / "recommender" / "data" / "roster-template.csv"
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "/team")
+    page.get_by_label("Roster file").set_input_files(str(roster))
+    page.get_by_role("button", name="Plan the team").click()
+    table = page.locator(".team-table")
+    table.wait_for()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0  # the page itself never scrolls sideways; the table's frame does
+    frame = page.locator(".team-table").locator("xpath=..")
+    assert frame.evaluate("f => f.scrollWidth > f.clientWidth")  # wider than the phone: it scrolls
+    frame.evaluate("f => f.scrollLeft = f.scrollWidth")
+    assert frame.evaluate("f => f.scrollLeft") > 0
+    name = page.locator(".team-table td.name").first
+    box, frame_box = name.bounding_box(), frame.bounding_box()
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.team-table td')).fontSize)"
+    )
+    context.close()
+    assert box and frame_box and box["x"] >= frame_box["x"] - 1  # the name stays in view
+    assert box["x"] + box["width"] <= frame_box["x"] + frame_box["width"]
+    assert size >= 12
+
+
+def test_the_developer_docs_are_named_as_such_and_lead_back(page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="For developers: JSON API").click()
+    page.wait_for_url("**/api/docs")
+    page.get_by_role("link", name="Back to career-path", exact=False).click()
+    page.wait_for_url(base_url + "/")
+    assert page.get_by_role("heading", level=1).is_visible()
+
+
+MILESTONES = [
+    {
+        "designation": "API",
+        "after_course": "CPCU 556",
+        "window_start": "2027-10-15",
+        "window_end": "2027-12-15",
+        "verified": False,
+    },
+    {
+        "designation": "CPCU",
+        "after_course": "CPCU 551",
+        "window_start": "2030-07-15",
+        "window_end": "2030-09-15",
+        "verified": False,
+        "note": "Conferment also needs 24 months of insurance work.",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def milestone_url() -> Iterator[str]:
+    """A server whose combined route carries milestones in the agreed shape, as the rules will."""
+    import copy
+
+    from recommender.extensions import current_recommender
+
+    app = create_app({"RULES_DIR": DEFAULT_RULES_DIR})
+    with app.app_context():
+        recommender = current_recommender()
+    real = recommender.recommend
+
+    def recommend(profile):
+        answer = copy.deepcopy(real(profile))
+        for route in answer["routes"]:
+            if route["route"] == "API_THEN_CPCU" and not route.get("milestones"):
+                route["milestones"] = copy.deepcopy(MILESTONES)
+        return answer
+
+    recommender.recommend = recommend
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_milestones_are_listed_and_marked_on_the_timeline(
+    browser, milestone_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(
+        milestone_url + "/result?role=agent&lines=personal&years_experience=4"
+        "&goal=advance_to_leadership&start_date=2027-01-04"
+    )
+    items = page.locator("ul.milestones li").all_inner_texts()
+    diamonds = page.locator("svg.timeline:visible path.milestone")
+    count = diamonds.count()
+    labels = page.locator("svg.timeline:visible text.milestone-label").all_text_contents()
+    sizes = page.evaluate(RENDERED_TEXT_SIZES)
+    context.close()
+    assert items[0].startswith(
+        "The API: after CPCU 556, in the testing window 2027-10-15 to 2027-12-15."
+    )
+    assert "Conferment also needs 24 months of insurance work." in items[1]
+    assert count == 2 and labels == ["API", "CPCU"]
+    assert min(s["px"] for s in sizes) >= 12

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
 from ..catalog import Catalog
 from ..schemas import PROFILE_FIELDS, PROFILE_LIST_FIELDS
-from ..vocabulary import DEFAULT_HOURS_PER_WEEK
+from ..vocabulary import DEFAULT_HOURS_PER_WEEK, HOURS_RANGE, YEARS_RANGE
+from ..wording import REQUIREMENT_WORDS
 
 LIST_FIELDS = PROFILE_LIST_FIELDS
 
@@ -43,13 +46,7 @@ FIELD_LABELS = {
     "discounts": "Exam discounts",
     "_schema": "Form",
 }
-REQUIREMENT_LABELS = {
-    "api": "API course",
-    "foundation": "CPCU foundation",
-    "concentration": "CPCU concentration",
-    "elective": "CPCU elective",
-    "ethics": "Ethics",
-}
+REQUIREMENT_LABELS = REQUIREMENT_WORDS
 FIT_LABELS = {"recommended": "Recommended", "suitable": "Suitable", "not_suitable": "Not suitable"}
 
 
@@ -99,3 +96,75 @@ def form_values(args: MultiDict[str, str]) -> dict[str, Any]:
 def default_values() -> dict[str, Any]:
     """What a blank form shows."""
     return {"goal": "undecided", "hours_per_week": str(DEFAULT_HOURS_PER_WEEK)}
+
+
+# What a person is asked to do about each field, whatever the schema said was wrong with it.
+ERROR_SENTENCES = {
+    "role": "Choose a role.",
+    "lines": "Choose the lines of business you work in.",
+    "years_experience": "Enter your years of experience, from {years[0]} to {years[1]}.",
+    "goal": "Choose a career goal.",
+    "hours_per_week": "Enter the hours you can study in a week, from {hours[0]} to {hours[1]}.",
+    "start_date": "Enter the start date as a date, for example {example}.",
+}
+# For list fields, the schema's message names the value it did not know.
+UNKNOWN_SENTENCES = {
+    "designations": "We do not know the designation “{value}”: tick those you hold in the list.",
+    "completed_courses": "We do not know the course “{value}”: tick the courses you passed in "
+    "the list.",
+    "discounts": "We do not know the discount “{value}”: tick those that apply in the list.",
+}
+CHOICE_LABELS = {"role": ROLE_LABELS, "lines": LINES_LABELS, "goal": GOAL_LABELS}
+_QUOTED = re.compile(r"'([^']*)'")
+_SUGGESTION = re.compile(r"did you mean '([^']*)'\?", re.IGNORECASE)
+
+
+def _suggestion(field: str, message: str) -> str:
+    """The suggestion to show for a message ending in "did you mean 'x'?", or nothing."""
+    match = _SUGGESTION.search(message)
+    if not match:
+        return ""
+    value = match[1]
+    return f" Did you mean {CHOICE_LABELS.get(field, {}).get(value, value)}?"
+
+
+def error_sentences(errors: dict[str, list[str]], example: str) -> dict[str, list[str]]:
+    """The schema's messages as sentences for people, each with its near-miss suggestion."""
+    out: dict[str, list[str]] = {}
+    for field, messages in errors.items():
+        if field in UNKNOWN_SENTENCES:
+            sentences = []
+            for message in messages:
+                quoted = _QUOTED.search(message)
+                if quoted is None:
+                    sentences.append(message)
+                    continue
+                sentence = UNKNOWN_SENTENCES[field].format(value=quoted[1])
+                sentences.append(sentence + _suggestion(field, message))
+            out[field] = sentences
+        elif field in ERROR_SENTENCES:
+            sentence = ERROR_SENTENCES[field].format(
+                years=YEARS_RANGE, hours=HOURS_RANGE, example=example
+            )
+            own = [m for m in messages if m.startswith("The start date")]  # already a sentence
+            suggestions = "".join(dict.fromkeys(_suggestion(field, m) for m in messages))
+            out[field] = own or [sentence + suggestions]
+        else:
+            out[field] = list(messages)
+    return out
+
+
+def past_start_date(raw: str | None, today: date) -> dict[str, list[str]]:
+    """The form's refusal of a start date that has passed; nothing for any other value."""
+    try:
+        start = date.fromisoformat(raw or "")
+    except ValueError:
+        return {}  # blank means today; a value that is no date is the schema's to report
+    if start >= today:
+        return {}
+    return {
+        "start_date": [
+            f"The start date {start.isoformat()} has passed: choose today ({today.isoformat()}) "
+            "or a later date."
+        ]
+    }

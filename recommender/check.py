@@ -63,11 +63,11 @@ def profile_grid(rulebook: Rulebook) -> Iterator[Profile]:
 
 
 def policy_breaches(result: dict[str, Any], profile: Profile) -> list[str]:
-    """What in one recommendation breaks POLICY.md's invariants."""
+    """What in one recommendation breaks docs/policy.md's invariants."""
     problems = []
     held = set(profile.designations)
     recommended = [r["route"] for r in result["routes"] if r["fit"] == "recommended"]
-    # POLICY.md: exactly one route is recommended, except rows 1 and 3: the CPCU is held
+    # docs/policy.md: exactly one route is recommended, except rows 1 and 3: the CPCU is held
     # together with the API, or by someone in commercial lines.
     none_allowed = "CPCU" in held and ("API" in held or profile.lines == "commercial")
     allowed = 0 if none_allowed else 1

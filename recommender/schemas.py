@@ -60,7 +60,7 @@ def _list_of_strings() -> fields.List:
 
 
 class ProfileSchema(Schema):
-    """One person's profile (docs/policy.md, "Inputs"); course codes are normalised to catalog form."""
+    """One person's profile (docs/policy.md, "Inputs"); course codes in catalog form."""
 
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     lines = fields.String(required=True, validate=validate.OneOf(LINES))

@@ -174,3 +174,14 @@ def test_an_entry_without_a_date_is_refused(rules_copy: Path) -> None:
     )
     with pytest.raises(RulesError, match="as_of: Missing data"):
         load_catalog(rules_copy)
+
+
+def test_a_roster_accepts_aliases_and_plans_with_current_codes(client) -> None:
+    roster = "name,role,lines,years_experience,designations,completed_courses\n"
+    roster += "Ana,underwriter,commercial,5,AU-M,Ethics 311;ETHICS-311\n"
+    response = client.post("/api/v1/team-plans", data=roster, content_type="text/csv")
+    assert response.status_code == 200
+    (member,) = response.get_json()["members"]
+    assert not member.get("errors")
+    assert "ETH 311" not in member["remaining_courses"]
+    assert member["remaining_courses"][0] == "CPCU 500"

@@ -32,6 +32,10 @@ class Course:
     exam_fee: float = 0.0
     fee_verified: bool = False
     former_title: str | None = None
+    as_of: str = ""
+    aliases: tuple[str, ...] = ()
+    legacy: bool = False
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Fee:
     currency: str
     source: str
     verified: bool
+    as_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,23 @@ class Discount:
     verified: bool
     amount_off: float = 0.0
     percent_off: float = 0.0
+    as_of: str = ""
+    combines_with: tuple[str, ...] = ()
+    only_before_window: bool = False  # for an exam bought before its testing window opens
 
     def apply(self, fee: float) -> float:
         """The fee after this discount (never below zero)."""
         return max(0.0, fee * (1 - self.percent_off / 100) - self.amount_off)
+
+
+@dataclass(frozen=True)
+class RetakeRules:
+    per_window: int
+    same_window_amount_off: float
+    count_toward_limit: bool
+    source: str
+    verified: bool
+    as_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,8 @@ class ExamRules:
     access_months: int
     source: str
     verified: bool
+    retakes: RetakeRules
+    as_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +95,8 @@ class Designation:
     summary: str
     source: str
     verified: bool
+    as_of: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,7 @@ class ApiPath:
     courses: tuple[str, ...]
     source: str
     verified: bool
+    as_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +118,7 @@ class CpcuStructure:
     experience_months: int
     source: str
     verified: bool
+    as_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +127,7 @@ class Fact:
     text: str
     source: str
     verified: bool
+    as_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,20 +144,31 @@ class Catalog:
     default_hours: Hours
     default_hours_source: str
     default_hours_verified: bool
+    default_hours_as_of: str
     default_fee: Fee
     currency: str
     discounts: dict[str, Discount]
     exams: ExamRules
 
     def normalise_code(self, raw: str) -> str | None:
-        """Return the catalog code for `raw` ('cpcu555' -> 'CPCU 555'), or None if unknown."""
-        return self._compact_index().get(compact_code(raw))
+        """Return the catalog code for a course code or alias ('eth311', 'Ethics 311' ->
+        'ETH 311'), or None if unknown."""
+        return self._index("_courses", self.courses).get(compact_code(raw))
 
-    def _compact_index(self) -> dict[str, str]:
-        index = self.__dict__.get("_index")
+    def normalise_designation(self, raw: str) -> str | None:
+        """Return the catalog code for a designation code or alias ('au-m' -> 'AU'), or None."""
+        return self._index("_designations", self.designations).get(compact_code(raw))
+
+    def _index(self, name: str, entries: dict[str, Any]) -> dict[str, str]:
+        # Built once per catalog: every profile's codes are looked up here.
+        index = self.__dict__.get(name)
         if index is None:
-            index = {compact_code(code): code for code in self.courses}
-            object.__setattr__(self, "_index", index)
+            index = {
+                compact_code(key): entry.code
+                for entry in entries.values()
+                for key in (entry.code, *entry.aliases)
+            }
+            object.__setattr__(self, name, index)
         return index
 
 
@@ -149,6 +185,14 @@ class _HoursSchema(Schema):
 class _SourcedSchema(Schema):
     source = fields.String(required=True)
     verified = fields.Boolean(required=True)
+    # When the entry was last checked against its source.
+    as_of = fields.String(
+        required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+    )
+
+
+def _aliases() -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
 
 
 class _DefaultHoursSchema(_HoursSchema, _SourcedSchema):
@@ -159,9 +203,14 @@ class _CourseSchema(_SourcedSchema):
     code = fields.String(required=True, validate=validate.Length(min=1))
     title = fields.String(required=True)
     former_title = fields.String()
+    aliases = _aliases()
+    legacy = fields.Boolean(load_default=False)
+    note = fields.String()
     counts_toward = fields.List(fields.String(), required=True)
     study_hours = fields.Nested(_HoursSchema)
     exam_fee = fields.Float(validate=validate.Range(min=0))
+    # Whether the course's own fee is confirmed; default: the course's `verified`.
+    fee_verified = fields.Boolean()
 
 
 class _FeeSchema(_SourcedSchema):
@@ -175,6 +224,8 @@ class _DiscountSchema(_SourcedSchema):
     description = fields.String(required=True)
     amount_off = fields.Float(validate=validate.Range(min=0))
     percent_off = fields.Float(validate=validate.Range(min=0, max=100))
+    combines_with = fields.List(fields.String(), load_default=list)
+    only_before_window = fields.Boolean(load_default=False)
 
 
 _MONTH_DAY = validate.Regexp(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
@@ -185,12 +236,19 @@ class _WindowSchema(Schema):
     end = fields.String(required=True, validate=_MONTH_DAY)
 
 
+class _RetakesSchema(_SourcedSchema):
+    per_window = fields.Integer(required=True, validate=validate.Range(min=1))
+    same_window_amount_off = fields.Float(required=True, validate=validate.Range(min=0))
+    count_toward_limit = fields.Boolean(required=True)
+
+
 class _ExamsSchema(_SourcedSchema):
     windows = fields.List(
         fields.Nested(_WindowSchema), required=True, validate=validate.Length(min=1)
     )
     max_per_window = fields.Integer(required=True, validate=validate.Range(min=1))
     access_months = fields.Integer(required=True, validate=validate.Range(min=1))
+    retakes = fields.Nested(_RetakesSchema, required=True)
 
 
 class _DesignationSchema(_SourcedSchema):
@@ -199,6 +257,7 @@ class _DesignationSchema(_SourcedSchema):
     body = fields.String(required=True)
     audience = fields.String(required=True)
     summary = fields.String(required=True)
+    aliases = _aliases()
 
 
 class _PathSchema(_SourcedSchema):
@@ -292,7 +351,10 @@ def _build(data: dict[str, Any]) -> Catalog:
     sources = data["sources"]
     default = data["study_hours"]
     default_hours = Hours(default["low"], default["high"])
-    designations = {d["code"]: Designation(**d) for d in data["designations"]}
+    designations = {
+        d["code"]: Designation(**{**d, "aliases": tuple(d["aliases"])})
+        for d in data["designations"]
+    }
     fee = data["exam_fee"]
     courses: dict[str, Course] = {}
     for c in data["courses"]:
@@ -302,12 +364,16 @@ def _build(data: dict[str, Any]) -> Catalog:
             code=c["code"],
             title=c["title"],
             former_title=c.get("former_title"),
+            as_of=c["as_of"],
+            aliases=tuple(c["aliases"]),
+            legacy=c["legacy"],
+            note=c.get("note"),
             counts_toward=tuple(c["counts_toward"]),
             study_hours=Hours(hours["low"], hours["high"]) if hours else default_hours,
             source=c["source"],
             verified=c["verified"],
             exam_fee=c["exam_fee"] if own_fee else fee["amount"],
-            fee_verified=c["verified"] if own_fee else fee["verified"],
+            fee_verified=c.get("fee_verified", c["verified"]) if own_fee else fee["verified"],
         )
     exams = data["exams"]
     api, cpcu = data["api"], data["cpcu"]
@@ -318,7 +384,7 @@ def _build(data: dict[str, Any]) -> Catalog:
         courses=courses,
         api_ethics=api["ethics"],
         api_paths=tuple(
-            ApiPath(p["id"], p["name"], tuple(p["courses"]), p["source"], p["verified"])
+            ApiPath(p["id"], p["name"], tuple(p["courses"]), p["source"], p["verified"], p["as_of"])
             for p in api["paths"]
         ),
         cpcu=CpcuStructure(
@@ -329,24 +395,33 @@ def _build(data: dict[str, Any]) -> Catalog:
             experience_months=cpcu["experience_months"],
             source=cpcu["source"],
             verified=cpcu["verified"],
+            as_of=cpcu["as_of"],
         ),
         credits={k: tuple(v) for k, v in data["credits"].items()},
         facts=tuple(Fact(**f) for f in data["facts"]),
         default_hours=default_hours,
         default_hours_source=default["source"],
         default_hours_verified=default["verified"],
+        default_hours_as_of=default["as_of"],
         default_fee=Fee(**fee),
         currency=fee["currency"],
-        discounts={d["id"]: Discount(**d) for d in data["discounts"]},
+        discounts={
+            d["id"]: Discount(**{**d, "combines_with": tuple(d["combines_with"])})
+            for d in data["discounts"]
+        },
         exams=ExamRules(
             windows=tuple((_month_day(w["start"]), _month_day(w["end"])) for w in exams["windows"]),
             max_per_window=exams["max_per_window"],
             access_months=exams["access_months"],
             source=exams["source"],
             verified=exams["verified"],
+            retakes=RetakeRules(**exams["retakes"]),
+            as_of=exams["as_of"],
         ),
     )
-    _check_references(catalog, [default["source"], fee["source"], exams["source"]])
+    _check_references(
+        catalog, [default["source"], fee["source"], exams["source"], exams["retakes"]["source"]]
+    )
     return catalog
 
 
@@ -390,7 +465,19 @@ def _check_references(catalog: Catalog, other_sources: list[str]) -> None:
         ),
         *((holder, "credits") for holder in catalog.credits),
     ]
+    discounts = [
+        (other, f"discount {d.id}: combines_with")
+        for d in catalog.discounts.values()
+        for other in d.combines_with
+    ]
     problems = [
+        *_alias_problems("course", catalog.courses),
+        *_alias_problems("designation", catalog.designations),
+        *(
+            f"{where}: unknown discount {d!r}"
+            for d, where in discounts
+            if d not in catalog.discounts
+        ),
         *(
             f"{where}: unknown source {key!r}"
             for key, where in sources
@@ -405,3 +492,23 @@ def _check_references(catalog: Catalog, other_sources: list[str]) -> None:
     ]
     if problems:
         raise RulesError(CATALOG_FILE, "; ".join(problems))
+
+
+def _alias_problems(kind: str, entries: dict[str, Any]) -> list[str]:
+    """Codes and aliases that fold to the same key: each must name one entry only."""
+    owner: dict[str, str] = {}
+    problems = []
+    for entry in entries.values():
+        for key in dict.fromkeys((entry.code, *entry.aliases)):
+            folded = compact_code(key)
+            if not folded:
+                problems.append(f"{kind} {entry.code}: alias {key!r} has no letters or digits")
+            elif folded in owner and owner[folded] != entry.code:
+                problems.append(
+                    f"{kind} {entry.code}: {key!r} is already the code or an alias of "
+                    f"{owner[folded]}"
+                )
+            elif folded in owner:
+                problems.append(f"{kind} {entry.code}: alias {key!r} repeats its code or an alias")
+            owner.setdefault(folded, entry.code)
+    return problems

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .catalog import Catalog
 from .errors import EngineError
-from .planner import Profile
+from .planner import ROUTE_DESIGNATIONS, Profile
 from .recommendation import Recommender
 from .rulebook import Rulebook, profile_fact
 from .scenarios import Scenario, scenario_problems
@@ -62,12 +64,156 @@ def profile_grid(rulebook: Rulebook) -> Iterator[Profile]:
         yield Profile(role, lines, years, held, courses, goal)
 
 
+def table_route(profile: Profile) -> str | None:
+    """docs/policy.md's decision table read by hand, independently of the rule files: the
+    route of the first matching row. `rules check` holds the rules to it over the grid."""
+    held = set(profile.designations)
+    years, goal, lines = profile.years_experience, profile.goal, profile.lines
+    rows: list[tuple[bool, str | None]] = [
+        ({"API", "CPCU"} <= held, None),  # 1
+        ("CPCU" in held and lines in ("personal", "both"), "API"),  # 2
+        ("CPCU" in held and lines == "commercial", None),  # 3
+        ("API" in held, "CPCU"),  # 4
+        (lines == "commercial", "CPCU"),  # 5
+        (goal == "quick_credential", "API"),  # 6
+        (goal == "master_personal_lines", "API"),  # 7
+        (goal == "advance_to_leadership" and years < 10, "API_THEN_CPCU"),  # 8
+        (goal == "advance_to_leadership" and years >= 10, "CPCU"),  # 9
+        (goal == "undecided" and years < 3, "API"),  # 10
+        (goal == "undecided" and 3 <= years < 10, "API_THEN_CPCU"),  # 11
+        (goal == "undecided" and years >= 10, "CPCU"),  # 12
+    ]
+    return next(route for matches, route in rows if matches)
+
+
+def quickest_credential(profile: Profile) -> str:
+    """docs/policy.md, "A stated goal is never ignored": the quickest credential that fits."""
+    if profile.role == "underwriter" and profile.lines in ("commercial", "both"):
+        return "AU"
+    if profile.role in ("agent", "broker"):
+        return "AAI"
+    return "AIC" if profile.role == "claims" else "AINS"
+
+
+def goal_breaches(result: dict[str, Any], profile: Profile) -> list[str]:
+    """A quick-credential goal set aside by an earlier row is said, and the quickest fitting
+    credential named (unless it is held)."""
+    if profile.goal != "quick_credential" or table_route(profile) == "API":
+        return []
+    problems = []
+    summary = result["summary"]
+    if "quick credential" not in summary:
+        problems.append("the quick-credential goal is set aside without saying so")
+    quickest = quickest_credential(profile)
+    if quickest not in profile.designations:
+        if quickest not in [a["designation"] for a in result["also_consider"]]:
+            problems.append(f"the quickest fitting credential {quickest} is not suggested")
+        if not re.search(rf"\b{quickest}\b", summary):
+            problems.append(f"the summary does not name the quickest credential {quickest}")
+    return problems
+
+
+def _credits_toward(catalog: Catalog, designation: str) -> set[str]:
+    """The route designations toward which holding `designation` credits a course."""
+    return {
+        target
+        for code in catalog.credits.get(designation, ())
+        for target in catalog.courses[code].counts_toward
+    }
+
+
+_CREDIT_WORDS = re.compile(r"credit|count(s)? toward", re.IGNORECASE)
+
+
+def promise_breaches(result: dict[str, Any], catalog: Catalog) -> list[str]:
+    """An also-consider reason that speaks of credit toward the API or the CPCU must be
+    backed by the catalog's credits for that designation (docs/policy.md, "Also consider")."""
+    problems = []
+    for item in result["also_consider"]:
+        given = _credits_toward(catalog, item["designation"])
+        for clause in re.split(r"[.;]\s+", item["reason"]):
+            if not _CREDIT_WORDS.search(clause):
+                continue
+            for target in ("API", "CPCU"):
+                if re.search(rf"\b{target}\b", clause) and target not in given:
+                    problems.append(
+                        f"the {item['designation']} reason promises credit toward the {target}, "
+                        "which the catalog does not give"
+                    )
+    return problems
+
+
+def plan_breaches(result: dict[str, Any], profile: Profile, catalog: Catalog) -> list[str]:
+    """Ethics first in every plan, and every route's milestones (docs/policy.md, "Course
+    plans", "Milestones")."""
+    problems = []
+    held = set(profile.designations)
+    for route in result["routes"]:
+        name = route["route"]
+        codes = [c["code"] for c in route["remaining_courses"]]
+        if catalog.api_ethics in codes and codes[0] != catalog.api_ethics:
+            problems.append(f"{name}: ethics is not first")
+        expected = [d for d in ROUTE_DESIGNATIONS[name] if d not in held]
+        got = [m["designation"] for m in route["milestones"]]
+        if got != expected:
+            problems.append(f"{name}: milestones {got}, expected {expected}")
+            continue
+        windows = {e["code"]: e for e in route["exam_schedule"]}
+        for milestone in route["milestones"]:
+            problems += _milestone_breaches(name, milestone, codes, windows, catalog)
+    return problems
+
+
+def _milestone_breaches(
+    route: str,
+    milestone: dict[str, Any],
+    codes: list[str],
+    windows: dict[str, dict[str, Any]],
+    catalog: Catalog,
+) -> list[str]:
+    designation, course = milestone["designation"], milestone["after_course"]
+    where = f"{route}: the {designation} milestone"
+    toward = [c for c in codes if designation in catalog.courses[c].counts_toward]
+    if course is None:
+        return [f"{where} names no course, with {toward} left"] if toward else []
+    problems = []
+    if course not in toward:
+        problems.append(f"{where} is after {course}, which does not count toward it")
+    elif any(windows[c]["window_start"] > windows[course]["window_start"] for c in toward):
+        problems.append(f"{where} is before the last exam that counts toward it")
+    elif (milestone["window_start"], milestone["window_end"]) != (
+        windows[course]["window_start"],
+        windows[course]["window_end"],
+    ):
+        problems.append(f"{where} is not in the window of the exam of {course}")
+    if designation == "CPCU" and not milestone["note"]:
+        problems.append(f"{where} does not state the experience rule")
+    return problems
+
+
+def breaches(result: dict[str, Any], profile: Profile, catalog: Catalog) -> list[str]:
+    """Everything in one recommendation that breaks docs/policy.md: the decision table read
+    independently, and every invariant."""
+    problems = [
+        *policy_breaches(result, profile),
+        *plan_breaches(result, profile, catalog),
+        *promise_breaches(result, catalog),
+        *goal_breaches(result, profile),
+    ]
+    expected = table_route(profile)
+    if result["recommended_route"] != expected:
+        problems.append(
+            f"recommends {result['recommended_route']}, the decision table says {expected}"
+        )
+    return problems
+
+
 def policy_breaches(result: dict[str, Any], profile: Profile) -> list[str]:
-    """What in one recommendation breaks POLICY.md's invariants."""
+    """What in one recommendation breaks docs/policy.md's invariants."""
     problems = []
     held = set(profile.designations)
     recommended = [r["route"] for r in result["routes"] if r["fit"] == "recommended"]
-    # POLICY.md: exactly one route is recommended, except rows 1 and 3: the CPCU is held
+    # docs/policy.md: exactly one route is recommended, except rows 1 and 3: the CPCU is held
     # together with the API, or by someone in commercial lines.
     none_allowed = "CPCU" in held and ("API" in held or profile.lines == "commercial")
     allowed = 0 if none_allowed else 1
@@ -126,7 +272,7 @@ def check_rules(recommender: Recommender, scenarios: list[Scenario] | None = Non
             report.failures.append((profile, f"engine error: {exc}"))
             continue
         report.coverage.update(result["fired_rules"])
-        report.failures.extend((profile, p) for p in policy_breaches(result, profile))
+        report.failures.extend((profile, p) for p in breaches(result, profile, recommender.catalog))
     report.unreachable = [r.id for r in recommender.rulebook.rules if not report.coverage[r.id]]
     return report
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import calendar
 import functools
+import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .catalog import Catalog
+from .catalog import Catalog, Discount
 from .vocabulary import DEFAULT_GOAL, DEFAULT_HOURS_PER_WEEK
 
 WEEKS_PER_MONTH = 4.33
@@ -64,7 +65,7 @@ def concentration_for(lines: str) -> str:
 
 
 def held_cpcu_concentration(lines: str) -> str:
-    """The concentration a CPCU already held is taken to carry (POLICY.md).
+    """The concentration a CPCU already held is taken to carry (docs/policy.md).
 
     Personal only for someone in personal lines alone; otherwise commercial.
     """
@@ -74,7 +75,7 @@ def held_cpcu_concentration(lines: str) -> str:
 def cpcu_concentration(profile: Profile) -> str:
     """The concentration of the CPCU route for this person.
 
-    A CPCU held keeps its concentration; an API held credits the personal one (POLICY.md
+    A CPCU held keeps its concentration; an API held credits the personal one (docs/policy.md
     row 4, "personal concentration credited"), so it is not studied twice; otherwise the
     person's lines decide.
     """
@@ -123,7 +124,8 @@ def choose_api_path(catalog: Catalog, credited: frozenset[str]) -> str:
 
 
 def plan_routes(profile: Profile, catalog: Catalog) -> dict[str, RoutePlan]:
-    """Plan all three routes for a profile."""
+    """Plan all three routes for a profile, ethics first in each (docs/policy.md, "Course
+    plans"); the combined route takes the API's courses next, so the API is earned on the way."""
     credited = credited_courses(profile, catalog)
     ethics = [Step(catalog.api_ethics, "ethics")]
     api_path = choose_api_path(catalog, credited)
@@ -135,9 +137,9 @@ def plan_routes(profile: Profile, catalog: Catalog) -> dict[str, RoutePlan]:
         if s.code not in catalog.api_paths[0].courses
     ]
     steps = {
-        "API": (*_api_steps(catalog, api_path), *ethics),
-        "CPCU": (*_cpcu_steps(catalog, concentration, credited), *ethics),
-        "API_THEN_CPCU": (*_api_steps(catalog, combined_path), *combined_cpcu, *ethics),
+        "API": (*ethics, *_api_steps(catalog, api_path)),
+        "CPCU": (*ethics, *_cpcu_steps(catalog, concentration, credited)),
+        "API_THEN_CPCU": (*ethics, *_api_steps(catalog, combined_path), *combined_cpcu),
     }
     held = set(profile.designations)
     # A route whose designations are all held has nothing left, whatever the credits say.
@@ -247,22 +249,49 @@ def exam_schedule(
     return schedule
 
 
+def discount_options(catalog: Catalog, chosen: tuple[str, ...]) -> list[tuple[Discount, ...]]:
+    """The ways the chosen discounts may apply to one exam: each alone, and together only
+    where the catalog says they combine (each lists the others in `combines_with`)."""
+    discounts = [catalog.discounts[d] for d in dict.fromkeys(chosen)]
+    options: list[tuple[Discount, ...]] = []
+    for size in range(1, len(discounts) + 1):
+        for group in itertools.combinations(discounts, size):
+            if all(
+                b.id in a.combines_with or a.id in b.combines_with
+                for a, b in itertools.combinations(group, 2)
+            ):
+                # A percentage comes off before a fixed amount.
+                options.append(tuple(sorted(group, key=lambda d: -d.percent_off)))
+    return options
+
+
+def best_discount(fee: float, options: list[tuple[Discount, ...]]) -> tuple[float, str | None]:
+    """The lowest amount for `fee` over the options, and the discount applied ('a+b' for a
+    combination the catalog allows; None when no option lowers the fee)."""
+    amount, applied = fee, None
+    for option in options:
+        value = fee
+        for discount in option:
+            value = discount.apply(value)
+        if value < amount:  # on a tie the earlier (simpler) option stays
+            amount, applied = value, "+".join(d.id for d in option)
+    return amount, applied
+
+
 def estimate_cost(codes: list[str], catalog: Catalog, discounts: tuple[str, ...]) -> dict[str, Any]:
-    """Exam fees for `codes` after the chosen discounts, as a low-high band with items."""
-    chosen = sorted(  # percentages first
-        (catalog.discounts[d] for d in discounts), key=lambda d: -d.percent_off
-    )
+    """Exam fees for `codes`, each after the single best of the chosen discounts (never
+    stacked unless the catalog says they combine), as a low-high band with items."""
+    options = discount_options(catalog, discounts)
     items: list[dict[str, Any]] = []
     for code in codes:
         course = catalog.courses[code]
-        amount = course.exam_fee
-        for discount in chosen:
-            amount = discount.apply(amount)
+        amount, applied = best_discount(course.exam_fee, options)
         items.append(
             {
                 "code": code,
                 "fee": course.exam_fee,
                 "amount": round(amount, 2),
+                "discount": applied,
                 "verified": course.fee_verified,
             }
         )
@@ -275,4 +304,142 @@ def estimate_cost(codes: list[str], catalog: Catalog, discounts: tuple[str, ...]
         "verified": all(item["verified"] for item in items),
         "discounts": list(discounts),
         "items": items,
+    }
+
+
+def milestones(
+    plan: RoutePlan, schedule: list[dict[str, Any]], catalog: Catalog, held: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """When each designation of a route not yet held is earned, in the order earned.
+
+    A designation is earned with the exam of the last remaining course that counts toward
+    it (`after_course`, in that exam's window); with none left, `after_course` and the window
+    are None. The CPCU's milestone carries its experience rule (docs/policy.md, "Milestones").
+    """
+    windows = {exam["code"]: exam for exam in schedule}
+    order = {exam["code"]: index for index, exam in enumerate(schedule)}
+    out = []
+    for designation in ROUTE_DESIGNATIONS[plan.route]:
+        if designation in held:
+            continue
+        needed = [
+            s.code
+            for s in plan.remaining
+            if designation in catalog.courses[s.code].counts_toward and s.code in windows
+        ]
+        last = max(needed, key=lambda c: (windows[c]["window_start"], order[c]), default=None)
+        exam = windows.get(last) if last else None
+        out.append(
+            {
+                "designation": designation,
+                "name": catalog.designations[designation].name,
+                "after_course": last,
+                "window_start": exam["window_start"] if exam else None,
+                "window_end": exam["window_end"] if exam else None,
+                **_requirements_of(designation, plan, catalog),
+            }
+        )
+    out.sort(
+        key=lambda m: (
+            m["window_start"] or "",
+            ROUTE_DESIGNATIONS[plan.route].index(m["designation"]),
+        )
+    )
+    return out
+
+
+def _requirements_of(designation: str, plan: RoutePlan, catalog: Catalog) -> dict[str, Any]:
+    """Whether a designation's requirements are confirmed, and what else it needs."""
+    if designation == "CPCU":
+        fact = next((f for f in catalog.facts if f.id == "cpcu-experience"), None)
+        return {
+            "verified": catalog.cpcu.verified and (fact is None or fact.verified),
+            "experience_months": catalog.cpcu.experience_months,
+            "note": fact.text if fact else None,
+        }
+    path = next((p for p in catalog.api_paths if p.id == plan.api_path), None)
+    return {
+        "verified": bool(path and path.verified),
+        "experience_months": None,
+        "note": None,
+    }
+
+
+def _window_of(catalog: Catalog, day: date) -> tuple[date, date]:
+    """The testing window holding `day`, or else the last one that started before it."""
+    found: tuple[date, date] | None = None
+    for window in exam_windows(catalog, date(day.year - 1, 1, 1)):
+        if window[0] > day:
+            break
+        found = window
+    assert found is not None  # a window of the year before always started before `day`
+    return found
+
+
+def _months_between(first: date, later: date) -> int:
+    return (later.year - first.year) * 12 + later.month - first.month
+
+
+def plan_retake(
+    code: str,
+    failed_on: date,
+    catalog: Catalog,
+    discounts: tuple[str, ...] = (),
+    *,
+    retakes_in_window: int = 0,
+    access_ends: date | None = None,
+) -> dict[str, Any]:
+    """Plan the retake of an exam failed on `failed_on` (docs/policy.md, "Discounts and
+    retakes").
+
+    The retake goes to the next possible window: the failed exam's own window when the
+    failure is before its last day and fewer than the catalog's `per_window` retakes have
+    been taken in it (`retakes_in_window`), else the next one. A same-window retake gets the
+    catalog's retake discount; that and the person's own discounts are never stacked: the
+    single best applies (discounts for exams bought before their window cannot apply to a
+    window already open). A retake does not count toward the per-window exam limit. The
+    answer says what the retake adds: `added_months` (from the failed window's end to the
+    retake's) and `added_fees` (the retake's fee after its discount).
+    """
+    rules = catalog.exams.retakes
+    course = catalog.courses[code]
+    failed_start, failed_end = _window_of(catalog, failed_on)
+    same = failed_start <= failed_on < failed_end and retakes_in_window < rules.per_window
+    if same:
+        window_start, window_end = failed_start, failed_end
+    else:
+        window_start, window_end = next(
+            w for w in exam_windows(catalog, failed_on) if w[0] > failed_on
+        )
+    options = [
+        option
+        for option in discount_options(catalog, discounts)
+        if not (same and any(d.only_before_window for d in option))
+    ]
+    if same and rules.same_window_amount_off:
+        retake = Discount(
+            "same_window_retake",
+            "Same-window retake",
+            "A retake in the same window as the failed exam.",
+            rules.source,
+            rules.verified,
+            amount_off=rules.same_window_amount_off,
+        )
+        options.append((retake,))
+    amount, applied = best_discount(course.exam_fee, options)
+    amount = round(amount, 2)
+    return {
+        "code": code,
+        "failed_on": failed_on.isoformat(),
+        "window_start": window_start.isoformat(),
+        "window_end": window_end.isoformat(),
+        "same_window": same,
+        "fee": course.exam_fee,
+        "amount": amount,
+        "discount": applied,
+        "added_fees": amount,
+        "added_months": _months_between(failed_end, window_end),
+        "counts_toward_limit": rules.count_toward_limit,
+        "access_ok": access_ends is None or window_start <= access_ends,
+        "verified": rules.verified and course.fee_verified,
     }

@@ -20,6 +20,7 @@ from .planner import (
     estimate_cost,
     estimate_months,
     exam_schedule,
+    milestones,
     plan_routes,
 )
 from .rulebook import (
@@ -200,11 +201,12 @@ class Recommender:
         plans = self._route_plans(profile.lines, profile.designations, profile.completed_courses)
         start = profile.start_date or date.today()
         routes = [self._route(plans[route], decision, rules, profile, start) for route in ROUTES]
+        also_consider = self._also_consider(rules, profile)
         return {
             "recommended_route": decision.recommend,
-            "summary": self._summary(decision, routes, profile),
+            "summary": self._summary(decision, routes, profile, rules, also_consider),
             "routes": routes,
-            "also_consider": self._also_consider(rules, profile),
+            "also_consider": also_consider,
             "fired_rules": fired,
             "rules_version": self.rulebook.version,
             "profile": {
@@ -268,6 +270,7 @@ class Recommender:
             "route": plan.route,
             "name": ROUTE_NAMES[plan.route],
             "fit": verdict.fit,
+            "folded_into": verdict.folded_into,
             "reasons": [{"rule": decision.id, "text": verdict.reason}],
             "api_path": plan.api_path,
             "concentration": plan.concentration,
@@ -286,6 +289,7 @@ class Recommender:
             ),
             "exam_schedule": schedule,
             "estimated_cost": cost,
+            "milestones": milestones(plan, schedule, self.catalog, profile.designations),
         }
 
     def _fact_verified(self, fact_id: str | None) -> bool:
@@ -312,7 +316,32 @@ class Recommender:
         return out
 
     @staticmethod
-    def _summary(decision: Rule, routes: list[dict[str, Any]], profile: Profile) -> str:
+    def _summary(
+        decision: Rule,
+        routes: list[dict[str, Any]],
+        profile: Profile,
+        rules: list[Rule],
+        also_consider: list[dict[str, Any]],
+    ) -> str:
+        summary = Recommender._route_summary(decision, routes, profile)
+        note = decision.goal_notes.get(profile.goal)
+        if not note:
+            return summary
+        # The deciding rule set the person's goal aside: say so, and name the quickest
+        # credential that fits from also-consider (docs/policy.md, "A stated goal").
+        shown = {item["designation"] for item in also_consider}
+        quickest = next(
+            (
+                r.if_goal_set_aside
+                for r in rules
+                if r.if_goal_set_aside and any(code in shown for code in r.suggest)
+            ),
+            None,
+        )
+        return " ".join(part for part in (summary, note, quickest) if part)
+
+    @staticmethod
+    def _route_summary(decision: Rule, routes: list[dict[str, Any]], profile: Profile) -> str:
         if decision.summary:
             return decision.summary
         if decision.recommend is None:

@@ -42,6 +42,9 @@ class Condition:
 class Verdict:
     fit: str
     reason: str
+    # The route this one is folded into: the person is on it, and what is left of it is
+    # that route (docs/policy.md row 4: an API holder's combined route is the CPCU).
+    folded_into: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,12 @@ class Rule:
     recommend: str | None = None
     routes: dict[str, Verdict] = field(default_factory=dict)
     summary: str | None = None
+    # Goals this decision rule sets aside, each with the sentence that says so plainly.
+    goal_notes: dict[str, str] = field(default_factory=dict)
     suggest: tuple[str, ...] = ()
     reason: str | None = None
+    # A suggestion's sentence for the summary when the deciding rule set the goal aside.
+    if_goal_set_aside: str | None = None
     warn: str | None = None
     warn_routes: tuple[str, ...] = ()
     fact: str | None = None  # the catalog fact a warning states, for its `verified` flag
@@ -114,6 +121,7 @@ class _WhenSchema(Schema):
 class _VerdictSchema(Schema):
     fit = fields.String(required=True, validate=validate.OneOf(FITS))
     reason = fields.String(required=True, validate=validate.Length(min=1))
+    folded_into = fields.String(validate=validate.OneOf(ROUTES))
 
 
 class _RuleBaseSchema(Schema):
@@ -125,6 +133,11 @@ class _RuleBaseSchema(Schema):
 class _DecisionRuleSchema(_RuleBaseSchema):
     recommend = fields.String(required=True, allow_none=True, validate=validate.OneOf(ROUTES))
     summary = fields.String()
+    goal_notes = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(GOALS)),
+        values=fields.String(validate=validate.Length(min=1)),
+        load_default=dict,
+    )
     routes = fields.Dict(
         keys=fields.String(validate=validate.OneOf(ROUTES)),
         values=fields.Nested(_VerdictSchema),
@@ -144,11 +157,22 @@ class _DecisionRuleSchema(_RuleBaseSchema):
                 f"are {recommended}",
                 "routes",
             )
+        for route, verdict in data["routes"].items():
+            if verdict.get("folded_into") in (route, None):
+                if verdict.get("folded_into") == route:
+                    raise ValidationError(f"{route} cannot be folded into itself", "routes")
+                continue
+            if verdict["fit"] != "not_suitable":
+                raise ValidationError(
+                    f"{route}: a route folded into another is not_suitable as a separate route",
+                    "routes",
+                )
 
 
 class _AdviceRuleSchema(_RuleBaseSchema):
     suggest = fields.List(fields.String(), validate=validate.Length(min=1))
     reason = fields.String(validate=validate.Length(min=1))
+    if_goal_set_aside = fields.String(validate=validate.Length(min=1))
     warn = fields.String(validate=validate.Length(min=1))
     fact = fields.String(validate=validate.Length(min=1))
     routes = fields.List(
@@ -167,6 +191,10 @@ class _AdviceRuleSchema(_RuleBaseSchema):
             raise ValidationError("'routes' belongs to 'warn' rules", "routes")
         if "fact" in data and "warn" not in data:
             raise ValidationError("'fact' belongs to 'warn' rules", "fact")
+        if "if_goal_set_aside" in data and "suggest" not in data:
+            raise ValidationError(
+                "'if_goal_set_aside' belongs to 'suggest' rules", "if_goal_set_aside"
+            )
 
 
 class _RuleFileSchema(Schema):
@@ -248,10 +276,17 @@ def _make_rule(item: dict[str, Any], file_kind: str, file: str) -> Rule:
             recommend=item["recommend"],
             routes={r: Verdict(**v) for r, v in item["routes"].items()},
             summary=item.get("summary"),
+            goal_notes=dict(item["goal_notes"]),
             **common,
         )
     if "suggest" in item:
-        return Rule(kind="suggest", suggest=tuple(item["suggest"]), reason=item["reason"], **common)
+        return Rule(
+            kind="suggest",
+            suggest=tuple(item["suggest"]),
+            reason=item["reason"],
+            if_goal_set_aside=item.get("if_goal_set_aside"),
+            **common,
+        )
     return Rule(
         kind="warn",
         warn=item["warn"],

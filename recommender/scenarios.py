@@ -32,6 +32,11 @@ class ExpectSchema(Schema):
     api_path = fields.String()
     also_consider = fields.List(fields.String())
     warnings = fields.Dict(keys=_ROUTE_KEY, values=fields.List(fields.String()))
+    # route -> ["API after CPCU 556", "CPCU after CPCU 551"]: the milestones in order.
+    milestones = fields.Dict(keys=_ROUTE_KEY, values=fields.List(fields.String()))
+    folded_into = fields.Dict(keys=_ROUTE_KEY, values=fields.String(allow_none=True))
+    summary_contains = fields.List(fields.String())
+    costs = fields.Dict(keys=_ROUTE_KEY, values=fields.List(fields.String(allow_none=True)))
 
 
 class ScenarioSchema(Schema):
@@ -90,15 +95,35 @@ def scenario_problems(recommender: Recommender, scenario: Scenario) -> list[str]
     for rule_id in expect.get("not_fired", []):
         if rule_id in fired:
             problems.append(f"{rule_id} fired but should not")
-    for route, codes in expect.get("remaining", {}).items():
-        differs(
-            f"{route} remaining", [c["code"] for c in routes[route]["remaining_courses"]], codes
-        )
-    if "api_path" in expect:
-        differs("API path", routes["API"]["api_path"], expect["api_path"])
+    problems += _route_problems(expect, routes)
     if "also_consider" in expect:
         got = [a["designation"] for a in result["also_consider"]]
         differs("also consider", got, expect["also_consider"])
-    for route, rule_ids in expect.get("warnings", {}).items():
-        differs(f"{route} warnings", [w["rule"] for w in routes[route]["warnings"]], rule_ids)
+    for text in expect.get("summary_contains", []):
+        if text not in result["summary"]:
+            problems.append(f"summary does not say {text!r}: {result['summary']!r}")
+    return problems
+
+
+def _route_problems(expect: dict[str, Any], routes: dict[str, dict[str, Any]]) -> list[str]:
+    """How each route differs from what the scenario expects of it."""
+    views = {
+        "remaining": lambda r: [c["code"] for c in r["remaining_courses"]],
+        "warnings": lambda r: [w["rule"] for w in r["warnings"]],
+        "milestones": lambda r: [
+            f"{m['designation']} after {m['after_course']}" for m in r["milestones"]
+        ],
+        "folded_into": lambda r: r["folded_into"],
+        "costs": lambda r: [i["discount"] for i in r["estimated_cost"]["items"]],
+    }
+    problems = []
+    for key, view in views.items():
+        for route, wanted in expect.get(key, {}).items():
+            got = view(routes[route])
+            if got != wanted:
+                problems.append(f"{route} {key}: got {got!r}, expected {wanted!r}")
+    if "api_path" in expect and routes["API"]["api_path"] != expect["api_path"]:
+        problems.append(
+            f"API path: got {routes['API']['api_path']!r}, expected {expect['api_path']!r}"
+        )
     return problems

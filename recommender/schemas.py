@@ -60,7 +60,7 @@ def _list_of_strings() -> fields.List:
 
 
 class ProfileSchema(Schema):
-    """One person's profile (POLICY.md inputs); course codes are normalised to catalog form."""
+    """One person's profile (docs/policy.md, "Inputs"); course codes in catalog form."""
 
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     lines = fields.String(required=True, validate=validate.OneOf(LINES))
@@ -83,7 +83,9 @@ class ProfileSchema(Schema):
         fields.String(),
         load_default=list,
         metadata={
-            "description": "Exam discounts that apply: early_purchase, student_teacher_regulator."
+            "description": "Exam discounts that apply: early_purchase, student_teacher_regulator "
+            "(students, teachers, regulators, active-duty military). Never stacked: each exam "
+            "gets the single best."
         },
     )
     hours_per_week = _StrictFloat(
@@ -113,9 +115,7 @@ class ProfileSchema(Schema):
             return
         errors: dict[str, list[str]] = {}
         unknown_designations = [
-            d
-            for d in data.get("designations", [])
-            if d.strip().upper() not in self.catalog.designations
+            d for d in data.get("designations", []) if self.catalog.normalise_designation(d) is None
         ]
         if unknown_designations:
             known = ", ".join(self.catalog.designations)
@@ -140,15 +140,17 @@ class ProfileSchema(Schema):
     @post_load
     def _make_profile(self, data: dict[str, Any], **_: Any) -> Profile:
         catalog = self.catalog
-        designations = _unique(d.strip().upper() for d in data["designations"])
+        designations = [d.strip().upper() for d in data["designations"]]
         courses = data["completed_courses"]
         if catalog is not None:
+            # Aliases are shown as the catalog's current code ('Ethics 311' is 'ETH 311').
+            designations = [catalog.normalise_designation(d) or d for d in designations]
             courses = [catalog.normalise_code(c) or c for c in courses]
         return Profile(
             role=data["role"],
             lines=data["lines"],
             years_experience=data["years_experience"],
-            designations=designations,
+            designations=_unique(designations),
             completed_courses=_unique(courses),
             goal=data["goal"],
             hours_per_week=data["hours_per_week"],
@@ -242,6 +244,14 @@ class CostItemSchema(Schema):
     code = fields.String(required=True)
     fee = fields.Float(required=True)
     amount = fields.Float(required=True, metadata={"description": "The fee after discounts."})
+    discount = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The one discount applied (the best that applies; ids joined with "
+            "'+' where the catalog says they combine), or null for none."
+        },
+    )
     verified = fields.Boolean(required=True)
 
 
@@ -261,10 +271,43 @@ class ChangeSchema(Schema):
     change = fields.String(required=True)
 
 
+class MilestoneSchema(Schema):
+    designation = fields.String(required=True)
+    name = fields.String(required=True)
+    after_course = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The course whose exam earns it; null if none is left."},
+    )
+    window_start = fields.String(
+        required=True, allow_none=True, metadata={"format": "date", "description": "Its window."}
+    )
+    window_end = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    verified = fields.Boolean(
+        required=True,
+        metadata={"description": "False: its requirements are to confirm with The Institutes."},
+    )
+    experience_months = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Months of insurance work also needed for conferment."},
+    )
+    note = fields.String(required=True, allow_none=True)
+
+
 class RouteSchema(Schema):
     route = fields.String(required=True, validate=validate.OneOf(ROUTES))
     name = fields.String(required=True)
     fit = fields.String(required=True, validate=validate.OneOf(FITS))
+    folded_into = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(ROUTES),
+        metadata={
+            "description": "The person is on this route already; what is left of it is this "
+            "route (e.g. an API holder's combined route is the CPCU)."
+        },
+    )
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     api_path = fields.String(allow_none=True, required=True)
     concentration = fields.String(allow_none=True, required=True)
@@ -275,6 +318,13 @@ class RouteSchema(Schema):
     to_confirm = fields.List(fields.String(), required=True)
     exam_schedule = fields.List(fields.Nested(ExamSchema), required=True)
     estimated_cost = fields.Nested(CostSchema, required=True)
+    milestones = fields.List(
+        fields.Nested(MilestoneSchema),
+        required=True,
+        metadata={
+            "description": "Each designation of the route not yet held, in the order earned."
+        },
+    )
 
 
 class AlsoConsiderSchema(Schema):

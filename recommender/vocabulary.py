@@ -1,4 +1,4 @@
-"""The fixed words of the domain: roles, lines, goals, routes, fits (POLICY.md)."""
+"""The fixed words of the domain: roles, lines, goals, routes, fits (docs/policy.md)."""
 
 ROLES = ("agent", "broker", "claims", "underwriter", "customer_service")
 LINES = ("personal", "commercial", "both")

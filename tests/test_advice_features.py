@@ -158,7 +158,8 @@ def test_costs_without_discounts(recommender: Recommender) -> None:
     [
         (("early_purchase",), 335),
         (("student_teacher_regulator",), 207.5),
-        (("early_purchase", "student_teacher_regulator"), 127.5),  # 50% first, then $80
+        # Never stacked (docs/policy.md, "Discounts and retakes"): the better one, 50% off.
+        (("early_purchase", "student_teacher_regulator"), 207.5),
     ],
 )
 def test_costs_with_discounts(recommender: Recommender, discounts: tuple, per_exam: float) -> None:
@@ -229,15 +230,17 @@ def test_the_catalog_endpoint_lists_fees_discounts_and_exam_windows(client) -> N
     assert catalog["exam_fee"] == {
         "amount": 415.0,
         "currency": "USD",
-        "source": "prep-sites",
+        "source": "fee-pages",
         "verified": False,
+        "as_of": "2026-12",
     }
     assert [d["id"] for d in catalog["discounts"]] == [
         "early_purchase",
         "student_teacher_regulator",
     ]
     assert catalog["exams"]["windows"][0] == {"start": "01-15", "end": "03-15"}
-    assert catalog["exams"]["max_per_window"] == 4 and catalog["exams"]["verified"] is False
+    assert catalog["exams"]["max_per_window"] == 4 and catalog["exams"]["verified"] is True
+    assert catalog["exams"]["retakes"]["same_window_amount_off"] == 80
     assert catalog["default_study_hours"]["verified"] is False
 
 

@@ -75,7 +75,7 @@ def test_the_shipped_rules_load(rules_copy: Path) -> None:
             "advice.yaml",
             "suggest: [AIC]",
             "suggest: [AIX]",
-            "consider-aic-for-claims",
+            "quickest-for-claims",
             "unknown designation 'AIX'",
         ),
         (
@@ -144,7 +144,7 @@ def test_invalid_yaml_names_the_file(rules_copy: Path) -> None:
             "credits.AINS: unknown course 'AINS 23'",
         ),
         ("    source: naic", "    source: nowhere", "unknown source 'nowhere'"),
-        ('version: "2026.11.1"', 'version: "2026.11.1"\ncolour: blue', "colour: Unknown field"),
+        ('version: "2026.12.1"', 'version: "2026.12.1"\ncolour: blue', "colour: Unknown field"),
     ],
 )
 def test_a_broken_catalog_names_the_problem(

@@ -37,12 +37,12 @@ def by_row(result):
     return {m["row"]: m for m in result["members"]}
 
 
-# --- expectations written from POLICY.md, not from the code's output ----------------------
+# --- expectations written from docs/policy.md, not from the code's output ----------------------
 
 FOUNDATION = ["CPCU 500", "CPCU 520", "CPCU 530", "CPCU 540", "CPCU 550"]
-API_PATH_2 = ["API 29", "CPCU 555", "CPCU 556", "ETH 311"]
-CPCU_COMMERCIAL = [*FOUNDATION, "CPCU 551", "CPCU 552", "CPCU 555", "ETH 311"]
-COMBINED = ["API 29", "CPCU 555", "CPCU 556", *FOUNDATION, "CPCU 551", "ETH 311"]
+API_PATH_2 = ["ETH 311", "API 29", "CPCU 555", "CPCU 556"]
+CPCU_COMMERCIAL = ["ETH 311", *FOUNDATION, "CPCU 551", "CPCU 552", "CPCU 555"]
+COMBINED = ["ETH 311", "API 29", "CPCU 555", "CPCU 556", *FOUNDATION, "CPCU 551"]
 CATALOG_ORDER = [
     "API 29",
     "API 28",

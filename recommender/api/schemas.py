@@ -34,6 +34,9 @@ class _SourcedSchema(Schema):
         required=True,
         metadata={"description": "False: to confirm with The Institutes."},
     )
+    as_of = fields.String(
+        required=True, metadata={"description": "When it was last checked against its source."}
+    )
 
 
 class HoursSchema(Schema):
@@ -47,12 +50,16 @@ class DesignationSchema(_SourcedSchema):
     body = fields.String(required=True)
     audience = fields.String(required=True)
     summary = fields.String(required=True)
+    aliases = _strings()
 
 
 class CatalogCourseSchema(_SourcedSchema):
     code = fields.String(required=True)
     title = fields.String(required=True)
     former_title = fields.String(required=True, allow_none=True)
+    aliases = _strings()
+    legacy = fields.Boolean(required=True, metadata={"description": "An older code kept."})
+    note = fields.String(required=True, allow_none=True)
     counts_toward = _strings()
     study_hours = fields.Nested(HoursSchema, required=True)
     exam_fee = fields.Float(required=True)
@@ -95,6 +102,8 @@ class DiscountSchema(_SourcedSchema):
     description = fields.String(required=True)
     amount_off = fields.Float(required=True)
     percent_off = fields.Float(required=True)
+    combines_with = _strings()
+    only_before_window = fields.Boolean(required=True)
 
 
 class WindowSchema(Schema):
@@ -102,10 +111,17 @@ class WindowSchema(Schema):
     end = fields.String(required=True, metadata={"description": "Month-day, inclusive."})
 
 
+class RetakeRulesSchema(_SourcedSchema):
+    per_window = fields.Integer(required=True)
+    same_window_amount_off = fields.Float(required=True)
+    count_toward_limit = fields.Boolean(required=True)
+
+
 class ExamRulesSchema(_SourcedSchema):
     windows = fields.List(fields.Nested(WindowSchema), required=True)
     max_per_window = fields.Integer(required=True)
     access_months = fields.Integer(required=True)
+    retakes = fields.Nested(RetakeRulesSchema, required=True)
 
 
 class FactSchema(_SourcedSchema):
@@ -151,6 +167,7 @@ class CatalogSchema(Schema):
                 "high": catalog.default_hours.high,
                 "source": catalog.default_hours_source,
                 "verified": catalog.default_hours_verified,
+                "as_of": catalog.default_hours_as_of,
             },
             "exam_fee": catalog.default_fee,
             "discounts": list(catalog.discounts.values()),
@@ -163,6 +180,8 @@ class CatalogSchema(Schema):
                 "access_months": catalog.exams.access_months,
                 "source": catalog.exams.source,
                 "verified": catalog.exams.verified,
+                "as_of": catalog.exams.as_of,
+                "retakes": catalog.exams.retakes,
             },
         }
 

@@ -340,50 +340,32 @@ def test_the_developer_docs_are_named_as_such_and_lead_back(page, base_url: str)
     assert page.get_by_role("heading", level=1).is_visible()
 
 
-MILESTONES = [
-    {
-        "designation": "API",
-        "after_course": "CPCU 556",
-        "window_start": "2027-10-15",
-        "window_end": "2027-12-15",
-        "verified": False,
-    },
-    {
-        "designation": "CPCU",
-        "after_course": "CPCU 551",
-        "window_start": "2030-07-15",
-        "window_end": "2030-09-15",
-        "verified": False,
-        "note": "Conferment also needs 24 months of insurance work.",
-    },
-]
+MILESTONE_QUERY = (
+    "role=agent&lines=personal&years_experience=4&goal=advance_to_leadership&start_date=2027-01-04"
+)
 
 
 @pytest.fixture(scope="module")
 def milestone_url() -> Iterator[str]:
-    """A server whose combined route carries milestones in the agreed shape, as the rules will."""
-    import copy
-
-    from recommender.extensions import current_recommender
-
+    """A server of the real rules, whose combined route earns the API and then the CPCU."""
     app = create_app({"RULES_DIR": DEFAULT_RULES_DIR})
-    with app.app_context():
-        recommender = current_recommender()
-    real = recommender.recommend
-
-    def recommend(profile):
-        answer = copy.deepcopy(real(profile))
-        for route in answer["routes"]:
-            if route["route"] == "API_THEN_CPCU" and not route.get("milestones"):
-                route["milestones"] = copy.deepcopy(MILESTONES)
-        return answer
-
-    recommender.recommend = recommend
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+def _combined_route_milestones() -> list[dict]:
+    from recommender.extensions import current_recommender
+
+    app = create_app({"RULES_DIR": DEFAULT_RULES_DIR})
+    with app.app_context():
+        recommender = current_recommender()
+        profile = recommender.load_profile(dict(p.split("=") for p in MILESTONE_QUERY.split("&")))
+        answer = recommender.recommend(profile)
+    (combined,) = [r for r in answer["routes"] if r["route"] == "API_THEN_CPCU"]
+    return combined["milestones"]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -392,19 +374,19 @@ def test_milestones_are_listed_and_marked_on_the_timeline(
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.goto(
-        milestone_url + "/result?role=agent&lines=personal&years_experience=4"
-        "&goal=advance_to_leadership&start_date=2027-01-04"
-    )
+    page.goto(milestone_url + "/result?" + MILESTONE_QUERY)
     items = page.locator("ul.milestones li").all_inner_texts()
     diamonds = page.locator("svg.timeline:visible path.milestone")
     count = diamonds.count()
     labels = page.locator("svg.timeline:visible text.milestone-label").all_text_contents()
     sizes = page.evaluate(RENDERED_TEXT_SIZES)
     context.close()
+    api, cpcu = _combined_route_milestones()
+    assert (api["designation"], cpcu["designation"]) == ("API", "CPCU")
     assert items[0].startswith(
-        "The API: after CPCU 556, in the testing window 2027-10-15 to 2027-12-15."
+        f"The API: after {api['after_course']}, in the testing window"
+        f" {api['window_start']} to {api['window_end']}."
     )
-    assert "Conferment also needs 24 months of insurance work." in items[1]
+    assert cpcu["note"] in items[1]
     assert count == 2 and labels == ["API", "CPCU"]
     assert min(s["px"] for s in sizes) >= 12

@@ -98,8 +98,8 @@ def test_the_host_starts_no_background_threads() -> None:
 
 
 def test_sixteen_threads_get_the_same_answers_as_serial() -> None:
-    # Distinct years for every call: the recommender keeps engine answers per rule fact, and
-    # 4,000 distinct facts (past its cache of 1,024) make the threads run the engine itself.
+    # The recommender keeps engine answers per rule fact and years band: each call forgets
+    # them first, so that the threads run the engine itself (and clear the caches at once).
     roles = ("agent", "claims", "customer_service", "underwriter", "broker")
     lines = ("personal", "commercial", "both")
     goals = ("undecided", "advance_to_leadership", "quick_credential", "master_personal_lines")
@@ -118,15 +118,19 @@ def test_sixteen_threads_get_the_same_answers_as_serial() -> None:
     serial = [reference.fired_rules(p) for p in profiles]
     shared = Recommender.from_dir(DEFAULT_RULES_DIR)
     calls = []
-    evaluate = shared.engine.evaluate
+    evaluate_batch = shared.engine.evaluate_batch
 
-    def counting(event, fact=None):
+    def counting(events, fact=None):
         calls.append(1)
-        return evaluate(event, fact)
+        return evaluate_batch(events, fact)
 
-    shared.engine.evaluate = counting  # type: ignore[method-assign]
+    def afresh(profile: Profile) -> list[str]:
+        shared.clear_cache()
+        return shared.fired_rules(profile)
+
+    shared.engine.evaluate_batch = counting  # type: ignore[method-assign]
     with ThreadPoolExecutor(max_workers=16) as pool:
-        answers = list(pool.map(shared.fired_rules, profiles))
+        answers = list(pool.map(afresh, profiles))
     assert answers == serial
     assert len(calls) >= 3000, "the threads must reach durable_rules, not only the cache"
     full = [shared.recommend(p) for p in profiles[:50]]

@@ -30,7 +30,7 @@ from .rulebook import (
     compile_ruleset,
     load_rulebook,
 )
-from .schemas import ProfileSchema, load_profile
+from .schemas import JsonProfileSchema, ProfileSchema, load_profile
 from .vocabulary import ROUTE_NAMES, ROUTES
 
 # How many answers each cache keeps, about 2 MB at most apiece: an engine answer per rule
@@ -50,6 +50,7 @@ class Recommender:
         self.catalog = rulebook.catalog
         # One schema for every load: building one per call costs more than the validation.
         self._profile_schema = ProfileSchema(self.catalog)
+        self._json_profile_schema = JsonProfileSchema(self.catalog)
         self._deciding_designations = sorted(
             {c for r in rulebook.decision_rules for c in (*r.when.holds, *r.when.not_holds)}
         )
@@ -88,6 +89,10 @@ class Recommender:
     def load_profile(self, data: Any) -> Profile:
         """Validate raw profile data against this catalog (ProfileError if invalid)."""
         return load_profile(data, self._profile_schema)
+
+    def load_json_profile(self, data: Any) -> Profile:
+        """Validate a profile sent as JSON: as load_profile, but numbers must be JSON numbers."""
+        return load_profile(data, self._json_profile_schema)
 
     def fired_rules(self, profile: Profile) -> list[str]:
         """Run the rules for a profile; return the ids of the rules that fired, in order."""

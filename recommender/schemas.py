@@ -125,7 +125,9 @@ class _Word(_Text):
     """
 
     def __init__(self, choices: tuple[str, ...], **kwargs: Any):
-        super().__init__(metadata={"enum": list(choices)}, **kwargs)
+        # OpenAPI 3.0: null is valid for a nullable enum only if the enum lists it too.
+        enum = [*choices, None] if kwargs.get("allow_none") else list(choices)
+        super().__init__(metadata={"enum": enum}, **kwargs)
         self.choices = choices
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
@@ -195,12 +197,13 @@ class ProfileSchema(Schema):
 
     @pre_load
     def _drop_empty_optionals(self, data: Any, **_: Any) -> Any:
-        # A form or CSV sends "" for a field left blank: treat it as not given.
+        # A form or CSV sends "" for a field left blank: treat it as not given (JSON: null).
+        blank = ("", None) if self.numbers_from_text else (None,)
         if isinstance(data, dict):
             return {
                 k: v
                 for k, v in data.items()
-                if not (v in ("", None) and k in ("goal", "hours_per_week"))
+                if not (k in ("goal", "hours_per_week") and any(v is b for b in blank))
             }
         return data
 
@@ -249,6 +252,12 @@ class ProfileSchema(Schema):
             start_date=data["start_date"],
             discounts=_unique(as_word(d) for d in data["discounts"]),
         )
+
+
+class JsonProfileSchema(ProfileSchema):
+    """A profile sent as JSON: numbers as JSON numbers, as the OpenAPI document says."""
+
+    numbers_from_text = False
 
 
 def _designation(raw: str) -> str:

@@ -15,7 +15,7 @@ from ..errors import ProfileError
 from ..extensions import current_recommender
 from ..ics import exam_calendar
 from ..rulebook import Rulebook
-from ..schemas import ProfileSchema, RecommendationSchema
+from ..schemas import JsonProfileSchema, RecommendationSchema
 from ..vocabulary import ROUTES
 from .schemas import CatalogSchema, HealthSchema, RulesSchema
 
@@ -35,7 +35,7 @@ def invalid_profile(error: ProfileError) -> Any:
         "The body is one profile. Course codes are matched loosely (`cpcu555` is `CPCU 555`); "
         "an unknown course or designation is named under its field in the 422 answer."
     ),
-    requestBody={"required": True, "content": {"application/json": {"schema": ProfileSchema}}},
+    requestBody={"required": True, "content": {"application/json": {"schema": JsonProfileSchema}}},
 )
 @v1.response(200, RecommendationSchema)
 @v1.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -45,7 +45,7 @@ def invalid_profile(error: ProfileError) -> Any:
 def recommend() -> Response:
     """Recommend a route for one profile."""
     recommender = current_recommender()
-    answer = recommender.recommend(recommender.load_profile(_json_body()))
+    answer = recommender.recommend(recommender.load_json_profile(_json_body()))
     # The answer is RecommendationSchema-shaped already (a test holds it to that), and a
     # marshmallow dump of it cost as much as the rest of the request: a Response skips it.
     return jsonify(answer)
@@ -58,7 +58,7 @@ def recommend() -> Response:
         "as an iCalendar file (one all-day event per testing window). `?route=` picks another "
         "route."
     ),
-    requestBody={"required": True, "content": {"application/json": {"schema": ProfileSchema}}},
+    requestBody={"required": True, "content": {"application/json": {"schema": JsonProfileSchema}}},
     parameters=[
         {
             "in": "query",
@@ -86,7 +86,7 @@ def calendar() -> ResponseReturnValue:
             422, "Unknown route.", {"route": [f"Must be one of: {', '.join(ROUTES)}."]}
         )
     recommender = current_recommender()
-    answer = recommender.recommend(recommender.load_profile(_json_body()))
+    answer = recommender.recommend(recommender.load_json_profile(_json_body()))
     return Response(
         exam_calendar(answer, route),
         mimetype="text/calendar",
@@ -120,7 +120,31 @@ def _json_body() -> Any:
     if not request.is_json:
         abort(415, "Send the body as JSON, with Content-Type: application/json.")
     data = request.get_data()  # 413 past MAX_CONTENT_LENGTH
+    return parse_json(data)
+
+
+def parse_json(data: bytes) -> Any:
+    """Parse a JSON body; abort with a 400 that says, in words, what is wrong with it."""
     try:
-        return json.loads(data)
-    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-        abort(400, f"The body is not valid JSON: {exc}")
+        return json.loads(data, parse_constant=_no_constant)
+    except _NotJsonNumber as exc:
+        abort(400, f"The body is not valid JSON: {exc} is not a JSON number.")
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        abort(400, f"The body is not valid JSON: {exc.msg} at {where}.")
+    except UnicodeDecodeError:
+        abort(400, "The body is not valid JSON: it is not UTF-8 text.")
+    except RecursionError:
+        abort(400, "The body is not valid JSON that we accept: it is nested too deeply.")
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits.
+        abort(400, "The body is not valid JSON that we accept: a number in it has too many digits.")
+
+
+class _NotJsonNumber(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON (RFC 8259) does not have.
+    raise _NotJsonNumber(name)

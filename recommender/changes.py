@@ -68,7 +68,7 @@ def candidate_changes(
     return out
 
 
-# Condition keys that rulebook_route knows how to read; a rulebook with any other makes it say
+# Condition keys that RulebookRoutes knows how to read; a rulebook with any other makes it say
 # "unknown", and every change is then tried with the engine.
 _READ_CONDITIONS = frozenset(
     {"role", "lines", "goal", "holds", "not_holds", "years_below", "years_at_least"}
@@ -77,29 +77,51 @@ UNKNOWN = "?"
 _READS_EVERY_CONDITION = not {f.name for f in fields(Condition)} - _READ_CONDITIONS
 
 
-def rulebook_route(decision_rules: Sequence[Rule], profile: Profile) -> str | None:
+class RulebookRoutes:
     """The route the first matching decision rule names, read from the rules' conditions.
 
     Only a guess of the engine's answer, to choose which changes to try: the engine decides
-    each one shown. UNKNOWN when a condition is of a kind this function does not read.
+    each one shown. UNKNOWN when a condition is of a kind this class does not read.
     """
-    if not _READS_EVERY_CONDITION:
+
+    def __init__(self, decision_rules: Sequence[Rule]):
+        def limit(years: float | None) -> int | None:
+            return None if years is None else years_value(years)
+
+        self._rules = [
+            (
+                frozenset(w.role),
+                frozenset(w.lines),
+                frozenset(w.goal),
+                frozenset(w.holds),
+                frozenset(w.not_holds),
+                limit(w.years_below),
+                limit(w.years_at_least),
+                rule.recommend,
+            )
+            for rule in decision_rules
+            for w in (rule.when,)
+        ]
+
+    def route(self, profile: Profile) -> str | None:
+        """The route of the first decision rule whose condition `profile` meets."""
+        if not _READS_EVERY_CONDITION:
+            return UNKNOWN
+        held = frozenset(profile.designations)
+        years = years_value(profile.years_experience)
+        role, lines, goal = profile.role, profile.lines, profile.goal
+        for roles, liness, goals, holds, not_holds, below, at_least, route in self._rules:
+            if (
+                (not roles or role in roles)
+                and (not liness or lines in liness)
+                and (not goals or goal in goals)
+                and holds <= held
+                and not (not_holds & held)
+                and (below is None or years < below)
+                and (at_least is None or years >= at_least)
+            ):
+                return route
         return UNKNOWN
-    held = set(profile.designations)
-    years = years_value(profile.years_experience)
-    for rule in decision_rules:
-        when = rule.when
-        if (
-            (not when.role or profile.role in when.role)
-            and (not when.lines or profile.lines in when.lines)
-            and (not when.goal or profile.goal in when.goal)
-            and all(code in held for code in when.holds)
-            and not any(code in held for code in when.not_holds)
-            and (when.years_below is None or years < years_value(when.years_below))
-            and (when.years_at_least is None or years >= years_value(when.years_at_least))
-        ):
-            return rule.recommend
-    return UNKNOWN
 
 
 def changes_worth_trying(

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .answers import BoundedCache, EngineAnswers
-from .changes import UNKNOWN, changes_worth_trying, rulebook_route, what_would_change
+from .changes import UNKNOWN, RulebookRoutes, changes_worth_trying, what_would_change
 from .engine import RuleEngine
 from .errors import EngineError
 from .planner import (
@@ -51,6 +51,7 @@ class Recommender:
         # One schema for every load: building one per call costs more than the validation.
         self._profile_schema = ProfileSchema(self.catalog)
         self._json_profile_schema = JsonProfileSchema(self.catalog)
+        self._rulebook_routes = RulebookRoutes(rulebook.decision_rules)
         self._deciding_designations = sorted(
             {c for r in rulebook.decision_rules for c in (*r.when.holds, *r.when.not_holds)}
         )
@@ -77,9 +78,9 @@ class Recommender:
         # what_would_change tries up to eight changed profiles, each still a new Profile, a
         # fact and a look-up when the engine's answer is kept: the whole list is kept too,
         # per years band (the changes of years it tries are the thresholds ahead).
-        self._changes: BoundedCache[tuple[Any, ...], tuple[dict[str, Any], ...]] = BoundedCache(
-            CHANGES_CACHE_SIZE
-        )
+        self._changes: BoundedCache[
+            tuple[Any, ...], tuple[tuple[str, ...], tuple[dict[str, Any], ...]]
+        ] = BoundedCache(CHANGES_CACHE_SIZE)
 
     @classmethod
     def from_dir(cls, rules_dir: Path | str) -> Recommender:
@@ -147,15 +148,16 @@ class Recommender:
         key = self._changes_key(profile)
         kept = self._changes.get(key)
         if kept is not None:
-            return self.fired_rules(profile), kept
+            fired_kept, changes_kept = kept
+            return list(fired_kept), changes_kept
         role, lines, years, designations, goal = key
         base = Profile(role, lines, years, designations=designations, goal=goal)
-        rules = self.rulebook.decision_rules
-        guess = rulebook_route(rules, base)
+        read = self._rulebook_routes.route
+        guess = read(base)
         candidates = changes_worth_trying(
             base, guess, self._thresholds, self._deciding_designations
         )
-        likely = [c for c in candidates if rulebook_route(rules, c[2]) != guess]
+        likely = [c for c in candidates if read(c[2]) != guess]
         fired = list(self.answers.fired(profile, also=[changed for _, _, changed, _ in likely]))
         route = self.decision(fired).recommend
         if guess == UNKNOWN or guess != route:
@@ -164,7 +166,8 @@ class Recommender:
                 base, route, self._thresholds, self._deciding_designations
             )
         changes = tuple(what_would_change(route, likely, self.decide_all))
-        self._changes.put(key, changes)
+        # The key holds every input of the rule fact too: the fired rules are kept with it.
+        self._changes.put(key, (tuple(fired), changes))
         return fired, changes
 
     def recommend(self, profile: Profile) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from recommender.changes import changes_worth_trying, rulebook_route, what_would_change
+from recommender.changes import RulebookRoutes, changes_worth_trying, what_would_change
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.planner import Profile
 from recommender.recommendation import ENGINE_CACHE_SIZE, Recommender
@@ -156,10 +156,11 @@ def test_the_rulebook_read_of_the_route_agrees_with_the_engine_on_the_whole_grid
     # The read only chooses which changes to try; a disagreement would hide a change.
     codes = list(fresh.catalog.designations)
     held = [c for n in range(3) for c in itertools.combinations(codes, n)]
+    read = RulebookRoutes(fresh.rulebook.decision_rules)
     for role, lines, goal, designations in itertools.product(ROLES, LINES, GOALS, held):
         for years in (0, *fresh.rulebook.thresholds()):
             profile = Profile(role, lines, years, designations, goal=goal)
-            assert rulebook_route(fresh.rulebook.decision_rules, profile) == fresh.decide(profile)
+            assert read.route(profile) == fresh.decide(profile)
 
 
 def test_the_changes_shown_are_those_every_change_tried_by_the_engine_gives(

@@ -90,3 +90,26 @@ def test_the_service_keeps_to_its_document(case: schemathesis.Case) -> None:
 
 def test_the_recommendation_operations_get_every_check() -> None:
     assert all(not name.startswith("POST /api/v1/recommendations") for name in NOT_DESCRIBABLE)
+
+
+def test_the_document_and_the_service_agree_on_a_null_goal_and_a_blank_discount(
+    client: FlaskClient, document: dict[str, Any]
+) -> None:
+    profile = document["components"]["schemas"]["JsonProfile"]["properties"]
+    assert profile["goal"]["nullable"] and None in profile["goal"]["enum"]
+    assert "" not in profile["discounts"]["items"]["enum"]
+    body = {"role": "agent", "lines": "personal", "years_experience": 4}
+    assert client.post("/api/v1/recommendations", json={**body, "goal": None}).status_code == 200
+    blank = client.post("/api/v1/recommendations", json={**body, "discounts": [""]})
+    assert blank.status_code == 422
+    assert list(blank.get_json()["errors"]) == ["discounts"]
+
+
+def test_the_document_lists_the_catalogs_codes_as_the_choices(
+    app: Flask, document: dict[str, Any]
+) -> None:
+    catalog = app.extensions["career_path"].catalog
+    profile = document["components"]["schemas"]["JsonProfile"]["properties"]
+    assert profile["designations"]["items"]["enum"] == list(catalog.designations)
+    assert profile["completed_courses"]["items"]["enum"] == list(catalog.courses)
+    assert profile["discounts"]["items"]["enum"] == list(catalog.discounts)

@@ -18,7 +18,7 @@ from ..ics import exam_calendar
 from ..planner import Profile
 from ..rulebook import Rulebook
 from ..schemas import JsonProfileSchema, RecommendationSchema
-from ..vocabulary import ROUTES
+from ..vocabulary import ROUTES, choice_message
 from .schemas import CatalogSchema, HealthSchema, RulesSchema
 
 v1 = Blueprint("api", __name__, url_prefix="/api/v1", description="The JSON API, version 1.")
@@ -85,7 +85,7 @@ def calendar() -> ResponseReturnValue:
     route = request.args.get("route")
     if route is not None and route not in ROUTES:
         return error_response(
-            422, "Unknown route.", {"route": [f"Must be one of: {', '.join(ROUTES)}."]}
+            422, "Unknown route.", {"route": [choice_message(route, ROUTES, str.upper)]}
         )
     answer = current_recommender().recommend(_json_profile())
     return Response(

@@ -130,7 +130,7 @@ def test_invalid_input_shows_the_field_error_and_keeps_the_answers(page, base_ur
     page.goto(base_url + "/")
     fill_form(page, role="Broker", lines="Personal lines", years="75", goal="Not decided yet")
     error = page.locator("#years_experience-error")
-    assert "less than or equal to 60" in error.inner_text()
+    assert "Enter your years of experience, from 0 to 60." in error.inner_text()
     assert page.get_by_label("Years in insurance").input_value() == "75"
     assert page.get_by_label("Role").input_value() == "broker"
     assert page.get_by_label("Years in insurance").get_attribute("aria-invalid") == "true"

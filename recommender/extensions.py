@@ -13,7 +13,8 @@ from .recommendation import Recommender
 
 EXTENSION = "career_path"
 PROFILES = "career_path_profiles"
-# Profiles kept by the JSON body that gave them: about 1.5 KB each, bodies of 2 KB at most.
+# Profiles kept by the JSON body that gave them: about 0.6 KB each with a typical body
+# (measured with tracemalloc), bodies of 2 KB at most.
 PROFILES_CACHE_SIZE = 1024
 PROFILE_BODY_MAX = 2048
 

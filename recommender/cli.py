@@ -51,10 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     rec = commands.add_parser("recommend", help="recommend a route for one person")
-    rec.add_argument("--role", choices=ROLES)
-    rec.add_argument("--lines", choices=LINES, help="lines of business worked in")
-    rec.add_argument("--years", type=float, help="years of insurance experience (0 to 60)")
-    rec.add_argument("--goal", choices=GOALS, help="career goal (default: undecided)")
+    # Words and numbers are checked by the profile schema, as for the API and CSV rosters:
+    # the same spellings ('Customer Service'), the same digits, suggestions for near misses.
+    rec.add_argument("--role", metavar="{" + ",".join(ROLES) + "}")
+    rec.add_argument(
+        "--lines", metavar="{" + ",".join(LINES) + "}", help="lines of business worked in"
+    )
+    rec.add_argument("--years", help="years of insurance experience (0 to 60)")
+    rec.add_argument(
+        "--goal", metavar="{" + ",".join(GOALS) + "}", help="career goal (default: undecided)"
+    )
     rec.add_argument(
         "--designation",
         action="append",
@@ -69,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help="a course passed, e.g. 'CPCU 500' (repeatable)",
     )
-    rec.add_argument("--hours", type=float, help="study hours per week (1 to 40, default 4)")
+    rec.add_argument("--hours", help="study hours per week (1 to 40, default 4)")
     rec.add_argument(
         "--start-date", metavar="YYYY-MM-DD", help="when study starts (default: today)"
     )

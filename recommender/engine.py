@@ -34,9 +34,16 @@ from .errors import EngineError, UnmatchedEventError
 _ENGINE_LOCK = threading.Lock()
 
 
+# The message attribute that numbers the events of one batch, so each firing names its event.
+_EVENT_NUMBER = "event_number"
+
+
 def _recorder(rule_id: str) -> Callable[[Any], None]:
     def record(c: Any) -> None:
-        c.s.fired = [*(c.s.fired or []), rule_id]
+        # A fact carries no number: its firings are recorded under -1.
+        number = c.m[_EVENT_NUMBER]
+        number = -1 if number is None else number
+        c.s.fired = [*(c.s.fired or []), [number, rule_id]]
 
     return record
 
@@ -93,18 +100,31 @@ class RuleEngine:
         Both need a `kind`. The event must be taken by a rule of the ruleset (else
         EngineError); a fact that no rule matches is fine (no advice applies).
         """
-        if "kind" not in event or (fact is not None and "kind" not in fact):
-            raise EngineError("every message needs a 'kind'")
+        events_fired, fact_fired = self.evaluate_batch([event], fact)
+        return [*events_fired[0], *fact_fired]
+
+    def evaluate_batch(
+        self, events: list[dict[str, Any]], fact: dict[str, Any] | None = None
+    ) -> tuple[list[list[str]], list[str]]:
+        """Post `events` as one batch, then assert `fact` if given, in one fresh session.
+
+        Returns the rule ids fired by each event, in order, and those fired by the fact.
+        Every message needs a `kind`; every event must be taken by a rule of the ruleset
+        (else EngineError). Each event is taken by its own rule: a ruleset whose rules each
+        match one message, as ours do, answers an event in a batch as it would alone.
+        """
+        if not events or any("kind" not in m for m in events) or (fact and "kind" not in fact):
+            raise EngineError("every message needs a 'kind', and a batch at least one event")
         if not self._finalizer.alive:
             raise EngineError("this engine is closed")
         sid = uuid.uuid4().hex
+        batch = [{**event, "sid": sid, _EVENT_NUMBER: n} for n, event in enumerate(events)]
         with _ENGINE_LOCK:
             _free_pending()
             try:
-                state = self._host.post(self.name, {**event, "sid": sid})
+                state = self._host.post_batch(self.name, batch)
                 _raise_action_error(state)
-                if (state.get("fired") or [CATCH_ALL])[-1] == CATCH_ALL:
-                    raise UnmatchedEventError(f"no rule matches this {event['kind']!r} event")
+                fired = _by_event(state, len(events))
                 if fact is not None:
                     state = self._host.assert_fact(self.name, {**fact, "sid": sid})
                     _raise_action_error(state)
@@ -116,7 +136,22 @@ class RuleEngine:
                 except durable_rules_engine.error:
                     # Never hide the error that brought us here behind a clean-up failure.
                     pass
-        return [rule_id for rule_id in state.get("fired") or [] if rule_id != CATCH_ALL]
+        for event, rule_ids in zip(events, fired, strict=True):
+            if not rule_ids or rule_ids[-1] == CATCH_ALL:
+                raise UnmatchedEventError(f"no rule matches this {event['kind']!r} event")
+        fact_fired = [r for n, r in state.get("fired") or [] if n == -1] if fact else []
+        return [[r for r in ids if r != CATCH_ALL] for ids in fired], [
+            r for r in fact_fired if r != CATCH_ALL
+        ]
+
+
+def _by_event(state: dict[str, Any], count: int) -> list[list[str]]:
+    """The rule ids each numbered event fired, from a session state's firing records."""
+    fired: list[list[str]] = [[] for _ in range(count)]
+    for number, rule_id in state.get("fired") or []:
+        if number >= 0:
+            fired[number].append(rule_id)
+    return fired
 
 
 # Rulesets whose engine is gone, waiting for the lock to be freed (see _delete_ruleset).

@@ -11,9 +11,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .changes import what_would_change
+from .answers import BoundedCache, EngineAnswers
+from .changes import UNKNOWN, RulebookRoutes, changes_worth_trying, what_would_change
 from .engine import RuleEngine
-from .errors import EngineError, UnmatchedEventError
+from .errors import EngineError
 from .planner import (
     Profile,
     RoutePlan,
@@ -24,21 +25,18 @@ from .planner import (
     plan_routes,
 )
 from .rulebook import (
-    ADVISE,
-    DECIDE,
     RULESET_NAME,
     Rule,
     Rulebook,
     compile_ruleset,
     load_rulebook,
-    profile_fact,
 )
-from .schemas import ProfileSchema, load_profile
+from .schemas import JsonProfileSchema, ProfileSchema, load_profile
 from .vocabulary import ROUTE_NAMES, ROUTES
 
 # How many answers each cache keeps, about 2 MB at most apiece: an engine answer per rule
-# fact takes about 1.5 KB, a what_would_change list about 1 KB, the three route plans of a
-# person's credits about 2 KB, a route's exam dates, months and costs about 4 KB.
+# fact and years band takes about 1.5 KB, a what_would_change list about 1 KB, the three
+# route plans of a person's credits about 2 KB, a route's exam dates, months and costs 4 KB.
 ENGINE_CACHE_SIZE = 1024
 CHANGES_CACHE_SIZE = 1024
 PLANS_CACHE_SIZE = 512
@@ -53,22 +51,23 @@ class Recommender:
         self.catalog = rulebook.catalog
         # One schema for every load: building one per call costs more than the validation.
         self._profile_schema = ProfileSchema(self.catalog)
-        self._thresholds = rulebook.thresholds()
+        self._json_profile_schema = JsonProfileSchema(self.catalog)
+        self._rulebook_routes = RulebookRoutes(rulebook.decision_rules)
         self._deciding_designations = sorted(
             {c for r in rulebook.decision_rules for c in (*r.when.holds, *r.when.not_holds)}
         )
         self.engine = RuleEngine(
             RULESET_NAME, compile_ruleset(rulebook), [r.id for r in rulebook.rules]
         )
-        # Answers kept by their inputs, bounded as years make inputs countless. durable_rules
-        # still decides every distinct fact; the same fact always fires the same rules.
+        # The engine's answers, kept per rule fact and years band (every fact in a band
+        # fires the same rules): durable_rules still decides every distinct band.
+        self.answers = EngineAnswers(self.engine, rulebook, ENGINE_CACHE_SIZE)
+        self._thresholds = self.answers.thresholds
+        # Answers kept by their inputs, bounded as inputs are countless.
         # The caches call back through a weak proxy: bound methods would make a reference
         # cycle, and a recommender in one is freed (its engine with it) only when the garbage
         # collector runs, which can be inside another engine's call, holding the engine lock.
         me = weakref.proxy(self)
-        self._run_rules = functools.lru_cache(maxsize=ENGINE_CACHE_SIZE)(
-            functools.partial(Recommender._run_engine, me)
-        )
         # The planning was most of explain(), and is the same for everyone with the same
         # credits, pace, start (nearly always today) and discounts.
         self._route_plans = functools.lru_cache(maxsize=PLANS_CACHE_SIZE)(
@@ -77,11 +76,12 @@ class Recommender:
         self._dates_and_costs = functools.lru_cache(maxsize=SCHEDULE_CACHE_SIZE)(
             functools.partial(Recommender._plan_dates_and_costs, me)
         )
-        # what_would_change tries about eight changed profiles, each still a new Profile, a
-        # fact and a look-up when the engine's answer is kept: the whole list is kept too.
-        self._changes = functools.lru_cache(maxsize=CHANGES_CACHE_SIZE)(
-            functools.partial(Recommender._what_would_change, me)
-        )
+        # what_would_change tries up to eight changed profiles, each still a new Profile, a
+        # fact and a look-up when the engine's answer is kept: the whole list is kept too,
+        # per years band (the changes of years it tries are the thresholds ahead).
+        self._changes: BoundedCache[
+            tuple[Any, ...], tuple[tuple[str, ...], tuple[dict[str, Any], ...]]
+        ] = BoundedCache(CHANGES_CACHE_SIZE)
 
     @classmethod
     def from_dir(cls, rules_dir: Path | str) -> Recommender:
@@ -92,37 +92,29 @@ class Recommender:
         """Validate raw profile data against this catalog (ProfileError if invalid)."""
         return load_profile(data, self._profile_schema)
 
+    def load_json_profile(self, data: Any) -> Profile:
+        """Validate a profile sent as JSON: as load_profile, but numbers must be JSON numbers."""
+        return load_profile(data, self._json_profile_schema)
+
     def fired_rules(self, profile: Profile) -> list[str]:
         """Run the rules for a profile; return the ids of the rules that fired, in order."""
-        fact = tuple(profile_fact(profile, self.catalog).items())
-        try:
-            return list(self._run_rules(fact, True))
-        except UnmatchedEventError:
-            raise EngineError(
-                "no decision rule matches this profile: the rules have a gap"
-            ) from None
+        return list(self.answers.fired(profile))
 
     def decide(self, profile: Profile) -> str | None:
         """Only the recommended route for a profile (the decision rules alone)."""
-        fact = tuple(profile_fact(profile, self.catalog).items())
-        try:
-            fired = self._run_rules(fact, False)
-        except UnmatchedEventError:
-            raise EngineError("no decision rule matches this profile") from None
-        return self.rulebook.rule(fired[0]).recommend
+        return self.decide_all([profile])[0]
+
+    def decide_all(self, profiles: list[Profile]) -> list[str | None]:
+        """The recommended route of each profile; the engine runs the missing ones at once."""
+        rule = self.rulebook.rule
+        return [rule(fired[0]).recommend for fired in self.answers.decisions(profiles)]
 
     def clear_cache(self) -> None:
         """Forget every answer kept so far (engine runs, changes, plans): work each out afresh."""
-        self._run_rules.cache_clear()
-        self._changes.cache_clear()
+        self.answers.clear()
+        self._changes.clear()
         self._route_plans.cache_clear()
         self._dates_and_costs.cache_clear()
-
-    def _run_engine(self, fact_items: tuple[tuple[str, Any], ...], advise: bool) -> tuple[str, ...]:
-        fact = dict(fact_items)
-        advice = {**fact, "kind": ADVISE} if advise else None
-        # A tuple: the cache hands the same answer to every caller, who must not change it.
-        return tuple(self.engine.evaluate({**fact, "kind": DECIDE}, advice))
 
     def _plan_routes(
         self, lines: str, designations: tuple[str, ...], completed_courses: tuple[str, ...]
@@ -142,32 +134,47 @@ class Recommender:
             estimate_cost(remaining, self.catalog, discounts),
         )
 
-    def _what_would_change(
-        self, role: str, lines: str, years: float, designations: tuple[str, ...], goal: str
-    ) -> tuple[dict[str, Any], ...]:
-        # Its arguments are every field that what_would_change reads, directly or through the
-        # rules (the engine fact): a field it comes to read must join them.
-        profile = Profile(role, lines, years, designations=designations, goal=goal)
-        return tuple(
-            what_would_change(
-                profile,
-                self.decide(profile),
-                self.decide,
-                self._thresholds,
-                self._deciding_designations,
-            )
+    def _changes_key(self, profile: Profile) -> tuple[Any, ...]:
+        # Every field that what_would_change reads, directly or through the rules (the
+        # engine fact), with years as their band: a field it comes to read must join them.
+        years = self.answers.band_years(profile.years_experience)
+        return (profile.role, profile.lines, years, profile.designations, profile.goal)
+
+    def _fired_and_changes(self, profile: Profile) -> tuple[list[str], tuple[dict[str, Any], ...]]:
+        """The rules fired for a profile and its what-would-change list, in one engine session.
+
+        The changed profiles that the rulebook's conditions say may move the route are
+        decided with the profile itself; the engine decides every change kept.
+        """
+        key = self._changes_key(profile)
+        kept = self._changes.get(key)
+        if kept is not None:
+            fired_kept, changes_kept = kept
+            return list(fired_kept), changes_kept
+        role, lines, years, designations, goal = key
+        base = Profile(role, lines, years, designations=designations, goal=goal)
+        read = self._rulebook_routes.route
+        guess = read(base)
+        candidates = changes_worth_trying(
+            base, guess, self._thresholds, self._deciding_designations
         )
+        likely = [c for c in candidates if read(c[2]) != guess]
+        fired = list(self.answers.fired(profile, also=[changed for _, _, changed, _ in likely]))
+        route = self.decision(fired).recommend
+        if guess == UNKNOWN or guess != route:
+            # The rulebook was misread: try every change with the engine.
+            likely = changes_worth_trying(
+                base, route, self._thresholds, self._deciding_designations
+            )
+        changes = tuple(what_would_change(route, likely, self.decide_all))
+        # The key holds every input of the rule fact too: the fired rules are kept with it.
+        self._changes.put(key, (tuple(fired), changes))
+        return fired, changes
 
     def recommend(self, profile: Profile) -> dict[str, Any]:
         """Recommend a route for one profile: the CONTRACT.md recommendation object."""
-        answer = self.explain(profile, self.fired_rules(profile))
-        kept = self._changes(
-            profile.role,
-            profile.lines,
-            profile.years_experience,
-            profile.designations,
-            profile.goal,
-        )
+        fired, kept = self._fired_and_changes(profile)
+        answer = self.explain(profile, fired)
         changes = [dict(change) for change in kept]  # copies: the answer is the caller's
         # In RecommendationSchema's order: the API sends this dict as it is, without a dump.
         version, echo = answer.pop("rules_version"), answer.pop("profile")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -16,7 +18,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from .catalog import Catalog
+from .catalog import Catalog, compact_code
 from .errors import ProfileError
 from .planner import REQUIREMENTS, Profile
 from .vocabulary import (
@@ -29,7 +31,12 @@ from .vocabulary import (
     ROLES,
     ROUTES,
     YEARS_RANGE,
+    as_word,
+    choice_message,
+    suggestion,
 )
+
+START_DATES = (date(2000, 1, 1), date(2100, 12, 31))
 
 # Profile fields that hold lists (a form repeats them; a CSV cell separates them with ';').
 PROFILE_LIST_FIELDS = ("designations", "completed_courses", "discounts")
@@ -46,52 +53,146 @@ PROFILE_FIELDS = (
 )
 
 
-class _StrictFloat(fields.Float):
-    """A number that refuses booleans (JSON true is not 1 year of experience)."""
+# Numbers written as people write them, in ASCII digits only: float() and Decimal() also take
+# '1_0', full-width '１０', Arabic-Indic '٤', '1e3', 'nan' and 'inf', which nobody means.
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def _number(lowest: float, highest: float, what: str, **kwargs: Any) -> _Number:
+    return _Number(
+        validate=validate.Range(
+            min=lowest, max=highest, error=f"Enter {what}, from {lowest:g} to {highest:g}."
+        ),
+        error_messages={
+            key: f"Enter {what} as a number in digits, e.g. 4 or 2.5."
+            for key in ("invalid", "special", "too_large")
+        },
+        **kwargs,
+    )
+
+
+class _Number(fields.Float):
+    """A number: a JSON number, or text of plain ASCII digits (forms and CSV send text).
+
+    Refuses booleans (JSON true is not 1 year of experience), NaN and infinities. A
+    schema with `numbers_from_text` False (the JSON API's) takes JSON numbers only.
+    """
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(allow_nan=False, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, bool):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        if isinstance(value, str):
+            text = value.strip()
+            if not getattr(self.parent, "numbers_from_text", True):
+                raise self.make_error("invalid")
+            if not _PLAIN_NUMBER.fullmatch(text):
+                raise self.make_error("invalid")
+            value = text
+        elif not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except OverflowError:  # an integer of hundreds of digits
+            raise self.make_error("invalid") from None
 
 
-def _list_of_strings() -> fields.List:
-    return fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list)
+def _control_characters(value: str) -> bool:
+    # Cc: NUL, tab, newline, escape...; Cs: lone surrogates, which JSON can carry.
+    return any(unicodedata.category(c) in ("Cc", "Cs") for c in value)
+
+
+class _Text(fields.String):
+    """A string of readable characters: no NUL or other control character."""
+
+    default_error_messages = {
+        "control": "Must not contain control characters (such as NUL or a line break)."
+    }
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _control_characters(text):
+            raise self.make_error("control")
+        return text
+
+
+class _Word(_Text):
+    """One of a fixed vocabulary, spelt as people write it ('Customer Service').
+
+    An unknown word is answered with the choices and, when one is close, a suggestion.
+    """
+
+    def __init__(self, choices: tuple[str, ...], **kwargs: Any):
+        # OpenAPI 3.0: null is valid for a nullable enum only if the enum lists it too.
+        enum = [*choices, None] if kwargs.get("allow_none") else list(choices)
+        super().__init__(metadata={"enum": enum}, **kwargs)
+        self.choices = choices
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        word = as_word(super()._deserialize(value, attr, data, **kwargs))
+        if word not in self.choices:
+            raise ValidationError(choice_message(value, self.choices))
+        return word
+
+
+class _CatalogList(fields.List):
+    """A list of catalog names (designations, courses, discounts), checked by the schema.
+
+    `catalog_names` says which of the catalog's names the OpenAPI document lists as the
+    choices (see recommender.api.docs: the document is made with the app's catalog).
+    """
+
+    def __init__(self, catalog_names: str, **kwargs: Any):
+        super().__init__(
+            _Text(validate=validate.Length(min=1, max=40)), load_default=list, **kwargs
+        )
+        self.catalog_names = catalog_names
 
 
 class ProfileSchema(Schema):
     """One person's profile (docs/policy.md, "Inputs"); course codes in catalog form."""
 
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    lines = fields.String(required=True, validate=validate.OneOf(LINES))
-    years_experience = _StrictFloat(
-        required=True, validate=validate.Range(min=YEARS_RANGE[0], max=YEARS_RANGE[1])
-    )
-    designations = _list_of_strings()
-    completed_courses = _list_of_strings()
+    # Forms and CSV rosters send every value as text; the JSON API's schema says False.
+    numbers_from_text = True
+
+    role = _Word(ROLES, required=True)
+    lines = _Word(LINES, required=True)
+    years_experience = _number(*YEARS_RANGE, "your years of experience", required=True)
+    designations = _CatalogList("designations")
+    completed_courses = _CatalogList("courses")
     # allow_none documents (e.g. in the OpenAPI document) that null means "not given":
     # _drop_empty_optionals removes it before these fields see it.
-    goal = fields.String(load_default=DEFAULT_GOAL, allow_none=True, validate=validate.OneOf(GOALS))
+    goal = _Word(GOALS, load_default=DEFAULT_GOAL, allow_none=True)
     start_date = fields.Date(
         load_default=None,
         allow_none=True,
         # A plan runs for years from here: keep its dates within what a calendar holds.
-        validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),
-        metadata={"description": "When study starts (ISO date); default: today."},
-    )
-    discounts = fields.List(
-        fields.String(),
-        load_default=list,
+        validate=validate.Range(
+            min=START_DATES[0],
+            max=START_DATES[1],
+            error=f"Enter a start date from {START_DATES[0]} to {START_DATES[1]}.",
+        ),
         metadata={
-            "description": "Exam discounts that apply: early_purchase, student_teacher_regulator "
-            "(students, teachers, regulators, active-duty military). Never stacked: each exam "
-            "gets the single best."
+            "description": "When study starts (ISO date); default: today.",
+            # What the Range above allows, for generated clients (OpenAPI has no date bounds).
+            "pattern": r"^(20[0-9][0-9]|2100)-",
         },
     )
-    hours_per_week = _StrictFloat(
+    discounts = _CatalogList(
+        "discounts",
+        metadata={
+            "description": "Exam discounts that apply (the catalog's discount ids, e.g. "
+            "early_purchase, student_teacher_regulator for students, teachers, regulators and "
+            "active-duty military). Never stacked: each exam gets the single best."
+        },
+    )
+    hours_per_week = _number(
+        *HOURS_RANGE,
+        "the hours you can study each week",
         load_default=DEFAULT_HOURS_PER_WEEK,
         allow_none=True,
-        validate=validate.Range(min=HOURS_RANGE[0], max=HOURS_RANGE[1]),
     )
 
     def __init__(self, catalog: Catalog | None = None, **kwargs: Any):
@@ -100,39 +201,41 @@ class ProfileSchema(Schema):
 
     @pre_load
     def _drop_empty_optionals(self, data: Any, **_: Any) -> Any:
-        # A form or CSV sends "" for a field left blank: treat it as not given.
+        # A form or CSV sends "" for a field left blank: treat it as not given (JSON: null).
+        blank = ("", None) if self.numbers_from_text else (None,)
         if isinstance(data, dict):
             return {
                 k: v
                 for k, v in data.items()
-                if not (v in ("", None) and k in ("goal", "hours_per_week"))
+                if not (k in ("goal", "hours_per_week") and any(v is b for b in blank))
             }
         return data
 
     @validates_schema(skip_on_field_errors=False)
     def _check_codes(self, data: dict[str, Any], **_: Any) -> None:
-        if self.catalog is None:
+        catalog = self.catalog
+        if catalog is None:
             return
         errors: dict[str, list[str]] = {}
-        unknown_designations = [
-            d for d in data.get("designations", []) if self.catalog.normalise_designation(d) is None
+        designations = list(catalog.designations)
+        unknown = [
+            d for d in data.get("designations", []) if catalog.normalise_designation(d) is None
         ]
-        if unknown_designations:
-            known = ", ".join(self.catalog.designations)
+        if unknown:
             errors["designations"] = [
-                f"Unknown designation {d!r}; known: {known}." for d in unknown_designations
+                f"Unknown designation {d!r}. {choice_message(d, designations, compact_code)}"
+                for d in unknown
             ]
-        unknown_courses = [
-            c for c in data.get("completed_courses", []) if self.catalog.normalise_code(c) is None
+        unknown = [
+            c for c in data.get("completed_courses", []) if catalog.normalise_code(c) is None
         ]
-        if unknown_courses:
-            errors["completed_courses"] = [f"Unknown course code {c!r}." for c in unknown_courses]
-        known_discounts = self.catalog.discounts
-        unknown_discounts = [d for d in data.get("discounts", []) if d not in known_discounts]
-        if unknown_discounts:
+        if unknown:
+            errors["completed_courses"] = [_unknown_course(c, catalog) for c in unknown]
+        discounts = list(catalog.discounts)
+        unknown = [d for d in data.get("discounts", []) if as_word(d) not in discounts]
+        if unknown:
             errors["discounts"] = [
-                f"Unknown discount {d!r}; known: {', '.join(known_discounts)}."
-                for d in unknown_discounts
+                f"Unknown discount {d!r}. {choice_message(d, discounts)}" for d in unknown
             ]
         if errors:
             raise ValidationError(errors)
@@ -140,7 +243,7 @@ class ProfileSchema(Schema):
     @post_load
     def _make_profile(self, data: dict[str, Any], **_: Any) -> Profile:
         catalog = self.catalog
-        designations = [d.strip().upper() for d in data["designations"]]
+        designations = [_designation(d) for d in data["designations"]]
         courses = data["completed_courses"]
         if catalog is not None:
             # Aliases are shown as the catalog's current code ('Ethics 311' is 'ETH 311').
@@ -155,8 +258,24 @@ class ProfileSchema(Schema):
             goal=data["goal"],
             hours_per_week=data["hours_per_week"],
             start_date=data["start_date"],
-            discounts=_unique(data["discounts"]),
+            discounts=_unique(as_word(d) for d in data["discounts"]),
         )
+
+
+class JsonProfileSchema(ProfileSchema):
+    """A profile sent as JSON: numbers as JSON numbers, as the OpenAPI document says."""
+
+    numbers_from_text = False
+
+
+def _designation(raw: str) -> str:
+    return raw.strip().upper()
+
+
+def _unknown_course(code: str, catalog: Catalog) -> str:
+    near = suggestion(code, catalog.courses, compact_code)
+    hint = f" Did you mean {near!r}?" if near else ""
+    return f"Unknown course code {code!r}.{hint}"
 
 
 def _unique(values: Any) -> tuple[str, ...]:

@@ -1,4 +1,10 @@
-"""The fixed words of the domain: roles, lines, goals, routes, fits (docs/policy.md)."""
+"""The fixed words of the domain (docs/policy.md), how people spell them, and near-miss suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
 
 ROLES = ("agent", "broker", "claims", "underwriter", "customer_service")
 LINES = ("personal", "commercial", "both")
@@ -21,3 +27,25 @@ ROUTE_TITLES = {
     "CPCU": "The Chartered Property Casualty Underwriter (CPCU)",
     "API_THEN_CPCU": "The API first, then the CPCU",
 }
+
+
+def as_word(text: str) -> str:
+    """A spelling as the vocabulary writes it: 'Customer Service' -> 'customer_service'."""
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def suggestion(
+    value: str, choices: Iterable[str], fold: Callable[[str], str] = as_word
+) -> str | None:
+    """The one choice closest to `value` when one is close (a near miss), else None."""
+    folded = {fold(choice): choice for choice in choices}
+    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+def choice_message(value: str, choices: Iterable[str], fold: Callable[[str], str] = as_word) -> str:
+    """'Must be one of: a, b, c.', with "did you mean 'b'?" when `value` is a near miss."""
+    choices = list(choices)
+    near = suggestion(value, choices, fold)
+    hint = f"; did you mean {near!r}?" if near else "."
+    return f"Must be one of: {', '.join(choices)}{hint}"

@@ -180,3 +180,43 @@ def test_validation_errors_of_webargs_are_flattened_into_the_envelope() -> None:
     body = envelope(client.post("/api/v1/test-only/abort"), 409)
     assert body["message"] == "Already planned."
     assert body["errors"] == {"team": ["Exists."]}
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b"[" * 100_000, "nested too deeply"),
+        (b'{"years_experience": ' + b"1" * 5000 + b"}", "too many digits"),
+        (b'{"years_experience": NaN}', "NaN is not a JSON number"),
+        (b'{"role": "agent",}', "line 1, column 18"),
+    ],
+)
+def test_bodies_we_cannot_read_are_400_in_words_for_people(
+    client: FlaskClient, body: bytes, words: str
+) -> None:
+    response = client.post("/api/v1/recommendations", data=body, content_type="application/json")
+    assert response.status_code == 400
+    message = response.get_json()["message"]
+    assert words in message
+    for internal in ("recursion", "sys.", "int_max_str_digits", "Traceback"):
+        assert internal not in message
+
+
+def test_the_api_answers_a_nul_in_a_course_code_with_a_422_naming_the_field(
+    client: FlaskClient,
+) -> None:
+    body = {"role": "agent", "lines": "personal", "years_experience": 4}
+    response = client.post(
+        "/api/v1/recommendations", json={**body, "completed_courses": ["CPCU\u0000555"]}
+    )
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]) == ["completed_courses"]
+
+
+def test_the_api_takes_the_spellings_a_csv_roster_takes(client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v1/recommendations",
+        json={"role": "Customer Service", "lines": "Personal", "years_experience": 4},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["profile"]["role"] == "customer_service"

@@ -13,6 +13,7 @@ from recommender.engine import RuleEngine
 from recommender.errors import EngineError
 from recommender.planner import Profile
 from recommender.recommendation import Recommender
+from recommender.rulebook import DECIDE, profile_fact
 
 DEFINITION = {
     "first": {
@@ -41,6 +42,40 @@ def test_the_event_is_consumed_by_the_first_matching_rule_by_priority() -> None:
     engine = make_engine()
     assert engine.evaluate({"kind": "e", "x": 1}, {"kind": "f", "x": 1}) == ["first", "advice"]
     assert engine.evaluate({"kind": "e", "x": 15}, {"kind": "f", "x": 15}) == ["second"]
+
+
+def test_each_event_of_a_batch_is_answered_as_it_would_be_alone() -> None:
+    engine = make_engine()
+    xs = [1, 15, 3, 12, 9, 19, 0]
+    events = [{"kind": "e", "x": x} for x in xs]
+    fired, advice = engine.evaluate_batch(events, {"kind": "f", "x": 2})
+    assert fired == [engine.evaluate(event) for event in events]
+    assert advice == ["advice"]
+    assert engine.evaluate_batch(events[:1]) == ([["first"]], [])
+
+
+def test_a_batch_with_an_unhandled_event_is_an_engine_error() -> None:
+    with pytest.raises(EngineError, match="no rule matches this 'e' event"):
+        make_engine().evaluate_batch([{"kind": "e", "x": 1}, {"kind": "e", "x": 99}])
+
+
+def test_a_batch_of_every_profile_of_a_grid_is_answered_as_each_alone() -> None:
+    recommender = Recommender.from_dir(DEFAULT_RULES_DIR)
+    roles = ("agent", "claims", "underwriter")
+    goals = ("undecided", "advance_to_leadership", "quick_credential", "master_personal_lines")
+    facts = [
+        {
+            **profile_fact(Profile(r, lines, years, held, goal=g), recommender.catalog),
+            "kind": DECIDE,
+        }
+        for r in roles
+        for lines in ("personal", "commercial", "both")
+        for g in goals
+        for years in (0, 2, 3, 10)
+        for held in ((), ("API",), ("CPCU",), ("API", "CPCU"))
+    ]
+    fired, _ = recommender.engine.evaluate_batch(facts)
+    assert fired == [recommender.engine.evaluate(f) for f in facts]
 
 
 def test_an_unhandled_event_is_an_engine_error_not_an_empty_answer() -> None:
@@ -98,8 +133,8 @@ def test_the_host_starts_no_background_threads() -> None:
 
 
 def test_sixteen_threads_get_the_same_answers_as_serial() -> None:
-    # Distinct years for every call: the recommender keeps engine answers per rule fact, and
-    # 4,000 distinct facts (past its cache of 1,024) make the threads run the engine itself.
+    # The recommender keeps engine answers per rule fact and years band: each call forgets
+    # them first, so that the threads run the engine itself (and clear the caches at once).
     roles = ("agent", "claims", "customer_service", "underwriter", "broker")
     lines = ("personal", "commercial", "both")
     goals = ("undecided", "advance_to_leadership", "quick_credential", "master_personal_lines")
@@ -118,15 +153,19 @@ def test_sixteen_threads_get_the_same_answers_as_serial() -> None:
     serial = [reference.fired_rules(p) for p in profiles]
     shared = Recommender.from_dir(DEFAULT_RULES_DIR)
     calls = []
-    evaluate = shared.engine.evaluate
+    evaluate_batch = shared.engine.evaluate_batch
 
-    def counting(event, fact=None):
+    def counting(events, fact=None):
         calls.append(1)
-        return evaluate(event, fact)
+        return evaluate_batch(events, fact)
 
-    shared.engine.evaluate = counting  # type: ignore[method-assign]
+    def afresh(profile: Profile) -> list[str]:
+        shared.clear_cache()
+        return shared.fired_rules(profile)
+
+    shared.engine.evaluate_batch = counting  # type: ignore[method-assign]
     with ThreadPoolExecutor(max_workers=16) as pool:
-        answers = list(pool.map(shared.fired_rules, profiles))
+        answers = list(pool.map(afresh, profiles))
     assert answers == serial
     assert len(calls) >= 3000, "the threads must reach durable_rules, not only the cache"
     full = [shared.recommend(p) for p in profiles[:50]]

@@ -69,3 +69,112 @@ def test_an_unknown_course_is_named_by_its_code(recommender: Recommender) -> Non
 def test_a_profile_must_be_an_object(recommender: Recommender) -> None:
     with pytest.raises(ProfileError):
         recommender.load_profile(["agent"])
+
+
+@pytest.mark.parametrize("text", ["1_0", "１０", "٤", "1e1", "nan", "inf", "0x10", "4,5", "+4", ""])
+@pytest.mark.parametrize("field", ["years_experience", "hours_per_week"])
+def test_only_plain_ascii_digits_are_read_as_numbers(
+    recommender: Recommender, field: str, text: str
+) -> None:
+    if field == "hours_per_week" and text == "":
+        return  # a blank optional field is "not given" (forms and CSV send it)
+    with pytest.raises(ProfileError) as caught:
+        recommender.load_profile({**VALID, field: text})
+    what = {
+        "years_experience": "your years of experience",
+        "hours_per_week": "the hours you can study each week",
+    }[field]
+    assert caught.value.errors[field] == [f"Enter {what} as a number in digits, e.g. 4 or 2.5."]
+
+
+@pytest.mark.parametrize("text", ["4", " 4 ", "2.5", "10.", ".5"])
+def test_plain_numbers_in_text_are_read(recommender: Recommender, text: str) -> None:
+    assert recommender.load_profile({**VALID, "years_experience": text}).years_experience == float(
+        text
+    )
+
+
+@pytest.mark.parametrize("value", [10**400, float("nan"), float("inf"), "4", True], ids=repr)
+def test_a_json_profile_takes_json_numbers_of_a_sane_size_only(
+    recommender: Recommender, value: object
+) -> None:
+    with pytest.raises(ProfileError) as caught:
+        recommender.load_json_profile({**VALID, "years_experience": value})
+    (message,) = caught.value.errors["years_experience"]
+    assert message.startswith("Enter your years of experience")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("completed_courses", ["CPCU\x00555"]),
+        ("designations", ["API\x00"]),
+        ("discounts", ["early_purchase\x1b"]),
+        ("role", "agent\x00"),
+        ("lines", "personal\n"),
+        ("goal", "undecided\x7f"),
+        ("completed_courses", ["CPCU 555\ud800"]),
+    ],
+)
+def test_control_characters_in_any_text_are_refused_naming_the_field(
+    recommender: Recommender, field: str, value: object
+) -> None:
+    with pytest.raises(ProfileError) as caught:
+        recommender.load_profile({**VALID, field: value})
+    assert caught.value.errors[field] == [
+        "Must not contain control characters (such as NUL or a line break)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "near"),
+    [
+        ({"role": "underwritter"}, "role", "underwriter"),
+        ({"role": "custmer service"}, "role", "customer_service"),
+        ({"lines": "comercial"}, "lines", "commercial"),
+        ({"goal": "quick credentail"}, "goal", "quick_credential"),
+        ({"designations": ["CPUC"]}, "designations", "CPCU"),
+        ({"completed_courses": ["CPCU 5555"]}, "completed_courses", "CPCU 555"),
+        ({"discounts": ["early purchse"]}, "discounts", "early_purchase"),
+    ],
+)
+def test_a_near_miss_is_answered_with_a_suggestion(
+    recommender: Recommender, change: dict, field: str, near: str
+) -> None:
+    with pytest.raises(ProfileError) as caught:
+        recommender.load_profile({**VALID, **change})
+    (message,) = caught.value.errors[field]
+    assert message.endswith(f"did you mean {near!r}?") or message.endswith(
+        f"Did you mean {near!r}?"
+    )
+
+
+def test_an_invalid_role_lists_the_choices_as_the_contract_says(recommender: Recommender) -> None:
+    with pytest.raises(ProfileError) as caught:
+        recommender.load_profile({**VALID, "role": "underwritr"})
+    assert caught.value.errors["role"] == [
+        "Must be one of: agent, broker, claims, underwriter, customer_service; "
+        "did you mean 'underwriter'?"
+    ]
+    with pytest.raises(ProfileError) as caught:
+        recommender.load_profile({**VALID, "role": "astronaut"})
+    assert "did you mean" not in caught.value.errors["role"][0]
+
+
+@pytest.mark.parametrize(
+    ("role", "lines"),
+    [
+        ("Agent", "Personal"),
+        ("Customer Service", "BOTH"),
+        ("customer service", "both"),
+        ("customer-service", " commercial "),
+    ],
+)
+def test_words_are_read_as_people_spell_them(
+    recommender: Recommender, role: str, lines: str
+) -> None:
+    for load in (recommender.load_profile, recommender.load_json_profile):
+        profile = load({**VALID, "role": role, "lines": lines, "discounts": ["Early purchase"]})
+        assert profile.role in ("agent", "customer_service")
+        assert profile.lines == lines.strip().lower()
+        assert profile.discounts == ("early_purchase",)

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from recommender.changes import RulebookRoutes, changes_worth_trying, what_would_change
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.planner import Profile
 from recommender.recommendation import ENGINE_CACHE_SIZE, Recommender
-from recommender.vocabulary import GOALS, LINES
+from recommender.rulebook import ADVISE, DECIDE, profile_fact
+from recommender.vocabulary import GOALS, LINES, ROLES
 
 
 @pytest.fixture
@@ -22,14 +24,15 @@ def fresh() -> Recommender:
 
 
 def counting_engine_runs(recommender: Recommender, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Record the events of every engine session the recommender starts."""
     runs: list[Any] = []
-    evaluate = recommender.engine.evaluate
+    evaluate_batch = recommender.engine.evaluate_batch
 
-    def counting(event: dict[str, Any], fact: dict[str, Any] | None = None) -> list[str]:
-        runs.append(event)
-        return evaluate(event, fact)
+    def counting(events: list[dict[str, Any]], fact: dict[str, Any] | None = None) -> Any:
+        runs.append(events)
+        return evaluate_batch(events, fact)
 
-    monkeypatch.setattr(recommender.engine, "evaluate", counting)
+    monkeypatch.setattr(recommender.engine, "evaluate_batch", counting)
     return runs
 
 
@@ -88,9 +91,49 @@ def test_a_caller_cannot_change_a_kept_answer(fresh: Recommender) -> None:
 
 
 def test_the_cache_is_bounded(fresh: Recommender) -> None:
-    for n in range(ENGINE_CACHE_SIZE + 10):
-        fresh.decide(Profile(role="agent", lines="personal", years_experience=n / 1000))
-    assert fresh._run_rules.cache_info().currsize == ENGINE_CACHE_SIZE
+    codes = list(fresh.catalog.designations)
+    held = [c for n in range(3) for c in itertools.combinations(codes, n)]
+    # Distinct rule facts past the cache's size, each in the first years band.
+    facts = list(itertools.product(ROLES, LINES, GOALS, held))[: ENGINE_CACHE_SIZE + 10]
+    assert len(facts) == ENGINE_CACHE_SIZE + 10
+    for role, lines, goal, designations in facts:
+        fresh.decide(Profile(role, lines, 1, designations, goal=goal))
+    assert len(fresh.answers._decisions) == ENGINE_CACHE_SIZE
+
+
+def test_one_fresh_recommendation_is_one_engine_session(
+    fresh: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = counting_engine_runs(fresh, monkeypatch)
+    fresh.recommend(Profile(role="agent", lines="personal", years_experience=4))
+    assert len(runs) == 1
+    # The profile and the changed profiles that may move its route, decided together.
+    assert len(runs[0]) > 1
+
+
+def test_years_in_one_band_share_the_engine_answer_and_each_band_is_decided(
+    fresh: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = counting_engine_runs(fresh, monkeypatch)
+    thresholds = fresh.rulebook.thresholds()
+    assert thresholds, "the shipped rules test years of experience"
+    for years in (0, thresholds[0] / 4, thresholds[0] / 2, thresholds[0] - 0.01):
+        fresh.fired_rules(Profile(role="claims", lines="both", years_experience=years))
+    assert len(runs) == 1  # the first band, decided once
+    for years in thresholds:
+        fresh.fired_rules(Profile(role="claims", lines="both", years_experience=years))
+    assert len(runs) == 1 + len(thresholds)  # and every other band by the engine too
+
+
+def test_band_answers_are_the_answers_for_the_exact_years() -> None:
+    banded = Recommender.from_dir(DEFAULT_RULES_DIR)
+    exact = Recommender.from_dir(DEFAULT_RULES_DIR)
+    for years in (0, 0.5, 2.999999, 3, 4.2, 9.9999, 10, 10.5, 60):
+        for goal in GOALS:
+            profile = Profile(role="agent", lines="personal", years_experience=years, goal=goal)
+            fact = profile_fact(profile, exact.catalog)
+            alone = exact.engine.evaluate({**fact, "kind": DECIDE}, {**fact, "kind": ADVISE})
+            assert banded.fired_rules(profile) == alone
 
 
 def test_a_dropped_recommender_is_freed_at_once_not_by_the_garbage_collector() -> None:
@@ -105,3 +148,30 @@ def test_a_dropped_recommender_is_freed_at_once_not_by_the_garbage_collector() -
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_the_rulebook_read_of_the_route_agrees_with_the_engine_on_the_whole_grid(
+    fresh: Recommender,
+) -> None:
+    # The read only chooses which changes to try; a disagreement would hide a change.
+    codes = list(fresh.catalog.designations)
+    held = [c for n in range(3) for c in itertools.combinations(codes, n)]
+    read = RulebookRoutes(fresh.rulebook.decision_rules)
+    for role, lines, goal, designations in itertools.product(ROLES, LINES, GOALS, held):
+        for years in (0, *fresh.rulebook.thresholds()):
+            profile = Profile(role, lines, years, designations, goal=goal)
+            assert read.route(profile) == fresh.decide(profile)
+
+
+def test_the_changes_shown_are_those_every_change_tried_by_the_engine_gives(
+    fresh: Recommender,
+) -> None:
+    deciding = fresh._deciding_designations
+    for role, lines, goal, years, designations in itertools.product(
+        ROLES, LINES, GOALS, (0, 2.5, 5, 12), ((), ("API",), ("CPCU",), ("AINS",))
+    ):
+        profile = Profile(role, lines, years, designations, goal=goal)
+        route = fresh.decide(profile)
+        every = changes_worth_trying(profile, route, fresh.rulebook.thresholds(), deciding)
+        expected = what_would_change(route, every, fresh.decide_all)
+        assert fresh.recommend(profile)["what_would_change"] == expected

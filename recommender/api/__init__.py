@@ -5,7 +5,8 @@ from __future__ import annotations
 import flask_smorest
 from flask import Flask
 
-from .docs import docs
+from ..extensions import EXTENSION
+from .docs import catalog_choices, docs
 from .schemas import ErrorSchema
 from .team import team
 from .views import health, v1
@@ -20,6 +21,8 @@ class Api(flask_smorest.Api):
 def init_api(app: Flask) -> None:
     """Register the API's blueprints, its OpenAPI document and its docs page on `app`."""
     api = Api(app)
+    catalog = app.extensions[EXTENSION].catalog
+    api.ma_plugin.converter.add_attribute_function(catalog_choices(catalog))
     api.register_blueprint(v1)
     api.register_blueprint(team)
     api.register_blueprint(health)

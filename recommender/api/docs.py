@@ -1,10 +1,14 @@
-"""The interactive API docs at /api/docs: Swagger UI from the installed package, no CDN."""
+"""The API docs: Swagger UI at /api/docs (local files, no CDN), and the catalog in the document."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.resources import files
+from typing import Any
 
 from flask import Blueprint, Response, render_template, send_from_directory
+
+from ..catalog import Catalog
 
 # Swagger UI's dist files, as shipped by the flask-swagger-ui package (only its files are used:
 # its page has an inline script, which our Content-Security-Policy forbids).
@@ -29,3 +33,19 @@ def index() -> str:
 def swagger_ui(filename: str) -> Response:
     """Serve one of Swagger UI's files."""
     return send_from_directory(SWAGGER_UI_DIR, filename)
+
+
+def catalog_choices(catalog: Catalog) -> Callable[..., dict[str, Any]]:
+    """An apispec attribute function: a catalog list field's items are the catalog's names.
+
+    The OpenAPI document is made with the app's catalog, so that it lists exactly the
+    designations, course codes and discounts that the profile schema accepts.
+    """
+
+    def attribute(_converter: Any, field: Any, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
+        names = getattr(field, "catalog_names", None)
+        if not names:
+            return {}
+        return {"items": {**ret.get("items", {}), "enum": list(getattr(catalog, names))}}
+
+    return attribute

@@ -4,12 +4,12 @@ Run from a clean clone: bin/setup && .venv/bin/python bench/http_load.py [--roun
 (Not bench/http.py: a script's folder comes first on sys.path, and an http.py there would hide
 the standard library's http package from every script in bench/.)
 
-Starts the production command, bin/serve (gunicorn, gthread, 2 workers x 4 threads unless
+Starts the production command, bin/serve (granian, 2 workers x 4 app threads unless
 --workers/--threads), on a free loopback port and stops it at the end, whatever happens.
 The load comes from wrk in a separate process (installed with apt-get if missing and root):
 16 connections, 2 wrk threads, a warm-up of 3 s per endpoint, then --seconds per endpoint,
 /healthz and the recommendations in turn, --rounds (default 5) times; the figures are each
-endpoint's best round. Best, not median: gunicorn's workers race to accept wrk's connections,
+endpoint's best round. Best, not median: the server's workers race to accept wrk's connections,
 and in a round where one worker took them all the endpoint gets one core of two (each round
 is shown with how the work fell between the workers); the machine's other load only ever
 lowers a round. The recommendations rotate through --profiles (default 64) mixed profiles
@@ -65,7 +65,7 @@ def main() -> None:
                 result["split"] = "/".join(f"{u / (sum(used) or 1):.0%}" for u in used)
                 results[name].append(result)
     print(
-        f"bin/serve: gunicorn gthread, {args.workers} workers x {args.threads} threads; wrk: "
+        f"bin/serve: granian, {args.workers} workers x {args.threads} threads; wrk: "
         f"{args.connections} connections, {args.seconds:g} s x {args.rounds} round(s) each; "
         f"{args.profiles:,} profiles"
     )

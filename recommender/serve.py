@@ -1,4 +1,4 @@
-"""`career-path serve`: run the HTTP service under granian (WSGI, processes x app threads)."""
+"""`career-path serve`: run the HTTP service under granian, as bin/serve does."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from typing import Any
 from . import create_app
 from .config import SERVE_DEFAULTS
 
-# A factory (granian --factory), so it works wherever the package is installed
-# (bin/serve uses wsgi:app).
-APP_SPEC = "recommender:create_app"
+# The factory of recommender/rsgi.py: the body read whole, then the app in a thread.
+APP_SPEC = "recommender.rsgi:create_rsgi_app"
 
 
 def add_serve_parser(commands: Any) -> None:
@@ -38,12 +37,11 @@ def add_serve_parser(commands: Any) -> None:
     )
 
 
-def granian_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+def granian_argv(host: str, port: int, workers: int) -> list[str]:
     """The granian command line (after `python -m granian`) for these settings, as bin/serve's."""
     return [
-        *("--interface", "wsgi", "--factory", "--no-ws", "--respawn-failed-workers"),
-        *("--host", host, "--port", str(port)),
-        *("--workers", str(workers), "--blocking-threads", str(threads)),
+        *("--interface", "rsgi", "--factory", "--no-ws", "--respawn-failed-workers"),
+        *("--host", host, "--port", str(port), "--workers", str(workers)),
         APP_SPEC,
     ]
 
@@ -52,7 +50,8 @@ def cmd_serve(args: argparse.Namespace, rules_dir: Path) -> int:
     """Check the rules load, then replace this process with granian serving the app."""
     create_app({"RULES_DIR": rules_dir})  # a broken rule stops us here, in one line
     os.environ["CAREER_PATH_RULES_DIR"] = str(Path(rules_dir).resolve())
-    argv = granian_argv(args.host, args.port, args.workers, args.threads)
+    os.environ["CAREER_PATH_THREADS"] = str(args.threads)  # read by create_rsgi_app
+    argv = granian_argv(args.host, args.port, args.workers)
     os.execv(sys.executable, [sys.executable, "-m", "granian", *argv])
     return 0  # pragma: no cover  (execv does not return)
 

@@ -169,14 +169,13 @@ def test_one_server_process_answers_5000_requests_in_a_row(
     assert "Traceback" not in log
 
 
-def test_serve_runs_granian_with_the_wsgi_app_in_threads() -> None:
-    argv = granian_argv("127.0.0.1", 9000, workers=3, threads=5)
-    assert argv[-1] == "recommender:create_app"
+def test_serve_runs_granian_with_the_app_behind_the_buffering_layer() -> None:
+    argv = granian_argv("127.0.0.1", 9000, workers=3)
+    assert argv[-1] == "recommender.rsgi:create_rsgi_app"
     joined = " ".join(argv)
-    for part in ("--interface wsgi", "--factory", "--port 9000", "--workers 3"):
+    for part in ("--interface rsgi", "--factory", "--port 9000", "--workers 3"):
         assert part in joined
-    assert "--blocking-threads 5" in joined
-    assert "--host ::1" in " ".join(granian_argv("::1", 9000, workers=1, threads=1))
+    assert "--host ::1" in " ".join(granian_argv("::1", 9000, workers=1))
 
 
 def test_serve_refuses_broken_rules_before_starting(

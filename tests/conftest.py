@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -120,7 +121,18 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     _note_browser_skip(report)
 
 
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _browser_skips and os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        print(f"\nCI: browser tests were skipped, which fails the run: {', '.join(_browser_skips)}")
+    if _browser_skips and _under_ci():
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _browser_skips and _under_ci():
+        terminalreporter.write_line(
+            "CI: a browser test was skipped, which fails the run: " + ", ".join(_browser_skips),
+            red=True,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import threading
@@ -212,3 +213,34 @@ def test_64_slow_clients_leave_normal_requests_answered_within_2_s(
         ]
     assert [status for _, status in answers] == [200] * 6
     assert max(seconds for seconds, _ in answers) < 2
+
+
+def test_a_streamed_body_is_held_to_the_limit_in_process(client) -> None:
+    """The same checks through the test client, posing as a server that ends the stream."""
+    terminated = {"wsgi.input_terminated": True}
+    body = json.dumps(PROFILE).encode()
+    big = body[:-1] + b" " * LIMIT + b"}"
+    answer = client.post(
+        "/api/v1/recommendations",
+        input_stream=io.BytesIO(big),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides=terminated,
+    )
+    assert answer.status_code == 413
+    short = client.post(
+        "/api/v1/recommendations",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        environ_overrides={**terminated, "CONTENT_LENGTH": str(len(body) + 10)},
+    )
+    assert short.status_code == 400
+    assert "ended before its Content-Length" in short.get_json()["message"]
+    whole = client.post(
+        "/api/v1/recommendations",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides=terminated,
+    )
+    assert whole.status_code == 200

@@ -23,7 +23,7 @@ from . import create_app
 # A client gets this long to send its whole body.
 BODY_SECONDS = 30.0
 # On the one answer given here, without the app.
-_SECURITY = [
+_PLAIN_HEADERS = [
     ("content-type", "text/plain; charset=utf-8"),
     ("content-security-policy", "default-src 'none'; frame-ancestors 'none'"),
     ("x-content-type-options", "nosniff"),
@@ -39,8 +39,9 @@ class BufferedWSGI:
     def __init__(self, app: Flask, threads: int) -> None:
         self.app = app
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="app")
-        # No route's own limit is larger; the app still checks each request's own.
-        self.max_body = max(app.config["MAX_CONTENT_LENGTH"], app.config["TEAM_MAX_BYTES"])
+        # Twice the largest limit, so above every route's own (a roster's adds room for its
+        # multipart envelope); the app holds each request to its own limit.
+        self.max_body = 2 * max(app.config["MAX_CONTENT_LENGTH"], app.config["TEAM_MAX_BYTES"])
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         """Answer one HTTP request."""
@@ -48,29 +49,30 @@ class BufferedWSGI:
             return
         try:
             async with asyncio.timeout(BODY_SECONDS):
-                body = await self._read_body(protocol)
+                body, size = await self._read_body(protocol)
         except TimeoutError:
-            protocol.response_bytes(408, _SECURITY, b"The request body did not arrive in time.\n")
+            text = b"The request body did not arrive in time.\n"
+            protocol.response_bytes(408, _PLAIN_HEADERS, text)
             return
         # The app answers what is wrong with the body, in its own envelope: a length past
-        # every route's limit is a 413, a body shorter than its Content-Length a 400.
-        length = str(len(body)) if body is not None else str(self.max_body + 1)
-        if body is not None and "content-length" in scope.headers:
-            length = scope.headers.get("content-length").strip()
+        # its limit is a 413, a body shorter than its Content-Length a 400.
+        declared = scope.headers.get("content-length")
+        length = declared.strip() if declared is not None else str(size)
         environ = wsgi_environ(scope, body or b"", length)
         loop = asyncio.get_running_loop()
         status, headers, data = await loop.run_in_executor(self.pool, self._call, environ)
         protocol.response_bytes(status, headers, data)
 
-    async def _read_body(self, protocol: Any) -> bytes | None:
+    async def _read_body(self, protocol: Any) -> tuple[bytes | None, int]:
+        """The body (None past max_body, where reading stops) and how many bytes came."""
         parts: list[bytes] = []
         size = 0
         async for chunk in protocol:
             size += len(chunk)
             if size > self.max_body:
-                return None
+                return None, size
             parts.append(chunk)
-        return b"".join(parts)
+        return b"".join(parts), size
 
     def _call(self, environ: dict[str, Any]) -> Answer:
         """Run the WSGI app in this (pool) thread: its status, headers and whole body."""

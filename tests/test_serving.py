@@ -104,6 +104,17 @@ def test_a_chunked_body_over_the_limit_is_413_and_a_small_one_is_read(served: Se
     assert answer.json()["recommended_route"]
 
 
+def test_a_roster_past_its_own_limit_is_the_rosters_413(served: Served) -> None:
+    roster = b"name,role,lines,years_experience\n" + b"m,agent,personal,4\n" * 300_000  # 5.7 MB
+    for headers, body in (
+        ({"Content-Type": "text/csv", "Content-Length": str(len(roster))}, roster),
+        ({"Content-Type": "text/csv", "Transfer-Encoding": "chunked"}, chunked(roster)),
+    ):
+        answer = send(served, request("POST", "/api/v1/team-plans", headers, body))
+        assert answer.status == 413
+        assert "roster" in answer.json()["errors"]
+
+
 def test_a_body_cut_short_of_its_content_length_is_never_answered_as_whole(
     served: Served,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import socket
@@ -12,6 +13,9 @@ from contextlib import contextmanager
 
 import pytest
 from conftest import Served
+
+from recommender import rsgi
+from recommender.rsgi import BufferedWSGI, wsgi_environ
 
 PROFILE = {"role": "agent", "lines": "personal", "years_experience": 4}
 NO_ROUTE = {
@@ -255,3 +259,74 @@ def test_a_streamed_body_is_held_to_the_limit_in_process(client) -> None:
         environ_overrides=terminated,
     )
     assert whole.status_code == 200
+
+
+class FakeHeaders(dict):
+    """RSGI headers: a mapping with items() of (name, value)."""
+
+
+class FakeScope:
+    """An RSGI HTTP scope as granian gives it."""
+
+    proto = "http"
+    http_version = "1.1"
+    scheme = "http"
+    server = "127.0.0.1:8000"
+    client = "127.0.0.1:50000"
+
+    def __init__(self, method: str, path: str, query: str, headers: dict[str, str]) -> None:
+        self.method, self.path, self.query_string = method, path, query
+        self.headers = FakeHeaders(headers)
+
+
+class FakeProtocol:
+    """An RSGI HTTP protocol: the body in `chunks` (then, if `hang`, nothing ever again)."""
+
+    def __init__(self, chunks: list[bytes], hang: bool = False) -> None:
+        self.chunks, self.hang = chunks, hang
+        self.answer: tuple[int, list[tuple[str, str]], bytes] | None = None
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        for chunk in self.chunks:
+            yield chunk
+        if self.hang:
+            await asyncio.sleep(3600)
+
+    def response_bytes(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.answer = (status, headers, body)
+
+
+def rsgi_answer(app, scope: FakeScope, protocol: FakeProtocol):  # type: ignore[no-untyped-def]
+    asyncio.run(BufferedWSGI(app, threads=2).__rsgi__(scope, protocol))
+    assert protocol.answer is not None
+    return protocol.answer
+
+
+def test_the_rsgi_layer_hands_the_app_the_whole_request(app) -> None:
+    body = json.dumps(PROFILE).encode()
+    scope = FakeScope(
+        "POST",
+        "/api/v1/recommendations",
+        "",
+        {"content-type": "application/json", "x-request-id": "rsgi-1"},
+    )
+    status, headers, data = rsgi_answer(app, scope, FakeProtocol([body[:10], body[10:]]))
+    assert status == 200
+    assert ("X-Request-ID", "rsgi-1") in headers
+    assert json.loads(data)["recommended_route"]
+    environ = wsgi_environ(FakeScope("GET", "/a b", "x=%41", {"host": "h"}), b"", "0")
+    assert (environ["PATH_INFO"], environ["QUERY_STRING"], environ["HTTP_HOST"]) == (
+        "/a b",
+        "x=%41",
+        "h",
+    )
+
+
+def test_the_rsgi_layer_gives_up_on_a_body_that_never_ends(
+    app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rsgi, "BODY_SECONDS", 0.2)
+    scope = FakeScope("POST", "/api/v1/recommendations", "", {"content-length": "100"})
+    status, headers, _ = rsgi_answer(app, scope, FakeProtocol([b"{"], hang=True))
+    assert status == 408
+    assert {name for name, _ in headers} >= set(SECURITY_HEADERS)

@@ -1,10 +1,9 @@
-"""The WSGI app behind granian's RSGI interface: a request is read whole before a thread gets it.
+"""The WSGI app behind granian's RSGI interface: a request is read whole before a thread gets it."""
 
-granian's WSGI interface hands a request to a Python thread once its headers are in, and the
-thread then waits on the body: 64 clients sending their bodies slowly hold every thread. Here
-the event loop reads each body (bounded in size and time) and only then runs the app in one
-of `threads` threads, so a slow client costs a coroutine, never a thread.
-"""
+# granian's WSGI interface hands a request to a Python thread once its headers are in, and the
+# thread then waits on the body: 64 clients sending their bodies slowly held every thread
+# (bench/servers.py). Here the event loop reads each body (bounded in size and time) and only
+# then runs the app in one of `threads` threads, so a slow client costs a coroutine, not a thread.
 
 from __future__ import annotations
 

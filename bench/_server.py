@@ -72,7 +72,7 @@ def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], log: object)
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
-        server.send_signal(signal.SIGTERM)  # gunicorn's graceful stop
+        server.send_signal(signal.SIGTERM)  # the server's graceful stop
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -85,7 +85,7 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 
 def worker_pids(master: int) -> list[int]:
-    """The pids of a gunicorn master's workers: its children, from /proc (Linux)."""
+    """The pids of a server master's workers: its children, from /proc (Linux)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():

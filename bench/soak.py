@@ -2,8 +2,8 @@
 
 Run from a clean clone: bin/setup && .venv/bin/python bench/soak.py [REQUESTS]
 
-Starts bin/serve with 1 worker (gthread, 4 threads) on a free loopback port, so the one
-worker's VmRSS (/proc/<worker>/status; the worker is the gunicorn master's child) is the
+Starts bin/serve with 1 worker (4 app threads) on a free loopback port, so the one
+worker's VmRSS (/proc/<worker>/status; the worker is the granian master's child) is the
 measure; stops it at the end, whatever happens. The load comes from 3 separate client
 processes, each with one keep-alive connection, posting a rotating mix of 1,000 profiles
 (bench/_common) to /api/v1/recommendations; every answer must be a 200. Memory is read after

@@ -6,10 +6,19 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.globals import request_ctx
+from markupsafe import escape
 from marshmallow import Schema, fields
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    BadHost,
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+    UnprocessableEntity,
+)
 
 from .hooks import request_id
+from .ics import NoExamsError
 
 # Paths whose errors are always JSON, whatever the client accepts.
 JSON_PATHS = ("/api", "/healthz")
@@ -37,6 +46,7 @@ def init_errorhandlers(app: Flask) -> None:
     # Registered after flask-smorest's own HTTPException handler, so this one wins.
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(NoExamsError, handle_no_exams)
 
 
 def wants_json_response() -> bool:
@@ -93,6 +103,11 @@ def handle_server_error(error: InternalServerError) -> Any:
     return error_response(500, message)
 
 
+def handle_no_exams(error: NoExamsError) -> Any:
+    """A calendar with no exam in it: RFC 5545 has no empty calendar, so a 422 says why."""
+    return handle_http_error(UnprocessableEntity(str(error)))
+
+
 HTML_TITLES = {404: "Page not found", 405: "Not allowed here", 500: "Something went wrong"}
 
 
@@ -106,14 +121,23 @@ def html_error_page(status: int, error: HTTPException) -> Any:
         if status == 404
         else _message(error)
     )
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    if request_ctx.url_adapter is None:  # no URL can be built (a Host that is no host name)
+        return BARE_PAGE.format(title=escape(title), message=escape(message)), status, headers
     body = render_template(
         "error.html",
         title=title,
         message=message,
         request_id=request_id() if status >= 500 else None,
     )
-    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     return body, status, headers
+
+
+# The error page without the site's look, whose links need a URL adapter.
+BARE_PAGE = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title} · career-path'
+    "</title></head><body><main><h1>{title}</h1><p>{message}</p></main></body></html>\n"
+)
 
 
 def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -138,6 +162,8 @@ def _items(value: Any) -> list[tuple[Any, Any]]:
 
 
 def _message(error: HTTPException) -> str:
+    if isinstance(error, BadHost):
+        return "The Host header is not a valid host name."
     if isinstance(error, RequestEntityTooLarge):
         limit = current_app.config["MAX_CONTENT_LENGTH"]
         return f"The request body is larger than the limit of {limit} bytes."

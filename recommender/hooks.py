@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import time
 import uuid
+from functools import cached_property
 from types import TracebackType
+from typing import IO
 from urllib.parse import quote
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A client's id is echoed only if it is short and plain: it goes into logs and headers.
@@ -20,8 +24,36 @@ access_log = logging.getLogger("recommender.access")
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
 
 
+class BoundedRequest(Request):
+    """A request whose body is read whole and checked: 413 past the limit, 400 if cut short."""
+
+    @cached_property
+    def stream(self) -> IO[bytes]:
+        """The body, where werkzeug would cut a chunked one short or pass a truncated one on."""
+        limit = self.max_content_length  # read now: a view may have raised it (team rosters)
+        length = self.content_length
+        body = self.environ["wsgi.input"]
+        # Only a server that ends the stream itself (granian does) may be read to its end.
+        if "wsgi.input_terminated" not in self.environ:
+            return super().stream
+        if length is not None:
+            if limit is not None and length > limit:
+                raise RequestEntityTooLarge()
+            data = body.read(length)
+            if len(data) < length:
+                raise BadRequest(f"The request body ended before its Content-Length ({length}).")
+        elif limit is not None:  # chunked
+            data = body.read(limit + 1)
+            if len(data) > limit:
+                raise RequestEntityTooLarge()
+        else:
+            return super().stream
+        return io.BytesIO(data)
+
+
 def init_request_hooks(app: Flask) -> None:
     """Give every request an id, log it once answered, and secure every response's headers."""
+    app.request_class = BoundedRequest
     app.logger.setLevel(app.config["LOG_LEVEL"])
     app.before_request(_start)
     app.after_request(_finish)

@@ -1,4 +1,4 @@
-"""`career-path serve`: run the HTTP service under gunicorn with threaded (gthread) workers."""
+"""`career-path serve`: run the HTTP service under granian, as bin/serve does."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from typing import Any
 from . import create_app
 from .config import SERVE_DEFAULTS
 
-# A factory call, so it works wherever the package is installed (bin/serve uses wsgi:app).
-APP_SPEC = "recommender:create_app()"
+# The factory of recommender/rsgi.py: the body read whole, then the app in a thread.
+APP_SPEC = "recommender.rsgi:create_rsgi_app"
 
 
 def add_serve_parser(commands: Any) -> None:
     """Add the `serve` command; each flag defaults to an environment variable, then a default."""
     serve = commands.add_parser(
         "serve",
-        help="run the HTTP service (gunicorn, threaded workers)",
-        description="Run the JSON API and the docs under gunicorn. Flags win over the "
+        help="run the HTTP service (granian: worker processes x app threads)",
+        description="Run the web pages and the JSON API under granian. Flags win over the "
         "environment variables CAREER_PATH_HOST, CAREER_PATH_PORT (or PORT), "
         "CAREER_PATH_WORKERS and CAREER_PATH_THREADS.",
     )
@@ -37,29 +37,22 @@ def add_serve_parser(commands: Any) -> None:
     )
 
 
-def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
-    """The gunicorn command line (after `python -m gunicorn`) for these settings."""
+def granian_argv(host: str, port: int, workers: int) -> list[str]:
+    """The granian command line (after `python -m granian`) for these settings, as bin/serve's."""
     return [
-        "--bind",
-        f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "--worker-class",
-        "gthread",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        # No control socket: it would sit in ~/.gunicorn, shared by every instance.
-        "--no-control-socket",
+        *("--interface", "rsgi", "--factory", "--no-ws", "--respawn-failed-workers"),
+        *("--host", host, "--port", str(port), "--workers", str(workers)),
         APP_SPEC,
     ]
 
 
 def cmd_serve(args: argparse.Namespace, rules_dir: Path) -> int:
-    """Check the rules load, then replace this process with gunicorn serving the app."""
+    """Check the rules load, then replace this process with granian serving the app."""
     create_app({"RULES_DIR": rules_dir})  # a broken rule stops us here, in one line
     os.environ["CAREER_PATH_RULES_DIR"] = str(Path(rules_dir).resolve())
-    argv = gunicorn_argv(args.host, args.port, args.workers, args.threads)
-    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", *argv])
+    os.environ["CAREER_PATH_THREADS"] = str(args.threads)  # read by create_rsgi_app
+    argv = granian_argv(args.host, args.port, args.workers)
+    os.execv(sys.executable, [sys.executable, "-m", "granian", *argv])
     return 0  # pragma: no cover  (execv does not return)
 
 

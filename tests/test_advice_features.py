@@ -8,7 +8,7 @@ import icalendar
 import pytest
 
 from recommender.errors import ProfileError
-from recommender.ics import exam_calendar
+from recommender.ics import NoExamsError, exam_calendar
 from recommender.planner import estimate_cost, exam_schedule
 from recommender.recommendation import Recommender
 
@@ -191,9 +191,11 @@ def test_the_calendar_is_valid_icalendar_with_one_event_per_exam(recommender: Re
     assert len({str(e.get("uid")) for e in events}) == len(events)
 
 
-def test_no_route_gives_an_empty_calendar(recommender: Recommender) -> None:
+def test_no_route_gives_no_calendar(recommender: Recommender) -> None:
+    # RFC 5545 allows no calendar without a component.
     result = answer(recommender, years_experience=12, designations=["API", "CPCU"])
-    assert icalendar.Calendar.from_ical(exam_calendar(result)).walk("VEVENT") == []
+    with pytest.raises(NoExamsError, match="no route left to plan"):
+        exam_calendar(result)
 
 
 def test_the_calendar_endpoint_answers_text_calendar(client) -> None:

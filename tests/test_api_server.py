@@ -1,4 +1,4 @@
-"""The service as `career-path serve` runs it (gunicorn, threaded workers) under real load."""
+"""The service as `career-path serve` runs it (granian, worker processes x threads) under load."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from recommender.cli import build_parser, main
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.recommendation import Recommender
 from recommender.schemas import RecommendationSchema
-from recommender.serve import gunicorn_argv
+from recommender.serve import granian_argv
 
 PROFILES: list[dict[str, Any]] = [
     {"role": "agent", "lines": "personal", "years_experience": 4, "goal": "advance_to_leadership"},
@@ -72,7 +72,7 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One gunicorn worker process with 8 threads, started with `career-path serve`."""
+    """One granian worker process with 8 app threads, started with `career-path serve`."""
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "server.log"
     command = [
@@ -165,17 +165,17 @@ def test_one_server_process_answers_5000_requests_in_a_row(
     for index, seen in bodies.items():
         assert json.loads(next(iter(seen))) == expected[index]
     log = server.log.read_text(errors="replace")
-    assert log.count("Booting worker") == 1, "the worker was restarted"
+    assert log.count("Spawning worker") == 1, "the worker was restarted"
     assert "Traceback" not in log
 
 
-def test_serve_runs_gunicorn_with_threaded_workers() -> None:
-    argv = gunicorn_argv("127.0.0.1", 9000, workers=3, threads=5)
-    assert argv[-1] == "recommender:create_app()"
+def test_serve_runs_granian_with_the_app_behind_the_buffering_layer() -> None:
+    argv = granian_argv("127.0.0.1", 9000, workers=3)
+    assert argv[-1] == "recommender.rsgi:create_rsgi_app"
     joined = " ".join(argv)
-    for part in ("--bind 127.0.0.1:9000", "--worker-class gthread", "--workers 3", "--threads 5"):
+    for part in ("--interface rsgi", "--factory", "--port 9000", "--workers 3"):
         assert part in joined
-    assert "--bind [::1]:9000" in " ".join(gunicorn_argv("::1", 9000, workers=1, threads=1))
+    assert "--host ::1" in " ".join(granian_argv("::1", 9000, workers=1))
 
 
 def test_serve_refuses_broken_rules_before_starting(

@@ -12,6 +12,7 @@ from .config import DEFAULTS, ENV_PREFIX
 from .errorhandlers import init_errorhandlers
 from .extensions import init_recommender
 from .hooks import ExcInfo, init_request_hooks, log_request_exception
+from .store import init_store
 from .web import init_web
 
 
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Load the rules once per app (a broken rules directory raises RulesError here)."""
     init_recommender(app)
+    init_store(app)  # the database, accounts, sessions, CSRF
 
 
 def register_blueprints(app: Flask) -> None:

@@ -20,6 +20,8 @@ from .serve import add_serve_parser, cmd_serve
 from .team import export_csv, format_table, parse_roster, plan_team, read_limited
 from .vocabulary import GOALS, LINES, ROLES
 
+STORE_COMMANDS = ("db", "users", "tokens", "teams")
+
 EXIT_INVALID = 2
 
 
@@ -31,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="career-path",
         description="Recommend the API, the CPCU or the combined route, with a course plan.",
+        epilog="Saved teams: career-path db|users|tokens|teams --help.",
     )
     parser.add_argument(
         "--rules-dir",
@@ -91,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in STORE_COMMANDS:  # saved teams: click commands on the app
+        from .store.cli import main as store_main
+
+        return store_main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     rules_dir = args.rules_dir or rules_dir_from_env()

@@ -8,6 +8,7 @@ from flask import Flask
 from .docs import docs
 from .schemas import ErrorSchema
 from .team import team
+from .teams import init_teams_api
 from .views import health, v1
 
 
@@ -22,5 +23,6 @@ def init_api(app: Flask) -> None:
     api = Api(app)
     api.register_blueprint(v1)
     api.register_blueprint(team)
+    init_teams_api(api)  # saved teams, with their security scheme
     api.register_blueprint(health)
     app.register_blueprint(docs)

@@ -20,3 +20,30 @@ ROSTER_CSV = (
     "Carl Claims,claims,both,1,CPCU 500,2025-01-06\n"
     "Una Underwriter,underwriter,commercial,12,,2025-01-06\n"
 )
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header for an API token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+ROSTER_JSON = {
+    "name": "Claims team",
+    "members": [
+        {
+            "name": "Ana Agent",
+            "role": "agent",
+            "lines": "personal",
+            "years_experience": 2,
+            "start_date": "2025-01-06",
+        },
+        {
+            "name": "Carl Claims",
+            "role": "claims",
+            "lines": "both",
+            "years_experience": 1,
+            "completed_courses": ["CPCU 500"],
+            "start_date": "2025-01-06",
+        },
+    ],
+}

@@ -14,6 +14,7 @@ from .extensions import init_recommender
 from .hooks import ExcInfo, init_request_hooks, log_request_exception
 from .store import init_store
 from .web import init_web
+from .web.saved import bp as saved_pages
 
 
 class App(Flask):
@@ -47,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount the JSON API, its OpenAPI document and docs page, and the web pages."""
     init_api(app)
     init_web(app)
+    app.register_blueprint(saved_pages)  # saved teams: /login, /logout, /teams, /my/<link>
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -348,8 +348,7 @@ def rename_team(body: dict[str, Any], team_id: int) -> Any:
 def delete_team(team_id: int) -> Any:
     """Delete a team with its members, progress and history."""
     team = q.team_for(_user(), team_id)
-    _expected(team)
-    q.delete_team(team)
+    q.delete_team(team, _expected(team))
     return None
 
 

@@ -208,8 +208,7 @@ def change(team: Team, expected_version: int | None = None) -> Iterator[None]:
 
     StaleVersion if `expected_version` is not the team's, or if another change commits first.
     """
-    if expected_version is not None and expected_version != team.version:
-        raise StaleVersion(team.version)
+    check_version(team, expected_version)
     try:
         yield
         team.updated_at = utcnow()
@@ -289,8 +288,15 @@ def rename_team(team: Team, name: str, actor: str, expected_version: int | None 
         team.name = name
 
 
-def delete_team(team: Team) -> None:
+def check_version(team: Team, expected_version: int | None) -> None:
+    """StaleVersion unless `expected_version` is the team's (None: no check)."""
+    if expected_version is not None and expected_version != team.version:
+        raise StaleVersion(team.version)
+
+
+def delete_team(team: Team, expected_version: int | None = None) -> None:
     """Delete a team, its members, their progress and its history."""
+    check_version(team, expected_version)
     db.session.delete(team)
     db.session.commit()
 

@@ -47,3 +47,18 @@ ROSTER_JSON = {
         },
     ],
 }
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token in a page's first form."""
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def log_in(client: Any, email: str, password: str = PASSWORD) -> Any:
+    """Log in through the login form, as a browser does."""
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})

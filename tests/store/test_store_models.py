@@ -295,3 +295,45 @@ def test_backup_copies_the_whole_database(store_app: Flask, db_url: str, tmp_pat
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_app_servers_upgrading_at_once_take_turns(db_url: str, tmp_path: Path) -> None:
+    """Several `career-path db upgrade` at once on an empty PostgreSQL (bin/serve on each)."""
+    import os
+    import sys
+
+    env = {
+        **os.environ,
+        "CAREER_PATH_DATABASE_URL": db_url,
+        "CAREER_PATH_INSTANCE_PATH": str(tmp_path),
+    }
+    go = tmp_path / "go"
+    # Each process loads the app first, then all upgrade at the same moment.
+    script = (
+        "import os, sys, time, flask_migrate\n"
+        "from recommender import create_app\n"
+        "app = create_app()\n"
+        f"while not os.path.exists({str(go)!r}): time.sleep(0.005)\n"
+        "with app.app_context(): flask_migrate.upgrade()\n"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    import time
+
+    time.sleep(4)
+    go.touch()
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], outputs
+    assert sum("Running upgrade  -> 0001_saved_teams" in out for out in outputs) == 1
+    engine = sa.create_engine(db_url)
+    assert set(sa.inspect(engine).get_table_names()) - {"alembic_version"} == TABLES
+    engine.dispose()

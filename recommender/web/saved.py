@@ -22,6 +22,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
 from ..errors import RosterError
 from ..extensions import current_recommender
@@ -51,6 +52,19 @@ def _check_csrf() -> None:
     """Refuse a form post without this session's CSRF token (400)."""
     if request.method == "POST":
         csrf.protect()
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_refused(error: CSRFError) -> ResponseReturnValue:
+    """A form without this session's token: say what to do, in the site's look."""
+    page = render_template(
+        "error.html",
+        title="This form was not accepted",
+        message="The form has expired or did not come from this site, so nothing was saved. "
+        "Go back, reload the page and send it again.",
+        request_id=None,
+    )
+    return page, 400
 
 
 @bp.context_processor

@@ -98,6 +98,7 @@ def test_a_wrong_password_and_then_too_many_in_a_row_answer_429(web: FlaskClient
 def test_a_post_without_the_csrf_token_is_refused(web: FlaskClient) -> None:
     response = web.post("/login", data={"email": "ann@example.com", "password": PASSWORD})
     assert response.status_code == 400
+    assert "nothing was saved" in response.get_data(as_text=True)
     log_in(web, "ann@example.com")
     response = web.post(
         "/teams", data={"name": "X", "roster": (io.BytesIO(ROSTER_CSV.encode()), "r.csv")}

@@ -25,6 +25,9 @@ STORE_DEFAULTS = {
     # the anonymous pages hold no session and change nothing, and the API uses tokens.
     "WTF_CSRF_CHECK_DEFAULT": False,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    # Over HTTPS Flask-WTF also wants a same-site Referer, which our Referrer-Policy
+    # (no-referrer) means browsers never send: the token and SameSite=Lax protect the forms.
+    "WTF_CSRF_SSL_STRICT": False,
 }
 
 

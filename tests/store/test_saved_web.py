@@ -82,6 +82,7 @@ def test_the_session_cookie_is_secure_over_https(web: FlaskClient) -> None:
         base_url="https://localhost",
         data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": token},
     )
+    assert response.status_code == 303  # logged in, though browsers send no Referer here
     assert "Secure" in response.headers["Set-Cookie"]
 
 
@@ -282,3 +283,40 @@ def test_everything_survives_a_restart_and_users_stay_apart(
     assert "Ana Agent: API 29 passed on 2025-05-01." in page.get_data(as_text=True)
     assert bob_again.get(url).status_code == 404
     assert "Claims team" not in bob_again.get("/teams").get_data(as_text=True)
+
+
+def test_behind_a_proxy_the_cookie_is_secure_when_the_proxy_says_https(
+    app_factory: Callable[..., Flask],
+) -> None:
+    app = app_factory(PROXY_FIX=1)
+    with app.app_context():
+        add_user("ann@example.com")
+    client = app.test_client()
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    token = csrf_token(client.get("/login", headers=https).get_data(as_text=True))
+    response = client.post(
+        "/login",
+        headers=https,
+        data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 303
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_the_team_page_says_whose_route_the_new_rules_change(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    with web.application.app_context():
+        from recommender.store.db import db
+
+        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
+        team.rules_version = "2020.1.1+00000000"  # as if last shown under older rules
+        team.members[0].shown_route = "CPCU"  # which sent Ana to the CPCU
+        db.session.commit()
+    page = web.get(url).get_data(as_text=True)
+    assert "The rules have changed" in page
+    assert "1 of 3 members' routes change" in page
+    assert "Ana Agent: CPCU → API" in page
+    seen = f"{url}/rules-seen"
+    assert web.post(seen, data=_form(page, seen)).status_code == 303
+    assert "The rules have changed" not in web.get(url).get_data(as_text=True)

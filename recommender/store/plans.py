@@ -120,6 +120,9 @@ def _progress_fields(
         for p in member.progress
     ]
     passed = set(passed_courses(member))
+    # A failed course is not credited, so the planner keeps it in the remaining courses (its
+    # exam dated again from today, its fee counted again): listed here as a retake. When the
+    # planner gains a retake function of its own, it is called from planned_data, not here.
     failed = [p.course for p in member.progress if p.status == "failed"]
     fields: dict[str, Any] = {
         "id": member.id,

@@ -12,7 +12,9 @@ from .config import DEFAULTS, ENV_PREFIX
 from .errorhandlers import init_errorhandlers
 from .extensions import init_recommender
 from .hooks import ExcInfo, init_request_hooks, log_request_exception
+from .store import init_store
 from .web import init_web
+from .web.saved import bp as saved_pages
 
 
 class App(Flask):
@@ -39,12 +41,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Load the rules once per app (a broken rules directory raises RulesError here)."""
     init_recommender(app)
+    init_store(app)  # the database, accounts, sessions, CSRF
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount the JSON API, its OpenAPI document and docs page, and the web pages."""
     init_api(app)
     init_web(app)
+    app.register_blueprint(saved_pages)  # saved teams: /login, /logout, /teams, /my/<link>
 
 
 def register_errorhandlers(app: Flask) -> None:

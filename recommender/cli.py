@@ -30,6 +30,8 @@ from .wording import (
     route_status,
 )
 
+STORE_COMMANDS = ("db", "users", "tokens", "teams")
+
 EXIT_INVALID = 2
 
 
@@ -41,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="career-path",
         description="Recommend the API, the CPCU or the combined route, with a course plan.",
+        epilog="Saved teams: career-path db|users|tokens|teams --help.",
     )
     parser.add_argument(
         "--rules-dir",
@@ -118,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in STORE_COMMANDS:  # saved teams: click commands on the app
+        from .store.cli import main as store_main
+
+        return store_main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     rules_dir = args.rules_dir or rules_dir_from_env()

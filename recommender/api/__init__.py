@@ -9,6 +9,7 @@ from ..extensions import EXTENSION
 from .docs import catalog_choices, docs
 from .schemas import ErrorSchema
 from .team import team
+from .teams import init_teams_api
 from .views import health, v1
 
 
@@ -25,5 +26,6 @@ def init_api(app: Flask) -> None:
     api.ma_plugin.converter.add_attribute_function(catalog_choices(catalog))
     api.register_blueprint(v1)
     api.register_blueprint(team)
+    init_teams_api(api)  # saved teams, with their security scheme
     api.register_blueprint(health)
     app.register_blueprint(docs)

@@ -1,0 +1,140 @@
+"""The stored data: users and their API tokens, teams, members, progress and history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import db, utcnow
+
+ROLES = ("manager", "adviser", "admin")
+STATUSES = ("passed", "failed", "scheduled")
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: tokens only
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teams: Mapped[list[Team]] = relationship(back_populates="owner", cascade="all, delete-orphan")
+    tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+class ApiToken(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256, hex
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class Team(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Raised by every change to the team or its members (queries.change), sent as the ETag.
+    # SQLAlchemy's version counter makes each UPDATE match the version read: a stale one
+    # matches no row and fails. Raised by the code (no generator), so an import keeps it.
+    version: Mapped[int] = mapped_column(default=1)
+    rules_version: Mapped[str | None] = mapped_column(String(100))  # last shown under
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[User] = relationship(back_populates="teams")
+    members: Mapped[list[Member]] = relationship(
+        back_populates="team",
+        cascade="all, delete-orphan",
+        order_by="Member.position, Member.id",
+        passive_deletes=True,
+    )
+    history: Mapped[list[Event]] = relationship(
+        back_populates="team",
+        cascade="all, delete-orphan",
+        order_by="Event.id",
+        passive_deletes=True,
+    )
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+class Member(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)  # roster order
+    name: Mapped[str] = mapped_column(String(200))
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON)  # the roster's profile fields
+    # The route and deciding rule last shown, under Team.rules_version: what a rules change
+    # is compared with.
+    shown_route: Mapped[str | None] = mapped_column(String(32))
+    shown_rule: Mapped[str | None] = mapped_column(String(100))
+    link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # private link
+
+    team: Mapped[Team] = relationship(back_populates="members")
+    progress: Mapped[list[Progress]] = relationship(
+        back_populates="member",
+        cascade="all, delete-orphan",
+        order_by="Progress.date, Progress.id",
+        passive_deletes=True,
+    )
+
+
+class Progress(db.Model):  # type: ignore[name-defined]
+    """Where a member stands with one course: the latest of passed, failed or scheduled."""
+
+    __tablename__ = "progress"
+    __table_args__ = (UniqueConstraint("member_id", "course", name="uq_progress_member_id_course"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    course: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    date: Mapped[date]
+    recorded_by: Mapped[str] = mapped_column(String(300))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship(back_populates="progress")
+
+
+class Event(db.Model):  # type: ignore[name-defined]
+    """One change to a team: who did what, when (kept until the team is deleted)."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_team_id_id", "team_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None]  # no foreign key: the event outlives a removed member
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(String(1000))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="history")
+
+
+class LoginFailure(db.Model):  # type: ignore[name-defined]
+    """Failed logins in a row, per account and per address: in the database, so that every
+    app server counts the same ones."""
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,322 @@
+"""Saved teams on the web: logging in, CSRF, teams, progress, stale forms, member links."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from store_helpers import PASSWORD, ROSTER_CSV, add_user, csrf_token, log_in
+
+from recommender.store import queries
+
+
+@pytest.fixture
+def web(app_factory: Callable[..., Flask]) -> FlaskClient:
+    """A browser on a fresh app with Ann and Bob; outside any app context, as a real one is
+    (a pushed context would share `g`, and so the logged-in user, between requests)."""
+    app = app_factory()
+    with app.app_context():
+        add_user("ann@example.com")
+        add_user("bob@example.com", "adviser")
+    return app.test_client()
+
+
+def _ann_team(web: FlaskClient) -> tuple[int, list[int], int]:
+    """Ann's first team: its id, its members' ids, its version."""
+    with web.application.app_context():
+        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
+        return team.id, [m.id for m in team.members], team.version
+
+
+def _create_team(client: FlaskClient) -> str:
+    token = csrf_token(client.get("/teams").get_data(as_text=True))
+    response = client.post(
+        "/teams",
+        data={
+            "name": "Claims team",
+            "csrf_token": token,
+            "roster": (io.BytesIO(ROSTER_CSV.encode()), "roster.csv"),
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return str(response.headers["Location"])
+
+
+def _form(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the form posting to `action`."""
+    form = re.search(r'<form[^>]*action="' + re.escape(action) + r'"[^>]*>(.*?)</form>', page, re.S)
+    assert form, f"no form for {action}"
+    return dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form.group(1)))
+
+
+def test_the_login_page_has_email_password_and_csrf(web: FlaskClient) -> None:
+    page = web.get("/login").get_data(as_text=True)
+    assert 'type="email"' in page and 'type="password"' in page
+    assert csrf_token(page)
+
+
+def test_teams_need_a_login(web: FlaskClient) -> None:
+    response = web.get("/teams")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_logging_in_and_out(web: FlaskClient) -> None:
+    response = log_in(web, "ANN@example.com")
+    assert response.status_code == 303 and response.headers["Location"] == "/teams"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert web.get("/teams").status_code == 200
+    page = web.get("/logout").get_data(as_text=True)
+    web.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert web.get("/teams").status_code == 302
+
+
+def test_the_session_cookie_is_secure_over_https(web: FlaskClient) -> None:
+    token = csrf_token(web.get("/login", base_url="https://localhost").get_data(as_text=True))
+    response = web.post(
+        "/login",
+        base_url="https://localhost",
+        data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 303  # logged in, though browsers send no Referer here
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_a_wrong_password_and_then_too_many_in_a_row_answer_429(web: FlaskClient) -> None:
+    for _ in range(queries.MAX_FAILED_LOGINS):
+        assert log_in(web, "ann@example.com", "wrong").status_code == 401
+    blocked = log_in(web, "ann@example.com")  # even the right password, for now
+    assert blocked.status_code == 429 and "Too many wrong passwords" in blocked.get_data(
+        as_text=True
+    )
+    assert blocked.headers["Retry-After"]
+
+
+def test_a_post_without_the_csrf_token_is_refused(web: FlaskClient) -> None:
+    response = web.post("/login", data={"email": "ann@example.com", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "nothing was saved" in response.get_data(as_text=True)
+    log_in(web, "ann@example.com")
+    response = web.post(
+        "/teams", data={"name": "X", "roster": (io.BytesIO(ROSTER_CSV.encode()), "r.csv")}
+    )
+    assert response.status_code == 400
+    with web.application.app_context():
+        assert queries.teams_of(queries.user_by_email("ann@example.com")) == []
+
+
+def test_a_team_from_a_roster_with_progress_and_history(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    page = web.get(url).get_data(as_text=True)
+    assert "Claims team" in page and "Ana Agent" in page and "Una Underwriter" in page
+    team_id, members, _ = _ann_team(web)
+    action = f"/teams/{team_id}/members/{members[0]}/progress"
+    fields = _form(page, action)
+    response = web.post(
+        action, data={**fields, "course": "API 29", "status": "passed", "date": "2025-05-01"}
+    )
+    assert response.status_code == 303
+    page = web.get(url).get_data(as_text=True)
+    assert "Recorded Ana Agent: API 29 passed on 2025-05-01." in page
+    assert "Ana Agent: API 29 passed on 2025-05-01." in page  # the history
+    assert "ann@example.com" in page
+
+
+def test_a_form_opened_before_another_change_says_so(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    page = web.get(url).get_data(as_text=True)
+    team_id, _, _ = _ann_team(web)
+    rename = _form(page, f"/teams/{team_id}/rename")
+    assert web.post(f"/teams/{team_id}/rename", data={**rename, "name": "First"}).status_code == 303
+    response = web.post(
+        f"/teams/{team_id}/rename", data={**rename, "name": "Second"}, follow_redirects=True
+    )
+    assert "changed since you opened it" in response.get_data(as_text=True)
+    with web.application.app_context():
+        assert queries.teams_of(queries.user_by_email("ann@example.com"))[0].name == "First"
+
+
+def test_another_users_team_is_404_on_the_web(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    web.post("/logout", data={"csrf_token": csrf_token(web.get("/logout").get_data(as_text=True))})
+    log_in(web, "bob@example.com")
+    assert web.get(url).status_code == 404
+    assert web.get(url + "/delete").status_code == 404
+    assert "Claims team" not in web.get("/teams").get_data(as_text=True)
+
+
+def test_deleting_a_team_asks_first(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    ask = web.get(url + "/delete")
+    assert "Delete the team Claims team?" in ask.get_data(as_text=True)
+    fields = _form(ask.get_data(as_text=True), url + "/delete")
+    assert web.post(url + "/delete", data=fields).status_code == 303
+    assert web.get(url).status_code == 404
+
+
+def test_editing_a_member_checks_the_fields(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    _, members, _ = _ann_team(web)
+    edit = f"{url}/members/{members[0]}/edit"
+    page = web.get(edit).get_data(as_text=True)
+    assert 'value="Ana Agent"' in page
+    fields = _form(page, edit)
+    bad = web.post(
+        edit,
+        data={
+            **fields,
+            "name": "Ana",
+            "role": "agent",
+            "lines": "personal",
+            "years_experience": "-3",
+        },
+    )
+    assert bad.status_code == 422 and "years_experience" in bad.get_data(as_text=True)
+    good = web.post(
+        edit,
+        data={
+            **fields,
+            "name": "Ana B",
+            "role": "agent",
+            "lines": "personal",
+            "years_experience": "3",
+        },
+    )
+    assert good.status_code == 303
+    assert "Ana B" in web.get(url).get_data(as_text=True)
+
+
+def test_a_member_link_shows_their_plan_and_takes_their_progress(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    team_id, members, _ = _ann_team(web)
+    page = web.get(url).get_data(as_text=True)
+    action = f"/teams/{team_id}/members/{members[0]}/link"
+    made = web.post(action, data=_form(page, action)).get_data(as_text=True)
+    link = re.search(r'value="(http://localhost/my/[^"]+)"', made).group(1)  # type: ignore[union-attr]
+    member = FlaskClient(web.application)  # the member: no account, no session
+    mine = member.get(link)
+    assert mine.status_code == 200 and "Your plan, Ana Agent" in mine.get_data(as_text=True)
+    assert mine.headers["Cache-Control"] == "no-store"
+    token = link.rsplit("/", 1)[1]
+    fields = _form(mine.get_data(as_text=True), f"/my/{token}/progress")
+    done = member.post(
+        f"/my/{token}/progress",
+        data={**fields, "course": "API 29", "status": "scheduled", "date": "2027-04-20"},
+    )
+    assert done.status_code == 303
+    assert "Ana Agent (own link)" in web.get(url).get_data(as_text=True)
+    page = web.get(url).get_data(as_text=True)
+    web.post(action, data={**_form(page, action), "action": "revoke"})
+    assert member.get(link).status_code == 404
+    assert member.get("/my/not-a-real-link").status_code == 404
+
+
+def test_the_anonymous_pages_work_without_an_account(web: FlaskClient) -> None:
+    assert web.get("/").status_code == 200
+    assert web.get("/team").status_code == 200
+    response = web.post(
+        "/api/v1/recommendations",
+        json={"role": "agent", "lines": "personal", "years_experience": 2},
+    )
+    assert response.status_code == 200
+
+
+def test_login_goes_back_only_to_this_site(web: FlaskClient) -> None:
+    token = csrf_token(web.get("/login").get_data(as_text=True))
+    for target, expected in [
+        ("/teams/1", "/teams/1"),
+        ("//evil.example", "/teams"),
+        ("https://evil.example/x", "/teams"),
+    ]:
+        web.get("/logout")
+        response = web.post(
+            "/login",
+            data={
+                "email": "ann@example.com",
+                "password": PASSWORD,
+                "csrf_token": token,
+                "next": target,
+            },
+        )
+        assert response.headers["Location"] == expected
+        token = csrf_token(web.get("/login").get_data(as_text=True))
+
+
+def test_everything_survives_a_restart_and_users_stay_apart(
+    app_factory: Callable[..., Flask],
+) -> None:
+    first = app_factory()  # no SECRET_KEY given: the one generated into the instance folder
+    with first.app_context():
+        add_user("ann@example.com")
+        add_user("bob@example.com", "adviser")
+    ann, bob = first.test_client(), first.test_client()
+    log_in(ann, "ann@example.com")
+    log_in(bob, "bob@example.com")
+    url = _create_team(ann)
+    team_id, members, _ = _ann_team(ann)
+    action = f"/teams/{team_id}/members/{members[0]}/progress"
+    page = ann.get(url).get_data(as_text=True)
+    ann.post(
+        action,
+        data={**_form(page, action), "course": "API 29", "status": "passed", "date": "2025-05-01"},
+    )
+
+    restarted = app_factory()  # the same database and instance folder, a new process's app
+    assert restarted.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+    ann_again, bob_again = restarted.test_client(), restarted.test_client()
+    for old, new in ((ann, ann_again), (bob, bob_again)):
+        cookie = old.get_cookie("session")
+        assert cookie is not None
+        new.set_cookie("session", cookie.value)
+    page = ann_again.get(url)
+    assert page.status_code == 200  # still logged in: the session survived
+    assert "Ana Agent: API 29 passed on 2025-05-01." in page.get_data(as_text=True)
+    assert bob_again.get(url).status_code == 404
+    assert "Claims team" not in bob_again.get("/teams").get_data(as_text=True)
+
+
+def test_behind_a_proxy_the_cookie_is_secure_when_the_proxy_says_https(
+    app_factory: Callable[..., Flask],
+) -> None:
+    app = app_factory(PROXY_FIX=1)
+    with app.app_context():
+        add_user("ann@example.com")
+    client = app.test_client()
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    token = csrf_token(client.get("/login", headers=https).get_data(as_text=True))
+    response = client.post(
+        "/login",
+        headers=https,
+        data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 303
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_the_team_page_says_whose_route_the_new_rules_change(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    with web.application.app_context():
+        from recommender.store.db import db
+
+        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
+        team.rules_version = "2020.1.1+00000000"  # as if last shown under older rules
+        team.members[0].shown_route = "CPCU"  # which sent Ana to the CPCU
+        db.session.commit()
+    page = web.get(url).get_data(as_text=True)
+    assert "The rules have changed" in page
+    assert "1 of 3 members' routes change" in page
+    assert "Ana Agent: CPCU → API" in page
+    seen = f"{url}/rules-seen"
+    assert web.post(seen, data=_form(page, seen)).status_code == 303
+    assert "The rules have changed" not in web.get(url).get_data(as_text=True)

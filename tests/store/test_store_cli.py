@@ -1,0 +1,111 @@
+"""`career-path db|users|tokens|teams`: through cli.main, as a person types them."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from store_helpers import PASSWORD
+
+from recommender.cli import main
+
+
+@pytest.fixture
+def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The environment of a deployment: its database and its instance folder."""
+    monkeypatch.setenv("CAREER_PATH_DATABASE_URL", db_url)
+    monkeypatch.setenv("CAREER_PATH_INSTANCE_PATH", str(tmp_path / "instance"))
+    return tmp_path
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> tuple[int, str]:
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(argv)
+    finally:
+        sys.stdin = sys.__stdin__
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_users_tokens_and_teams_from_the_command_line(
+    env: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["db", "upgrade"], capsys)[0] == 0
+    code, out = _run(
+        ["users", "add", "Ann@Example.com", "--role", "manager", "--password-stdin"],
+        capsys,
+        PASSWORD + "\n",
+    )
+    assert (code, out.strip()) == (0, "Added ann@example.com (manager).")
+    code, out = _run(
+        ["users", "add", "ann@example.com", "--role", "adviser", "--password-stdin"], capsys, "x\n"
+    )
+    assert code == 1 and "exists already" in out
+    code, out = _run(["tokens", "create", "ann@example.com"], capsys)
+    token = out.strip().splitlines()[-1]
+    assert code == 0 and token.startswith("cp_") and len(token) > 40
+    code, out = _run(["tokens", "create", "nobody@example.com"], capsys)
+    assert code == 1 and "no user nobody@example.com" in out
+
+    from recommender import create_app
+    from recommender.extensions import current_recommender
+    from recommender.store import queries, teams
+    from recommender.team import parse_roster
+
+    app = create_app()
+    with app.app_context():
+        owner = queries.user_for_token(token)
+        team = teams.create_from_roster(
+            current_recommender(),
+            owner,
+            "Sales",
+            parse_roster("name,role,lines,years_experience\nA,agent,personal,2\n"),
+        )
+        team_id = team.id
+        from recommender.store.db import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+    export = env / "team.json"
+    assert _run(["teams", "export", str(team_id), str(export)], capsys)[0] == 0
+    data = json.loads(export.read_text())
+    assert data["name"] == "Sales" and data["members"][0]["name"] == "A"
+    code, out = _run(["teams", "import", str(export)], capsys)
+    assert code == 0 and "Imported the team 'Sales' as team" in out
+    code, out = _run(["teams", "export", "999", "-"], capsys)
+    assert code == 1 and "no team 999" in out
+    backup = env / "backup.db"
+    code, out = _run(["db", "backup", str(backup)], capsys)
+    assert code == 0, out
+    if db_url.startswith("sqlite"):
+        with sqlite3.connect(backup) as conn:
+            assert conn.execute("SELECT count(*) FROM teams").fetchone() == (2,)
+
+
+def test_db_upgrade_creates_the_sqlite_file_in_the_instance_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("CAREER_PATH_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CAREER_PATH_INSTANCE_PATH", str(tmp_path / "instance"))
+    assert _run(["db", "upgrade"], capsys)[0] == 0
+    database = tmp_path / "instance" / "career-path.sqlite3"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"users", "teams", "members", "progress"} <= tables
+    key = (tmp_path / "instance" / "secret_key").read_text()
+    assert len(key) == 64
+    assert oct((tmp_path / "instance" / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_other_commands_still_work(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(
+        ["recommend", "--role", "agent", "--lines", "personal", "--years", "2"], capsys
+    )
+    assert code == 0 and out.startswith("Recommended:")

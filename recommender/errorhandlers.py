@@ -14,11 +14,9 @@ from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
     RequestEntityTooLarge,
-    UnprocessableEntity,
 )
 
 from .hooks import request_id
-from .ics import NoExamsError
 
 # Paths whose errors are always JSON, whatever the client accepts.
 JSON_PATHS = ("/api", "/healthz")
@@ -46,7 +44,6 @@ def init_errorhandlers(app: Flask) -> None:
     # Registered after flask-smorest's own HTTPException handler, so this one wins.
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)
-    app.register_error_handler(NoExamsError, handle_no_exams)
 
 
 def wants_json_response() -> bool:
@@ -101,11 +98,6 @@ def handle_server_error(error: InternalServerError) -> Any:
         f"{request_id()}; quote that id when reporting it."
     )
     return error_response(500, message)
-
-
-def handle_no_exams(error: NoExamsError) -> Any:
-    """A calendar with no exam in it: RFC 5545 has no empty calendar, so a 422 says why."""
-    return handle_http_error(UnprocessableEntity(str(error)))
 
 
 HTML_TITLES = {404: "Page not found", 405: "Not allowed here", 500: "Something went wrong"}

@@ -1,46 +1,57 @@
-"""The exam plan as an iCalendar file (RFC 5545): one all-day event per exam window."""
+"""The exam plan as an iCalendar file (RFC 5545): one all-day event per exam window.
+
+RFC 5545 allows no calendar without a component, and a client that asked for a calendar should
+get one it can import: a plan with no exam left is a calendar holding one dated note (VJOURNAL)
+that says why, which calendar programs import without adding anything to anyone's days.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Journal
 
 from .vocabulary import ROUTE_TITLES
 
 PRODID = "-//career-path//exam plan//EN"
 
 
-class NoExamsError(ValueError):
-    """The plan has no exam to put in a calendar (RFC 5545 allows no empty calendar)."""
-
-
 def exam_calendar(answer: dict[str, Any], route: str | None = None) -> str:
     """The exam windows of `route` (default: the recommended one) as an .ics document."""
     route = route or answer["recommended_route"]
-    if route is None:
-        raise NoExamsError(
-            "This profile has no route left to plan, so there are no exam dates for a calendar."
-        )
     chosen = next((r for r in answer["routes"] if r["route"] == route), None)
     exams = chosen["exam_schedule"] if chosen else []
-    if chosen is None or not exams:
-        raise NoExamsError(
-            f"The {ROUTE_TITLES[route]} route has no exams left to plan, so there are no exam "
-            "dates for a calendar."
-        )
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Exam plan: {ROUTE_TITLES[route]}")
+    title = ROUTE_TITLES[route] if route else "no route"
+    calendar.add("x-wr-calname", f"Exam plan: {title}")
     stamp = datetime.now(UTC).replace(microsecond=0)
-    titles = {c["code"]: c["title"] for c in chosen["remaining_courses"]}
-    for exam in exams:
-        calendar.add_component(_exam_event(exam, titles[exam["code"]], route, stamp))
+    if chosen is None or not exams:
+        calendar.add_component(_nothing_to_plan(route, stamp))
+    else:
+        titles = {c["code"]: c["title"] for c in chosen["remaining_courses"]}
+        for exam in exams:
+            calendar.add_component(_exam_event(exam, titles[exam["code"]], route, stamp))
     return calendar.to_ical().decode("utf-8")
+
+
+def _nothing_to_plan(route: str | None, stamp: datetime) -> Journal:
+    if route is None:
+        text = "This profile has no route left to plan, so there are no exam dates."
+    else:
+        name = ROUTE_TITLES[route].removeprefix("The ")
+        text = f"The route {name} has no exams left to plan, so there are no exam dates."
+    note = Journal()
+    note.add("uid", f"no-exams-{route or 'none'}-{stamp:%Y%m%dT%H%M%S}@career-path")
+    note.add("dtstamp", stamp)
+    note.add("dtstart", stamp.date())
+    note.add("summary", "No exams to plan")
+    note.add("description", text)
+    return note
 
 
 def _exam_event(exam: dict[str, Any], title: str, route: str, stamp: datetime) -> Event:

@@ -8,7 +8,7 @@ import icalendar
 import pytest
 
 from recommender.errors import ProfileError
-from recommender.ics import NoExamsError, exam_calendar
+from recommender.ics import exam_calendar
 from recommender.planner import estimate_cost, exam_schedule
 from recommender.recommendation import Recommender
 
@@ -191,11 +191,18 @@ def test_the_calendar_is_valid_icalendar_with_one_event_per_exam(recommender: Re
     assert len({str(e.get("uid")) for e in events}) == len(events)
 
 
-def test_no_route_gives_no_calendar(recommender: Recommender) -> None:
-    # RFC 5545 allows no calendar without a component.
+def test_no_route_gives_a_valid_calendar_that_says_why(recommender: Recommender) -> None:
+    # RFC 5545 allows no calendar without a component: one dated note, and no event.
     result = answer(recommender, years_experience=12, designations=["API", "CPCU"])
-    with pytest.raises(NoExamsError, match="no route left to plan"):
-        exam_calendar(result)
+    calendar = icalendar.Calendar.from_ical(exam_calendar(result))
+    assert calendar.walk("VEVENT") == []
+    (note,) = calendar.walk("VJOURNAL")
+    assert "no route left to plan" in str(note.get("description"))
+    api_done = answer(
+        recommender, years_experience=12, designations=["CPCU"], completed_courses=["API 29"]
+    )
+    (note,) = icalendar.Calendar.from_ical(exam_calendar(api_done, "API")).walk("VJOURNAL")
+    assert str(note.get("description")).startswith("The route Associate in Personal Insurance")
 
 
 def test_the_calendar_endpoint_answers_text_calendar(client) -> None:

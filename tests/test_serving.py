@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import icalendar
 import pytest
 from conftest import Served
 
@@ -153,19 +154,21 @@ def test_errors_of_the_server_itself_are_4xx_and_secured_or_empty(
         assert_secured(answer)
 
 
-def test_the_calendar_of_a_profile_with_no_route_is_a_clear_422(served: Served) -> None:
+def test_the_calendar_of_a_profile_with_no_route_is_a_valid_calendar(served: Served) -> None:
     body = json.dumps(NO_ROUTE).encode()
     headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
     answer = send(served, request("POST", "/api/v1/recommendations/calendar", headers, body))
-    assert answer.status == 422
-    assert "no route left to plan" in answer.json()["message"]
+    assert answer.status == 200
+    calendar = icalendar.Calendar.from_ical(answer.body)
+    assert calendar.walk("VEVENT") == [] and len(calendar.walk("VJOURNAL")) == 1
+    assert b"no route left to plan" in answer.body
     assert_secured(answer)
     query = (
         "role=underwriter&lines=commercial&years_experience=12&designations=API&designations=CPCU"
     )
     page = send(served, request("GET", f"/result.ics?{query}", {"Accept": "text/html"}))
-    assert page.status == 422
-    assert b"no route left to plan" in page.body
+    assert page.status == 200
+    assert len(icalendar.Calendar.from_ical(page.body).walk("VJOURNAL")) == 1
 
 
 @contextmanager

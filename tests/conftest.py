@@ -25,6 +25,15 @@ from recommender.recommendation import Recommender
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Give every app of the run (and bin/serve) an instance folder of its own, not the repo's."""
+    folder = tmp_path_factory.mktemp("instance")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CAREER_PATH_INSTANCE_PATH", str(folder))
+        yield
+
+
 @pytest.fixture(scope="session")
 def recommender() -> Recommender:
     return Recommender.from_dir(DEFAULT_RULES_DIR)

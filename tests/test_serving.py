@@ -10,10 +10,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import icalendar
 import pytest
-from conftest import Served
 
 from recommender import rsgi
 from recommender.rsgi import BufferedWSGI, wsgi_environ
@@ -27,6 +27,9 @@ NO_ROUTE = {
 }
 LIMIT = 1024 * 1024  # MAX_CONTENT_LENGTH's default
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options")
+
+if TYPE_CHECKING:  # tests/conftest.py; a plain import could find tests/store/conftest.py
+    from conftest import Served
 
 
 class Answer:

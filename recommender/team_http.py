@@ -1,18 +1,52 @@
-"""Team plans over HTTP, for the API and the web page: the roster's own limits and the CSV."""
+"""Team plans over HTTP, for the API and the web page: limits, planning slots, downloads."""
+
+# Planning a large roster holds a server thread for seconds. At most TEAM_PLAN_CONCURRENCY
+# plans run at once in a process (default 2, below gunicorn's 4 threads), so the other
+# threads are left for /healthz and one-person answers; a request that finds every slot
+# taken waits TEAM_PLAN_WAIT seconds, then is answered 503 with Retry-After.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .errors import RosterTooLarge
-from .team import export_csv, read_limited
+from .team import ICS_TYPE, XLSX_TYPE, export_csv, export_ics, export_xlsx, read_limited
 
 # Room for multipart boundaries and part headers around a roster of the full size.
 MULTIPART_OVERHEAD = 64 * 1024
-PLAN_FILENAME = "team-plan.csv"
+PLAN_FILENAME = "team-plan"
+DOWNLOADS = {"csv": "text/csv", "xlsx": XLSX_TYPE, "ics": ICS_TYPE}
+DEFAULT_CONCURRENCY = 2
+DEFAULT_WAIT = 1.0
+RETRY_AFTER = "5"
+
+
+class PlanningBusy(Exception):
+    """Every planning slot of this process is taken: try again shortly (HTTP 503)."""
+
+    message = "The service is planning other large rosters right now: try again in a few seconds."
+
+
+@contextmanager
+def planning_slot() -> Iterator[None]:
+    """Hold one of the process's planning slots while planning (PlanningBusy if none frees)."""
+    config = current_app.config
+    slots = current_app.extensions.setdefault(
+        "team_planning_slots",
+        threading.BoundedSemaphore(config.get("TEAM_PLAN_CONCURRENCY", DEFAULT_CONCURRENCY)),
+    )
+    if not slots.acquire(timeout=float(config.get("TEAM_PLAN_WAIT", DEFAULT_WAIT))):
+        raise PlanningBusy()
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def allow_roster_body() -> tuple[int, int]:
@@ -59,15 +93,31 @@ def read_text_field(field: str, max_bytes: int) -> str | None:
     return value if value and value.strip() else None
 
 
-def csv_download(text: str, filename: str) -> Response:
-    """A CSV text as a file download named `filename`."""
+def download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    """A file download named `filename`."""
     return Response(
-        text,
-        mimetype="text/csv",
+        body,
+        mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV text as a file download named `filename`."""
+    return download(text, "text/csv", filename)
+
+
+def plan_download(plan: dict[str, Any], format_: str) -> Response:
+    """The plan as team-plan.csv (formula cells guarded, BOM for Excel), .xlsx or .ics."""
+    if format_ == "xlsx":
+        body: str | bytes = export_xlsx(plan)
+    elif format_ == "ics":
+        body = export_ics(plan)
+    else:
+        body = export_csv(plan, bom=True)
+    return download(body, DOWNLOADS[format_], f"{PLAN_FILENAME}.{format_}")
+
+
 def plan_csv_download(plan: dict[str, Any]) -> Response:
-    """The per-member plan as team-plan.csv, formula cells guarded, with a BOM for Excel."""
-    return csv_download(export_csv(plan, bom=True), PLAN_FILENAME)
+    """The per-member plan as team-plan.csv."""
+    return plan_download(plan, "csv")

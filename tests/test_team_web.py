@@ -163,8 +163,8 @@ def test_names_are_escaped_everywhere(client: FlaskClient) -> None:
 def test_notices_are_shown(client: FlaskClient) -> None:
     data = roster(TEAM[0] + ",Sales", TEAM[0] + ",Sales", header=HEADER + ",Department")
     html = html_of(upload(client, data))
-    assert "Ignored columns not used for planning: Department." in html
-    assert "Ana (rows 1, 2)" in html
+    assert "Passed through, not used for planning: Department." in html
+    assert "Ana (lines 2, 3)" in html
 
 
 def test_a_team_with_no_courses_left_says_so_instead_of_a_chart(client: FlaskClient) -> None:

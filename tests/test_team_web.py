@@ -64,7 +64,7 @@ def html_of(response: TestResponse, status: int = 200) -> str:
 
 
 def table_rows(html: str) -> list[str]:
-    body = html[html.index('<table class="team-table">') :]
+    body = html[html.index('<table class="team-table people-table">') :]
     body = body[body.index("<tbody>") : body.index("</tbody>")]
     return re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
 
@@ -94,7 +94,7 @@ def test_the_upload_page_has_a_labelled_file_input_with_a_hint(client: FlaskClie
     assert 'id="file-hint"' in html and "UTF-8" in html and "5 MiB" in html and "50,000" in html
     assert 'enctype="multipart/form-data"' in html and 'action="/team"' in html
     ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html)
-    assert ids == ["file"]  # every control labelled: the one there is
+    assert ids == ["file", "align", "fiscal_year_start"]  # every control labelled
 
 
 def test_the_upload_page_links_the_template_and_explains_the_columns(client: FlaskClient) -> None:
@@ -148,7 +148,8 @@ def test_an_uploaded_roster_shows_each_person_the_summary_and_the_chart(
     assert '<th scope="row">Not planned (errors)</th><td class="num">1</td>' in html
     # One bar per course in demand, in the accessible inline SVG.
     demand = plan["summary"]["course_demand"]
-    chart = html[html.index('<svg class="demand-chart"') : html.index("</svg>")]
+    start = html.index('<svg class="demand-chart"')
+    chart = html[start : html.index("</svg>", start)]
     assert chart.count('<rect class="bar"') == len(demand) > 0
     assert 'role="img"' in chart and '<title id="demand-title">' in chart
     assert '<desc id="demand-desc">' in chart and demand[0]["code"] in chart

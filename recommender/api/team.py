@@ -136,6 +136,7 @@ def unreadable_roster(error: RosterError) -> Any:
         "content": {
             "application/json": {"schema": JSON_ROSTER},
             "text/csv": {"schema": {"type": "string", "example": roster_template()}},
+            DOWNLOADS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
@@ -196,10 +197,13 @@ def _roster() -> Roster:
         return parse_json_roster(read_body(max_bytes), **limits)
     if request.mimetype in CSV_TYPES:
         return parse_csv_roster(read_body(max_bytes), **limits)
+    if request.mimetype == DOWNLOADS["xlsx"]:
+        return parse_roster(read_body(max_bytes), **limits)  # read as a workbook
     abort(
         415,
-        "Send the roster as JSON (Content-Type: application/json), as CSV (text/csv) or as a "
-        f"multipart/form-data upload in the field {UPLOAD_FIELD!r}.",
+        "Send the roster as JSON (Content-Type: application/json), as CSV (text/csv), as an "
+        f"Excel workbook ({DOWNLOADS['xlsx']}) or as a multipart/form-data upload in the field "
+        f"{UPLOAD_FIELD!r}.",
     )
 
 

@@ -48,7 +48,8 @@ class Outcome:
     courses: tuple[str, ...]
     months: dict[str, int]
     hours: tuple[int, int]
-    cost: dict[str, Any]
+    cost: dict[str, Any]  # the planner's, with an item per exam: what the cohorts' fees sum
+    band: dict[str, Any]  # what a member shows: low, high, currency, verified, discounts
     exams: list[dict[str, Any]]
     study_starts: tuple[date, ...]  # when each course's study starts, as the exams are ordered
 
@@ -110,6 +111,7 @@ class _Planner:
             months,
             _study_hours(codes, self.catalog),
             cost,
+            {key: cost[key] for key in ("low", "high", "currency", "verified", "discounts")},
             exams,
             starts[: len(exams)],
         )
@@ -155,7 +157,7 @@ def plan_team(
             ],
         }
     schedule = schedule_windows(cohorts, catalog)
-    summary = summarise(members, catalog)
+    summary = summarise(members, catalog, sum(seat.cents for seat in seats))
     plan: dict[str, Any] = {
         "rules_version": recommender.rulebook.version,
         "members": members,
@@ -289,14 +291,22 @@ def _member(
             remaining_courses=list(outcome.courses),
             estimated_months=dict(outcome.months),
             study_hours={"low": outcome.hours[0], "high": outcome.hours[1]},
-            estimated_cost=outcome.cost,
+            # The band without the per-exam items: those are in the schedule's cohort fees,
+            # and they would double a large roster's answer.
+            estimated_cost=outcome.band,
             exam_schedule=outcome.exams,
         )
     return member
 
 
-def summarise(members: list[dict[str, Any]], catalog: Catalog) -> dict[str, Any]:
-    """The team summary: people per route, demand per course, total study hours and fees."""
+def summarise(
+    members: list[dict[str, Any]], catalog: Catalog, total_cents: int | None = None
+) -> dict[str, Any]:
+    """The team summary: people per route, demand per course, total study hours and fees.
+
+    `total_cents`: the exam fees summed exam by exam (as the budget sums them), else the
+    members' totals are summed.
+    """
     planned = [m for m in members if not m["errors"]]
     routes = dict.fromkeys(ROUTE_KEYS, 0)
     demand: Counter[str] = Counter()
@@ -307,8 +317,7 @@ def summarise(members: list[dict[str, Any]], catalog: Catalog) -> dict[str, Any]
         demand.update(set(member["remaining_courses"]))
         low += member["study_hours"]["low"]
         high += member["study_hours"]["high"]
-        # In cents, as the budget sums them: the two totals are equal to the cent.
-        cents += sum(round(item["amount"] * 100) for item in member["estimated_cost"]["items"])
+        cents += round(member["estimated_cost"]["low"] * 100)
         cost_verified = cost_verified and member["estimated_cost"]["verified"]
     order = {code: index for index, code in enumerate(catalog.courses)}
     return {
@@ -323,8 +332,8 @@ def summarise(members: list[dict[str, Any]], catalog: Catalog) -> dict[str, Any]
         ],
         "total_study_hours": {"low": low, "high": high},
         "total_cost": {
-            "low": cents / 100,
-            "high": cents / 100,
+            "low": (cents if total_cents is None else total_cents) / 100,
+            "high": (cents if total_cents is None else total_cents) / 100,
             "currency": catalog.currency,
             "verified": cost_verified,
         },

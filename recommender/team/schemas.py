@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..schemas import CostSchema, ExamSchema, MonthsSchema
+from ..schemas import ExamSchema, MonthsSchema
 from ..vocabulary import ROUTES
 from .planning import ROUTE_KEYS
 
@@ -27,6 +27,12 @@ class CostBandSchema(Schema):
     verified = fields.Boolean(required=True)
 
 
+class MemberCostSchema(CostBandSchema):
+    """A member's exam fees after their discounts (each exam's fee is in its cohort's)."""
+
+    discounts = fields.List(fields.String(), required=True)
+
+
 class TeamMemberSchema(Schema):
     """One roster row planned: its route, courses, exams and fees, or `errors`."""
 
@@ -43,7 +49,7 @@ class TeamMemberSchema(Schema):
     remaining_courses = fields.List(fields.String(), required=True)
     estimated_months = fields.Nested(MonthsSchema, required=True, allow_none=True)
     study_hours = fields.Nested(HoursBandSchema, required=True, allow_none=True)
-    estimated_cost = fields.Nested(CostSchema, required=True, allow_none=True)
+    estimated_cost = fields.Nested(MemberCostSchema, required=True, allow_none=True)
     exam_schedule = fields.List(fields.Nested(ExamSchema), required=True)
     warnings = fields.List(
         fields.String(),

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
@@ -22,10 +26,11 @@ ROSTER = "name,role,lines,years_experience\nAna,agent,personal,2\n"
 def one_megabyte_roster(seed: int) -> bytes:
     lines = ["name,role,lines,years_experience,hours_per_week"]
     roles, lines_of = ("agent", "claims", "underwriter"), ("personal", "both", "commercial")
-    n = 0
-    while sum(len(line) + 1 for line in lines) < 1024 * 1024:
+    n = size = 0
+    while size < 1024 * 1024:
         n += 1
         lines.append(f"P{seed}-{n},{roles[n % 3]},{lines_of[n % 5 % 3]},{n % 25},{2 + n % 7}")
+        size += len(lines[-1]) + 1
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -48,13 +53,37 @@ def test_with_every_slot_taken_a_roster_is_answered_503_and_healthz_200():
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
-    app = create_app({"RULES_DIR": DEFAULT_RULES_DIR})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+def server(tmp_path: Path) -> Iterator[str]:
+    """The production server, one gunicorn worker of 4 threads: the hardest case to keep free."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        *(sys.executable, "-m", "recommender.cli", "--rules-dir", str(DEFAULT_RULES_DIR)),
+        *("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "4"),
+    ]
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            try:
+                if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def test_healthz_answers_while_eight_large_rosters_are_planned(server: str):
@@ -62,12 +91,14 @@ def test_healthz_answers_while_eight_large_rosters_are_planned(server: str):
     statuses: list[int] = []
 
     def post(data: bytes) -> None:
-        response = requests.post(
-            server + URL, data=data, headers={"Content-Type": "text/csv"}, timeout=120
-        )
-        statuses.append(response.status_code)
-        if response.status_code == 503:
-            assert response.headers["Retry-After"]
+        with requests.post(
+            server + URL, data=data, headers={"Content-Type": "text/csv"}, timeout=300, stream=True
+        ) as response:
+            for _ in response.iter_content(1024 * 1024):
+                pass  # read, not kept: the client must not compete with the poller
+            statuses.append(response.status_code)
+            if response.status_code == 503:
+                assert response.headers["Retry-After"]
 
     posts = [threading.Thread(target=post, args=(data,)) for data in rosters]
     for thread in posts:
@@ -80,6 +111,7 @@ def test_healthz_answers_while_eight_large_rosters_are_planned(server: str):
         time.sleep(0.05)
     for thread in posts:
         thread.join()
-    assert sorted(set(statuses)) in ([200], [200, 503])
-    assert len(statuses) == 8 and statuses.count(200) >= 2
-    assert waits and max(waits) < 2.0, f"slowest /healthz {max(waits):.2f} s of {len(waits)}"
+    assert len(statuses) == 8 and set(statuses) <= {200, 503} and statuses.count(200) >= 2
+    waits.sort()
+    # Generous for a shared CI machine; bench/team_plan_load.py prints the real figures.
+    assert waits and waits[len(waits) // 2] < 0.5 and waits[-1] < 3.0, waits[-5:]

@@ -133,3 +133,22 @@ def test_json_extra_fields_are_passed_through(recommender):
     member = plan_team(recommender, roster)["members"][0]
     assert member["extra"] == {"team": "North", "tags": '["a"]'}
     assert member["line"] is None
+
+
+def test_rows_differing_only_in_years_are_checked_as_each_row_alone_would_be(recommender):
+    years = ["2", "ten", "99", "-1", "3.5", "", "1e400", "2"]
+    rows = [f"P{n},agent,personal,{value}" for n, value in enumerate(years)]
+    together = plan_team(recommender, parse_roster("\n".join([HEADER, *rows]) + "\n"))
+    for row, member in zip(rows, together["members"], strict=True):
+        alone = plan_team(recommender, parse_roster(f"{HEADER}\n{row}\n"))["members"][0]
+        assert {**member, "row": 0, "line": 0} == {**alone, "row": 0, "line": 0}, row
+    assert [bool(m["errors"]) for m in together["members"]] == [
+        False,
+        True,
+        True,
+        True,
+        False,
+        True,
+        True,
+        False,
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, jsonify, request
+from flask import Response, abort, request
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
@@ -26,6 +26,7 @@ from ..team_http import (
     PlanningBusy,
     allow_roster_body,
     plan_download,
+    plan_json,
     planning_slot,
     read_body,
     read_upload,
@@ -165,6 +166,8 @@ def unreadable_roster(error: RosterError) -> Any:
 @team.alt_response(503, response="SERVICE_UNAVAILABLE")
 def team_plans(query: dict[str, Any]) -> Response:
     """Plan training for a team: each person's route, exams, cohorts and the team's budget."""
+    # The answer is made inside the slot too: writing a large plan as JSON or a workbook
+    # takes about as long as planning it.
     with planning_slot():
         plan = plan_team(
             current_recommender(),
@@ -172,12 +175,12 @@ def team_plans(query: dict[str, Any]) -> Response:
             align_cohorts=query["align"],
             fiscal_year_start=query["fiscal_year_start"],
         )
-    format_ = _format(query.get("format"))
-    if format_ != "json":
-        return plan_download(plan, format_)
-    # The plan is already in TeamPlanSchema's shape (tests check it): dumping 50,000 members
-    # through marshmallow again would only add time.
-    return jsonify(plan)
+        format_ = _format(query.get("format"))
+        if format_ != "json":
+            return plan_download(plan, format_)
+        # The plan is already in TeamPlanSchema's shape (tests check it): dumping 50,000
+        # members through marshmallow again would only add time.
+        return plan_json(plan)
 
 
 def _roster() -> Roster:

@@ -10,20 +10,24 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
+
+from marshmallow import ValidationError
 
 from ..catalog import Catalog
 from ..errors import ProfileError
 from ..planner import Profile, RoutePlan, estimate_cost, estimate_months, exam_schedule
 from ..rulebook import profile_fact
+from ..schemas import ProfileSchema
 from ..vocabulary import ROUTES
 from .budget import budget
 from .roster import ROW_FIELD, Roster, RosterRow, where_list
 from .schedule import Seat, align, cohorts_of, group_sessions, schedule_windows
 
 NO_ROUTE = "none"
+YEARS = "years_experience"
 ROUTE_KEYS = (*ROUTES, NO_ROUTE)
 
 
@@ -48,10 +52,10 @@ class Outcome:
     courses: tuple[str, ...]
     months: dict[str, int]
     hours: tuple[int, int]
-    cost: dict[str, Any]  # the planner's, with an item per exam: what the cohorts' fees sum
     band: dict[str, Any]  # what a member shows: low, high, currency, verified, discounts
     exams: list[dict[str, Any]]
-    study_starts: tuple[date, ...]  # when each course's study starts, as the exams are ordered
+    # Per exam: code, window start and end, ready, access ends, study starts, fee in cents.
+    seats: tuple[tuple[str, date, date, date, date, date, int], ...]
 
 
 class _Planner:
@@ -62,22 +66,50 @@ class _Planner:
         self.catalog = recommender.catalog
         self.today = today
         self.checked: dict[Any, Profile | dict[str, list[str]]] = {}
+        self.bases: dict[Any, Profile] = {}  # a valid profile per row data less its years
+        # The schema's own years field: a row differing from a valid one only in its years
+        # is checked by that field alone (ProfileSchema has no rule across years and others).
+        self.years_field = ProfileSchema(self.catalog).fields[YEARS]
         self.fired: dict[Any, list[str]] = {}
-        self.dates: dict[Any, tuple[list[dict[str, Any]], dict[str, int], dict[str, Any]]] = {}
         self.outcomes: dict[Profile, Outcome] = {}
+        self.shared: dict[Any, Outcome] = {}
 
     def check(self, data: dict[str, Any]) -> Profile | dict[str, list[str]]:
         """Validate raw profile data, once per distinct raw data."""
         key = _freeze(data)
-        if key is not None and key in self.checked:
-            return self.checked[key]
+        if key is None:
+            return self._load(data)
+        found = self.checked.get(key)
+        if found is None:
+            found = self.checked[key] = self._check_years_only(key, data) or self._load(data)
+        return found
+
+    def _load(self, data: dict[str, Any]) -> Profile | dict[str, list[str]]:
         try:
-            result: Profile | dict[str, list[str]] = self.recommender.load_profile(data)
+            return self.recommender.load_profile(data)
         except ProfileError as exc:
-            result = exc.errors
-        if key is not None:
-            self.checked[key] = result
-        return result
+            return exc.errors
+
+    def _check_years_only(
+        self, key: Any, data: dict[str, Any]
+    ) -> Profile | dict[str, list[str]] | None:
+        """A row like a valid one but for its years: check the years (None: check it all)."""
+        years = data.get(YEARS)
+        if years in (None, ""):
+            return None
+        rest = tuple(item for item in key if item[0] != YEARS)
+        base = self.bases.get(rest)
+        if base is None:
+            result = self._load(data)
+            if isinstance(result, Profile):
+                self.bases[rest] = result
+            return result
+        try:
+            value = self.years_field.deserialize(years, YEARS, data)
+        except ValidationError as exc:
+            messages = exc.messages
+            return {YEARS: list(messages) if isinstance(messages, list) else [str(messages)]}
+        return replace(base, years_experience=value)
 
     def outcome(self, profile: Profile) -> Outcome:
         found = self.outcomes.get(profile)
@@ -95,25 +127,41 @@ class _Planner:
         plan = self.recommender.chosen_plan(profile, rules)
         codes = tuple(step.code for step in plan.remaining) if plan else ()
         start = profile.start_date or self.today
-        dated = (codes, profile.hours_per_week, start, profile.discounts)
-        if dated not in self.dates:
-            self.dates[dated] = (
-                exam_schedule(list(codes), self.catalog, profile.hours_per_week, start),
-                estimate_months(list(codes), self.catalog, profile.hours_per_week),
-                estimate_cost(list(codes), self.catalog, profile.discounts),
-            )
-        exams, months, cost = self.dates[dated]
+        # Profiles with the same route, courses, pace, start and discounts share one outcome.
+        route = plan.route if plan else None
+        shared = (route, codes, profile.hours_per_week, start, profile.discounts)
+        found = self.shared.get(shared)
+        if found is None:
+            found = self.shared[shared] = self._dated(shared)
+        return found
+
+    def _dated(self, key: tuple[Any, ...]) -> Outcome:
+        route, codes, hours, start, discounts = key
+        exams = exam_schedule(list(codes), self.catalog, hours, start)
+        cost = estimate_cost(list(codes), self.catalog, discounts)
+        amounts = {item["code"]: item["amount"] for item in cost["items"]}
         # A course's study starts when the one before it is studied (planner.exam_schedule).
         starts = (start, *(date.fromisoformat(exam["ready"]) for exam in exams[:-1]))
+        seats = tuple(
+            (
+                exam["code"],
+                date.fromisoformat(exam["window_start"]),
+                date.fromisoformat(exam["window_end"]),
+                date.fromisoformat(exam["ready"]),
+                date.fromisoformat(exam["access_ends"]),
+                study,
+                round(amounts[exam["code"]] * 100),
+            )
+            for exam, study in zip(exams, starts, strict=False)
+        )
         return Outcome(
-            plan.route if plan else None,
+            route,
             codes,
-            months,
+            estimate_months(list(codes), self.catalog, hours),
             _study_hours(codes, self.catalog),
-            cost,
             {key: cost[key] for key in ("low", "high", "currency", "verified", "discounts")},
             exams,
-            starts[: len(exams)],
+            seats,
         )
 
 
@@ -133,7 +181,7 @@ def plan_team(
     for row in roster.rows:
         member, outcome = _plan_row(planner, row)
         if outcome is not None:
-            seats.extend(_seats(len(members), member, outcome, catalog))
+            seats.extend(_seats(len(members), member, outcome))
         members.append(member)
     cohorts = cohorts_of(seats)
     alignment = None
@@ -235,23 +283,8 @@ def _study_hours(codes: tuple[str, ...], catalog: Catalog) -> tuple[int, int]:
     return round(sum(h.low for h in hours)), round(sum(h.high for h in hours))
 
 
-def _seats(index: int, member: dict[str, Any], outcome: Outcome, catalog: Catalog) -> list[Seat]:
-    amounts = {item["code"]: item["amount"] for item in outcome.cost["items"]}
-    return [
-        Seat(
-            member=index,
-            row=member["row"],
-            name=member["name"],
-            code=exam["code"],
-            window_start=date.fromisoformat(exam["window_start"]),
-            window_end=date.fromisoformat(exam["window_end"]),
-            ready=date.fromisoformat(exam["ready"]),
-            access_ends=date.fromisoformat(exam["access_ends"]),
-            study_starts=study,
-            cents=round(amounts[exam["code"]] * 100),
-        )
-        for exam, study in zip(outcome.exams, outcome.study_starts, strict=True)
-    ]
+def _seats(index: int, member: dict[str, Any], outcome: Outcome) -> list[Seat]:
+    return [Seat(index, member["row"], member["name"], *parts) for parts in outcome.seats]
 
 
 def _move_exams(members: list[dict[str, Any]], moved: list[Seat]) -> None:

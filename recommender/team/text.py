@@ -13,24 +13,28 @@ def format_table(plan: dict[str, Any]) -> str:
     summary = plan["summary"]
     members = plan["members"]
     width = min(30, max([4, *(len(m["name"]) for m in members)]))
+    # A spreadsheet's line where there is one (what the messages name), else the row.
+    by_line = all(m["line"] is not None for m in members)
+    number = "line" if by_line else "row"
     out = [
         f"Team plan: {_people(summary['people'])}, {summary['planned']:,} planned, "
         f"{summary['with_errors']:,} with errors (rules {plan['rules_version']})",
         "",
-        f"{'Row':>5}  {'Name':<{width}}  {'Route':<13}  {'Courses':>7}  {'Months':<7}  Plan",
+        f"{number.capitalize():>5}  {'Name':<{width}}  {'Route':<13}  {'Courses':>7}  "
+        f"{'Months':<7}  Plan",
     ]
     for member in members:
         name = _clip(member["name"], width)
         if member["errors"]:
             out.append(
-                f"{member['row']:>5}  {name:<{width}}  {'(error)':<13}  {'':>7}  {'':<7}  "
+                f"{member[number]:>5}  {name:<{width}}  {'(error)':<13}  {'':>7}  {'':<7}  "
                 + errors_text(member)
             )
             continue
         band = "{low}-{high}".format(**member["estimated_months"])
         courses = member["remaining_courses"]
         out.append(
-            f"{member['row']:>5}  {name:<{width}}  {member['recommended_route'] or NO_ROUTE:<13}  "
+            f"{member[number]:>5}  {name:<{width}}  {member['recommended_route'] or NO_ROUTE:<13}  "
             f"{len(courses):>7}  {band:<7}  {', '.join(courses) or '-'}"
         )
     return "\n".join(

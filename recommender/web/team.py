@@ -101,15 +101,19 @@ def upload() -> tuple[str, int] | str | tuple[str, int, dict[str, str]]:
     """Plan the uploaded roster and show the team plan; the form with the error if unreadable."""
     try:
         options = _options()
-        with planning_slot():
+        with planning_slot():  # the page is rendered inside it too: for a large plan, as long
             roster, text = _posted_roster(read_upload, UPLOAD_FIELD)
-            plan = plan_team(current_recommender(), roster, **_planning(options))
+            return _plan_page(
+                plan_team(current_recommender(), roster, **_planning(options)), text, options
+            )
     except RosterError as exc:
-        return _upload_page(
-            {exc.field if exc.field in FORM_FIELDS else UPLOAD_FIELD: [exc.message]}
-        ), _status(exc)
+        field = exc.field if exc.field in FORM_FIELDS else UPLOAD_FIELD
+        return _upload_page({field: [exc.message]}), _status(exc)
     except PlanningBusy as exc:
         return _upload_page({UPLOAD_FIELD: [exc.message]}), 503, {"Retry-After": RETRY_AFTER}
+
+
+def _plan_page(plan: dict[str, Any], text: str, options: dict[str, Any]) -> str:
     return render_template(
         "web/team.html",
         plan=plan,
@@ -133,11 +137,11 @@ def plan_download_view(
         with planning_slot():
             roster, _ = _posted_roster(read_text_field, ROSTER_FIELD)
             plan = plan_team(current_recommender(), roster, **_planning(options))
+            return plan_download(plan, format_)
     except RosterError as exc:
         return _upload_page({UPLOAD_FIELD: [exc.message]}), _status(exc)
     except PlanningBusy as exc:
         return _upload_page({UPLOAD_FIELD: [exc.message]}), 503, {"Retry-After": RETRY_AFTER}
-    return plan_download(plan, format_)
 
 
 def _options() -> dict[str, Any]:

@@ -322,3 +322,40 @@ def test_the_chart_has_a_bar_per_course_as_long_as_its_people() -> None:
 
 def test_no_demand_draws_no_chart() -> None:
     assert demand_chart_svg([], "Nothing") == ""
+
+
+def test_the_form_s_align_and_fiscal_year_controls_shape_the_plan(client: FlaskClient) -> None:
+    data = roster(*TEAM)
+    body, content_type = multipart(
+        {"file": (data, "team.csv"), "align": "true", "fiscal_year_start": "7"}
+    )
+    html = html_of(client.post("/team", data=body, content_type=content_type))
+    assert "Cohorts aligned:" in html
+    assert "Fees by fiscal year (starting in month 7)" in html
+    # The downloads carry the options with the roster.
+    assert '<input type="hidden" name="align" value="true">' in html
+    assert '<input type="hidden" name="fiscal_year_start" value="7">' in html
+    plain = html_of(upload(client, data))
+    assert "Cohorts aligned:" not in plain and "starting in month 1" in plain
+
+
+def test_a_fiscal_year_month_out_of_range_is_shown_at_its_control(client: FlaskClient) -> None:
+    body, content_type = multipart({"file": (roster(*TEAM), "team.csv"), "fiscal_year_start": "13"})
+    html = html_of(client.post("/team", data=body, content_type=content_type), status=422)
+    assert 'id="fiscal_year_start-error"' in html
+    assert "Choose the month the fiscal year starts in" in html
+
+
+def test_the_page_shows_the_schedule_with_names_and_the_budget(
+    client: FlaskClient, recommender: Recommender
+) -> None:
+    data = roster(*TEAM)
+    html = html_of(upload(client, data))
+    plan = plan_team(recommender, parse_roster(data))
+    assert html.count('<table class="team-table schedule-table">') == len(plan["schedule"]) > 0
+    first = plan["schedule"][0]["cohorts"][0]
+    assert htmllib.escape(", ".join(first["members"])) in html
+    assert f"{plan['budget']['total']:,.2f}" in html
+    for quarter in plan["budget"]["by_quarter"]:
+        assert f'<th scope="row">{quarter["quarter"]}</th>' in html
+    assert 'class="demand-chart cohort-timeline"' in html

@@ -3,7 +3,7 @@
 # Planning a large roster holds a server thread for seconds. At most TEAM_PLAN_CONCURRENCY
 # plans run at once in a process (default 2, below gunicorn's 4 threads), so the other
 # threads are left for /healthz and one-person answers; a request that finds every slot
-# taken waits TEAM_PLAN_WAIT seconds, then is answered 503 with Retry-After.
+# taken is answered 503 with Retry-After at once (or after TEAM_PLAN_WAIT seconds, if set).
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ MULTIPART_OVERHEAD = 64 * 1024
 PLAN_FILENAME = "team-plan"
 DOWNLOADS = {"csv": "text/csv", "xlsx": XLSX_TYPE, "ics": ICS_TYPE}
 DEFAULT_CONCURRENCY = 2
-DEFAULT_WAIT = 1.0
+DEFAULT_WAIT = 0.0  # seconds; a thread that waits is a thread /healthz cannot have
 RETRY_AFTER = "5"
 
 
@@ -42,7 +42,8 @@ def planning_slot() -> Iterator[None]:
         "team_planning_slots",
         threading.BoundedSemaphore(config.get("TEAM_PLAN_CONCURRENCY", DEFAULT_CONCURRENCY)),
     )
-    if not slots.acquire(timeout=float(config.get("TEAM_PLAN_WAIT", DEFAULT_WAIT))):
+    wait = float(config.get("TEAM_PLAN_WAIT", DEFAULT_WAIT))
+    if not (slots.acquire(timeout=wait) if wait > 0 else slots.acquire(blocking=False)):
         raise PlanningBusy()
     try:
         yield

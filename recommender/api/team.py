@@ -128,8 +128,8 @@ def unreadable_roster(error: RosterError) -> Any:
         "is a 413. `?format=csv` or `Accept: text/csv` answers with the per-member plan as "
         "CSV (fees and the roster's extra columns too), formula-like cells prefixed with `'`; "
         "`?format=xlsx` with a workbook, `?format=ics` with a calendar of the cohorts. An "
-        "Excel workbook (.xlsx) may be uploaded instead of a CSV file: its first sheet is "
-        "read. While the service plans as many rosters as it allows at once, the answer is "
+        "Excel workbook (.xlsx) may be uploaded instead of a CSV file, or sent as the body "
+        "with its own content type: its first sheet is read. While the service plans as many rosters as it allows at once, the answer is "
         "a 503 with `Retry-After`."
     ),
     requestBody={
@@ -137,7 +137,6 @@ def unreadable_roster(error: RosterError) -> Any:
         "content": {
             "application/json": {"schema": JSON_ROSTER},
             "text/csv": {"schema": {"type": "string", "example": roster_template()}},
-            DOWNLOADS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",

@@ -247,3 +247,28 @@ def test_each_member_s_own_discounts_are_in_the_cohort_fees():
     fees = {c["code"]: c["fees"] for w in plan["schedule"] for c in w["cohorts"]}
     for a, b in zip(full, cut, strict=True):
         assert fees[a["code"]] == round(a["amount"] + b["amount"], 2)
+
+
+def test_a_20_person_roster_through_the_api_keeps_every_invariant(client):
+    header = "name,role,lines,years_experience,designations,completed_courses,hours_per_week,team"
+    roles = ["agent", "claims", "underwriter", "broker", "customer_service"]
+    rows = [
+        f"Person {n},{roles[n % 5]},{['personal', 'both', 'commercial'][n % 3]},{n % 9},"
+        f"{['', 'AINS', 'API', ''][n % 4]},{['', 'CPCU 500', 'CPCU 999', ''][n % 4]},"
+        f"{[2, 4, 6, 10][n % 4]},{'North' if n % 2 else 'South'}"
+        for n in range(20)
+    ]
+    text = "\n".join([header, *rows]) + "\n"
+    for query in ("", "?align=true&fiscal_year_start=4"):
+        response = client.post("/api/v1/team-plans" + query, data=text, content_type="text/csv")
+        plan = response.get_json()
+        assert response.status_code == 200 and len(plan["members"]) == 20
+        assert all(not m["errors"] for m in plan["members"])
+        assert all(m["extra"]["team"] in ("North", "South") for m in plan["members"])
+        assert [m["line"] for m in plan["members"]] == list(range(2, 22))
+        unknown = [m for m in plan["members"] if "CPCU 999" in " ".join(m["warnings"])]
+        assert len(unknown) == 5
+        check_schedule(plan)
+        check_budget(plan, 4 if query else 1)
+        if query:
+            assert plan["alignment"]["cohorts_after"] <= plan["alignment"]["cohorts_before"]

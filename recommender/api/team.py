@@ -129,8 +129,9 @@ def unreadable_roster(error: RosterError) -> Any:
         "CSV (fees and the roster's extra columns too), formula-like cells prefixed with `'`; "
         "`?format=xlsx` with a workbook, `?format=ics` with a calendar of the cohorts. An "
         "Excel workbook (.xlsx) may be uploaded instead of a CSV file, or sent as the body "
-        "with its own content type: its first sheet is read. While the service plans as many rosters as it allows at once, the answer is "
-        "a 503 with `Retry-After`."
+        "with its own content type: its first sheet is read. While the service plans as many "
+        "rosters as it allows at once, the answer is a 503 with `Retry-After`. `align=true` "
+        "aligns cohorts; `fiscal_year_start` sets the budget's fiscal year."
     ),
     requestBody={
         "required": True,

@@ -47,29 +47,31 @@ def next_window(catalog: Catalog, window_end: date) -> tuple[date, date]:
 def align(seats: list[Seat], catalog: Catalog) -> list[Seat]:
     """Move seats at most one window later to join larger cohorts; return the seats moved.
 
-    The algorithm, greedy and in window order (earliest first; within a window, catalog
+    The algorithm, greedy, from the last window back to the first (within a window, catalog
     course order): for the cohort A of course C in window W, look at the cohort B of C in the
-    next testing window W+1. If B exists and has more members than A has now, each member of A
-    who may move joins B. A member may move when:
+    next testing window W+1. If B exists and has more members than A, each member of A who may
+    move joins B. A member may move when:
 
-    - the seat is still in the window the member had on their own (nobody moves twice, so no
-      one ends more than one window later than their own plan);
     - the member sits fewer than the catalog's `max_per_window` exams in W+1;
     - W+1 opens on or before the course's access ends (never past the access period).
 
-    Nobody moves earlier, so nobody sits an exam before they are ready. A move only fills an
-    existing cohort, so alignment never adds one: it empties A (one cohort fewer) or leaves
-    it smaller. B only grows while A is looked at; B's own members may later move on to a
-    still larger cohort in W+2, but A's movers stay in B (they have moved once). Studying is
-    not delayed by a later exam (planner.exam_schedule studies one course after another), so
-    moving one exam leaves the member's other exams where they were.
+    Going backwards settles B before A is looked at: whoever was to leave B for W+2 has left,
+    and nobody leaves B afterwards (windows before W only fill A). So a member who moves always
+    ends in a cohort at least as large as the one they joined, never alone; and nobody moves
+    twice, as a mover's new window has been dealt with already (no one ends more than one
+    window later than their own plan). Nobody moves earlier, so nobody sits an exam before
+    they are ready. A move only fills an existing cohort, so alignment never adds one: it
+    empties A (one cohort fewer) or leaves it smaller. Studying is not delayed by a later exam
+    (planner.exam_schedule studies one course after another), so moving one exam leaves the
+    member's other exams where they were.
     """
     limit = catalog.exams.max_per_window
     order = {code: index for index, code in enumerate(catalog.courses)}
     cohorts = cohorts_of(seats)
     per_window = Counter((seat.member, seat.window_start) for seat in seats)
     moved: list[Seat] = []
-    for key in sorted(cohorts, key=lambda k: (k[0], order.get(k[1], len(order)))):
+    backwards = sorted(cohorts, key=lambda k: (k[0], -order.get(k[1], len(order))), reverse=True)
+    for key in backwards:
         window_start, code = key
         here = cohorts[key]
         if not here:
@@ -80,11 +82,7 @@ def align(seats: list[Seat], catalog: Catalog) -> list[Seat]:
             continue
         staying = []
         for seat in here:
-            if (
-                seat.moved_from is None
-                and per_window[(seat.member, later_start)] < limit
-                and later_start <= seat.access_ends
-            ):
+            if per_window[(seat.member, later_start)] < limit and later_start <= seat.access_ends:
                 per_window[(seat.member, window_start)] -= 1
                 per_window[(seat.member, later_start)] += 1
                 seat.moved_from, seat.window_start, seat.window_end = (

@@ -1,6 +1,13 @@
 """Time in-process team plans of synthetic 1k, 10k and 50k-row rosters (not a test)."""
 
 # Usage: .venv/bin/python bench/team_plan.py [SIZE ...]
+#        .venv/bin/python bench/team_plan.py --ratio [SIZE]   (only the distinct/repeated part)
+#
+# Distinct vs repeated (issue 10's target: at most 1.5x): a roster of SIZE rows (50,000 by
+# default) in which every row is a distinct profile (years, pace, role, lines and start all
+# vary), against SIZE copies of one row; each parsed and planned in a fresh process, twice,
+# the faster run kept. Printed: both times, their ratio, the engine runs and the seconds spent
+# inside durable_rules (the engine's share), and the ratio without the engine's seconds.
 #
 # Each size runs in a fresh subprocess so its peak RSS is its own. Reported per size: the
 # distinct profiles planned (evals) and engine runs (runs, one per distinct rule fact); seconds
@@ -13,6 +20,7 @@ from __future__ import annotations
 import json
 import random
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -133,9 +141,103 @@ def measure(size: int) -> dict[str, float]:
     return result
 
 
+RATIO_SIZE = 50_000
+RATIO_HEADER = "name,role,lines,years_experience,goal,hours_per_week,start_date"
+
+
+def distinct_roster(size: int) -> str:
+    """SIZE rows, every one a profile of its own (no two rows share the planning input)."""
+    roles, lines_of = (
+        ("agent", "claims", "underwriter", "broker"),
+        ("personal", "both", "commercial"),
+    )
+    rows = [
+        f"Person {n},{roles[n % 4]},{lines_of[n % 3]},{n * 40 / size:.4f},undecided,"
+        f"{2 + n % 9},2027-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        for n in range(size)
+    ]
+    return "\n".join([RATIO_HEADER, *rows]) + "\n"
+
+
+def years_roster(size: int) -> str:
+    """SIZE rows that differ only in years of experience (and name): what the rules compare."""
+    rows = [
+        f"Person {n},agent,personal,{n * 40 / size:.4f},undecided,4,2027-01-01" for n in range(size)
+    ]
+    return "\n".join([RATIO_HEADER, *rows]) + "\n"
+
+
+def repeated_roster(size: int) -> str:
+    """SIZE copies of one row."""
+    row = "Person,agent,personal,3.5000,undecided,4,2027-01-01"
+    return "\n".join([RATIO_HEADER, *[row] * size]) + "\n"
+
+
+def measure_kind(kind: str, size: int) -> dict[str, float]:
+    """Parse and plan one roster of `kind` in this process: seconds, engine runs and seconds."""
+    recommender = Recommender.from_dir(DEFAULT_RULES_DIR)
+    evaluate = recommender.engine.evaluate
+    engine = {"runs": 0, "seconds": 0.0}
+
+    def timed_engine(event, fact=None):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return evaluate(event, fact)
+        finally:
+            engine["runs"] += 1
+            engine["seconds"] += time.perf_counter() - start
+
+    recommender.engine.evaluate = timed_engine  # type: ignore[method-assign]
+    rosters = {"distinct": distinct_roster, "years": years_roster, "repeated": repeated_roster}
+    data = rosters[kind](size).encode("utf-8")
+    start = time.perf_counter()
+    plan = plan_team(recommender, parse_roster(data))
+    seconds = time.perf_counter() - start
+    assert plan["summary"]["planned"] == size, plan["notices"]
+    return {"seconds": seconds, "engine_runs": engine["runs"], "engine_seconds": engine["seconds"]}
+
+
+def ratio(size: int) -> None:
+    """Print distinct vs repeated plan times side by side, and their ratio."""
+    best: dict[str, dict[str, float]] = {}
+    for kind in ("repeated", "years", "distinct"):
+        for _ in range(2):
+            out = subprocess.run(
+                [sys.executable, __file__, "--one-kind", kind, str(size)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            got = json.loads(out)
+            if kind not in best or got["seconds"] < best[kind]["seconds"]:
+                best[kind] = got
+    rep = best["repeated"]
+    print(f"{size:,} rows, parse + plan (best of 2, fresh processes); target <= 1.5x repeated:")
+    print(
+        f"  {'roster':<9} {'seconds':>8} {'ratio':>6} {'engine runs':>12} {'engine s':>9} "
+        f"{'share':>6} {'ratio w/o engine':>17}"
+    )
+    for kind in ("repeated", "years", "distinct"):
+        r = best[kind]
+        without = (r["seconds"] - r["engine_seconds"]) / (rep["seconds"] - rep["engine_seconds"])
+        print(
+            f"  {kind:<9} {r['seconds']:>8.2f} {r['seconds'] / rep['seconds']:>5.2f}x "
+            f"{r['engine_runs']:>12,} {r['engine_seconds']:>9.2f} "
+            f"{r['engine_seconds'] / r['seconds']:>6.0%} {without:>16.2f}x"
+        )
+    print("  years: rows differ only in years_experience; distinct: in years, role, lines, pace")
+    print("  and start date, so no two rows share any planning input")
+
+
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--one"]:
         print(json.dumps(measure(int(argv[1]))))
+        return
+    if argv[:1] == ["--one-kind"]:
+        print(json.dumps(measure_kind(argv[1], int(argv[2]))))
+        return
+    if argv[:1] == ["--ratio"]:
+        ratio(int(argv[1]) if argv[1:] else RATIO_SIZE)
         return
     sizes = [int(a) for a in argv] or list(SIZES)
     print(
@@ -150,6 +252,9 @@ def main(argv: list[str]) -> None:
             f"{r['peak_rss_mib']:>6.0f} MiB {r['added_rss_mib']:>6.0f} "
             f"{r['traced_peak_mib']:>3.0f} MiB"
         )
+
+    print()
+    ratio(RATIO_SIZE)
 
 
 if __name__ == "__main__":

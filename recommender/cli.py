@@ -18,7 +18,15 @@ from .errors import EngineError, ProfileError, RosterError, RulesError
 from .recommendation import Recommender
 from .scenarios import load_scenarios
 from .serve import add_serve_parser, cmd_serve
-from .team import export_csv, format_table, parse_roster, plan_team, read_limited
+from .team import (
+    export_csv,
+    export_ics,
+    export_xlsx,
+    format_table,
+    parse_roster,
+    plan_team,
+    read_limited,
+)
 from .vocabulary import GOALS, LINES, ROLES
 from .wording import (
     REQUIREMENT_WORDS,
@@ -377,9 +385,24 @@ def _add_team_plan_parser(commands: Any) -> None:
     team.add_argument("roster", metavar="ROSTER", help="the roster file (- = stdin)")
     team.add_argument(
         "--format",
-        choices=("table", "json", "csv"),
+        choices=("table", "json", "csv", "xlsx", "ics"),
         default="table",
-        help="table (default), the API's JSON, or the per-person plan as CSV",
+        help="table (default), the API's JSON, the per-person plan as CSV, an Excel workbook "
+        "(sheets People, Schedule, Budget) or an iCalendar file of the cohorts; xlsx needs "
+        "-o FILE or stdout redirected to a file",
+    )
+    team.add_argument(
+        "--align",
+        action="store_true",
+        help="align cohorts: a person may sit a course one window later to join a larger cohort",
+    )
+    team.add_argument(
+        "--fiscal-year-start",
+        type=int,
+        choices=range(1, 13),
+        default=1,
+        metavar="MONTH",
+        help="the month (1-12) the fiscal year starts, for the budget (default 1)",
     )
     team.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
 
@@ -389,23 +412,47 @@ def cmd_team_plan(args: argparse.Namespace, rules_dir: Path) -> int:
     roster = parse_roster(
         read_roster_file(args.roster, max_bytes), max_bytes=max_bytes, max_rows=max_rows
     )
-    plan = plan_team(Recommender.from_dir(rules_dir), roster)
-    if args.format == "json":
-        text = json.dumps(plan, indent=2) + "\n"
-    elif args.format == "csv":
-        text = export_csv(plan)
-    else:
-        text = format_table(plan) + "\n"
-    if not args.output or args.output == "-":
-        sys.stdout.write(text)
+    plan = plan_team(
+        Recommender.from_dir(rules_dir),
+        roster,
+        align_cohorts=args.align,
+        fiscal_year_start=args.fiscal_year_start,
+    )
+    to_stdout = not args.output or args.output == "-"
+    if args.format == "xlsx" and to_stdout and sys.stdout.isatty():
+        raise CliError("an Excel workbook is binary: write it with -o FILE (or redirect stdout)")
+    body = _team_plan_body(plan, args.format)
+    if to_stdout:
+        if isinstance(body, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(body)
+        else:
+            sys.stdout.write(body)
         return 0
     try:
         # newline="" keeps the CSV's CRLF row ends as they are.
-        with open(args.output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(body, bytes):
+            with open(args.output, "wb") as binary:
+                binary.write(body)
+        else:
+            with open(args.output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(body)
     except OSError as exc:
         raise CliError(f"cannot write {args.output}: {exc.strerror}") from exc
     return 0
+
+
+def _team_plan_body(plan: dict[str, Any], format_: str) -> str | bytes:
+    """The team plan in the format asked for."""
+    if format_ == "json":
+        return json.dumps(plan, indent=2) + "\n"
+    if format_ == "csv":
+        return export_csv(plan)
+    if format_ == "xlsx":
+        return export_xlsx(plan)
+    if format_ == "ics":
+        return export_ics(plan)
+    return format_table(plan) + "\n"
 
 
 def _team_limits() -> tuple[int, int]:

@@ -137,7 +137,9 @@ def test_the_three_ways_in_give_the_same_plan(client: FlaskClient) -> None:
     as_csv = plan_of(post_csv(client, data))
     as_file = plan_of(upload(client, data))
     as_json = plan_of(client.post(URL, json={"members": MEMBERS}))
-    assert as_csv["members"] == as_file["members"] == as_json["members"]
+    assert as_csv["members"] == as_file["members"]
+    # JSON has no spreadsheet lines; otherwise the same plan.
+    assert [{**m, "line": None} for m in as_csv["members"]] == as_json["members"]
     assert as_csv["summary"] == as_json["summary"]
 
 
@@ -148,7 +150,15 @@ def test_the_answer_is_in_the_documented_shape(client: FlaskClient) -> None:
     # The view skips marshmallow's dump for speed: the plan must already be in its shape.
     assert schema.dump(body) == body
     assert schema.validate(body) == {}
-    assert set(body) == {"rules_version", "members", "summary", "notices"}
+    assert set(body) == {
+        "rules_version",
+        "members",
+        "summary",
+        "schedule",
+        "group_sessions",
+        "budget",
+        "notices",
+    }
     assert set(body["summary"]["routes"]) == {"API", "CPCU", "API_THEN_CPCU", "none"}
 
 
@@ -204,7 +214,8 @@ def test_unknown_columns_are_listed_in_the_notices(client: FlaskClient) -> None:
     )
     body = plan_of(post_csv(client, data))
     assert body["members"][0]["errors"] == {}
-    assert any("Ignored columns" in n and "Team, Notes" in n for n in body["notices"])
+    assert body["members"][0]["extra"] == {"Team": "Sales", "Notes": "x"}
+    assert any("Passed through" in n and "Team, Notes" in n for n in body["notices"])
 
 
 def test_unknown_json_fields_are_listed_in_the_notices(client: FlaskClient) -> None:
@@ -223,7 +234,7 @@ def test_a_byte_order_mark_and_crlf_line_ends_are_read(client: FlaskClient) -> N
 def test_duplicate_names_are_planned_by_row_with_a_notice(client: FlaskClient) -> None:
     body = plan_of(post_csv(client, roster(ANA, BEN, ANA)))
     assert [m["row"] for m in body["members"]] == [1, 2, 3]
-    assert any("Ana (rows 1, 3)" in n for n in body["notices"])
+    assert any("Ana (lines 2, 4)" in n for n in body["notices"])
 
 
 def test_lists_in_a_cell_are_separated_by_semicolons(client: FlaskClient) -> None:
@@ -243,10 +254,11 @@ def test_a_bad_row_is_reported_by_row_and_field_and_the_good_rows_are_planned(
     members = {m["row"]: m for m in body["members"]}
     assert set(members[2]["errors"]) == {"role", "years_experience"}
     assert members[2]["recommended_route"] is None
-    assert "CPCU 999" in members[4]["errors"]["completed_courses"][0]
+    assert members[4]["errors"] == {} and "CPCU 999" in members[4]["warnings"][0]
     assert members[1]["recommended_route"] and members[3]["recommended_route"]
-    assert body["summary"]["planned"] == 2
-    assert any("2 rows (2, 4)" in n for n in body["notices"])
+    assert body["summary"]["planned"] == 3
+    assert any("Not planned" in n and "(line 3)" in n for n in body["notices"])
+    assert any("Planned with warnings" in n and "(line 5)" in n for n in body["notices"])
 
 
 def test_a_shifted_row_is_reported_as_a_whole(client: FlaskClient) -> None:
@@ -474,7 +486,7 @@ def test_the_query_wins_over_the_accept_header(
 
 
 def test_an_unknown_format_is_a_422_naming_it(client: FlaskClient) -> None:
-    response = post_csv(client, roster(ANA), url=URL + "?format=xlsx")
+    response = post_csv(client, roster(ANA), url=URL + "?format=pdf")
     assert "format" in envelope(response, 422)["errors"]
 
 
@@ -509,7 +521,8 @@ def test_the_operation_is_documented_with_its_bodies_and_answers(client: FlaskCl
     assert ok["application/json"]["schema"] == {"$ref": "#/components/schemas/TeamPlan"}
     assert ok["text/csv"]["schema"]["type"] == "string"
     assert {"413", "415", "422"} <= set(post["responses"])
-    assert [p["name"] for p in post["parameters"]] == ["format"]
+    assert [p["name"] for p in post["parameters"]] == ["format", "align", "fiscal_year_start"]
+    assert {"413", "415", "422", "503"} <= set(post["responses"])
     schemas = document["components"]["schemas"]
     assert {"TeamPlan", "TeamMember", "TeamSummary", "CourseDemand"} <= set(schemas)
     member = schemas["TeamMember"]["properties"]

@@ -75,20 +75,20 @@ def test_a_manager_uploads_a_roster_sees_the_plan_and_downloads_it(
     plan = plan_team(recommender, parse_roster(roster_file.read_bytes()))
 
     assert page.get_by_role("heading", level=1).inner_text() == "Training plan for 6 people"
-    rows = page.locator("table.team-table tbody tr")
+    rows = page.locator("table.people-table tbody tr")
     assert rows.count() == 6
     assert rows.nth(3).locator("td").nth(1).inner_text() == "<b>Cai</b> Wong"  # text, not HTML
     assert "Role:" in rows.nth(2).inner_text() and "Not planned" in rows.nth(2).inner_text()
     chart = page.get_by_role("img", name="People who need each course, most shared first")
     assert chart.is_visible()
-    bars = page.locator("svg.demand-chart rect.bar")
+    bars = page.locator("svg.demand-chart:not(.cohort-timeline) rect.bar")
     assert bars.count() == len(plan["summary"]["course_demand"]) > 0
     # The longest bar is the most shared course's.
     widths = [float(bars.nth(i).get_attribute("width")) for i in range(bars.count())]
     assert widths == sorted(widths, reverse=True)
 
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download this plan as CSV").click()
+        page.get_by_role("button", name="Download as CSV").click()
     download = info.value
     assert download.suggested_filename == "team-plan.csv"
     text = Path(download.path()).read_text(encoding="utf-8")
@@ -101,6 +101,37 @@ def test_a_manager_uploads_a_roster_sees_the_plan_and_downloads_it(
     assert {int(r["row"]): r["recommended_route"] or "none" for r in got if not r["errors"]} == {
         row: route for row, route in expected.items() if row != 3
     }
+
+
+def test_the_page_shows_the_schedule_the_budget_and_offers_every_download(
+    new_page,
+    base_url: str,  # noqa: F811
+    roster_file: Path,
+    recommender: Recommender,
+) -> None:
+    page = new_page(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    upload(page, base_url, roster_file)
+    plan = plan_team(recommender, parse_roster(roster_file.read_bytes()))
+    windows = page.locator("table.schedule-table")
+    assert windows.count() == len(plan["schedule"]) > 0
+    first = plan["schedule"][0]
+    assert first["window_start"] in windows.first.locator("caption").inner_text()
+    names = windows.first.locator("tbody tr").first.locator("td").nth(1).inner_text()
+    assert names == ", ".join(first["cohorts"][0]["members"])
+    timeline = page.get_by_role("img", name="Cohorts by testing window", exact=False)
+    assert timeline.is_visible()
+    budget = page.locator("section.team-budget")
+    assert f"{plan['budget']['total']:,.2f}" in budget.inner_text()
+    quarters = budget.locator("table").first.locator("tbody tr")
+    assert quarters.count() == len(plan["budget"]["by_quarter"])
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download as Excel (.xlsx)").click()
+    assert info.value.suggested_filename == "team-plan.xlsx"
+    assert Path(info.value.path()).read_bytes().startswith(b"PK")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Add the exam windows to a calendar (.ics)").click()
+    assert info.value.suggested_filename == "team-plan.ics"
+    assert Path(info.value.path()).read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
 
 
 def test_a_bad_roster_shows_its_error_next_to_the_file_input(
@@ -158,7 +189,9 @@ def test_a_375px_phone_needs_no_sideways_scrolling(
         page.goto(base_url + "/team")
     else:
         upload(page, base_url, roster_file)
-        assert page.locator("table.team-table").is_visible()
-        assert page.locator("svg.demand-chart").bounding_box()["width"] <= 375
+        assert page.locator("table.people-table").is_visible()
+        assert page.locator("table.schedule-table").first.is_visible()
+        for chart in ("svg.cohort-timeline", "svg.demand-chart:not(.cohort-timeline)"):
+            assert page.locator(chart).bounding_box()["width"] <= 375
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0

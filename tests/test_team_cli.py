@@ -60,7 +60,7 @@ def test_csv_is_the_per_person_plan(capsys, roster):
     rows = list(csv.reader(io.StringIO(out, newline="")))
     assert status == 0
     assert tuple(rows[0]) == EXPORT_COLUMNS
-    assert [r[1] for r in rows[1:]] == ["Ana", "Ben", "Cy"]
+    assert [r[2] for r in rows[1:]] == ["Ana", "Ben", "Cy"]
 
 
 def test_output_goes_to_a_file_with_o(capsys, roster, tmp_path):
@@ -68,7 +68,7 @@ def test_output_goes_to_a_file_with_o(capsys, roster, tmp_path):
     status, out, _ = run(capsys, roster, "--format", "csv", "-o", target)
     assert status == 0
     assert out == ""
-    assert target.read_bytes().startswith(b"row,name,recommended_route,")
+    assert target.read_bytes().startswith(b"row,line,name,recommended_route,")
     assert b"\r\n" in target.read_bytes()
 
 

@@ -64,7 +64,7 @@ def html_of(response: TestResponse, status: int = 200) -> str:
 
 
 def table_rows(html: str) -> list[str]:
-    body = html[html.index('<table class="team-table">') :]
+    body = html[html.index('<table class="team-table people-table">') :]
     body = body[body.index("<tbody>") : body.index("</tbody>")]
     return re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
 
@@ -94,7 +94,7 @@ def test_the_upload_page_has_a_labelled_file_input_with_a_hint(client: FlaskClie
     assert 'id="file-hint"' in html and "UTF-8" in html and "5 MiB" in html and "50,000" in html
     assert 'enctype="multipart/form-data"' in html and 'action="/team"' in html
     ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html)
-    assert ids == ["file"]  # every control labelled: the one there is
+    assert ids == ["file", "align", "fiscal_year_start"]  # every control labelled
 
 
 def test_the_upload_page_links_the_template_and_explains_the_columns(client: FlaskClient) -> None:
@@ -148,7 +148,8 @@ def test_an_uploaded_roster_shows_each_person_the_summary_and_the_chart(
     assert '<th scope="row">Not planned (errors)</th><td class="num">1</td>' in html
     # One bar per course in demand, in the accessible inline SVG.
     demand = plan["summary"]["course_demand"]
-    chart = html[html.index('<svg class="demand-chart"') : html.index("</svg>")]
+    start = html.index('<svg class="demand-chart"')
+    chart = html[start : html.index("</svg>", start)]
     assert chart.count('<rect class="bar"') == len(demand) > 0
     assert 'role="img"' in chart and '<title id="demand-title">' in chart
     assert '<desc id="demand-desc">' in chart and demand[0]["code"] in chart
@@ -163,8 +164,8 @@ def test_names_are_escaped_everywhere(client: FlaskClient) -> None:
 def test_notices_are_shown(client: FlaskClient) -> None:
     data = roster(TEAM[0] + ",Sales", TEAM[0] + ",Sales", header=HEADER + ",Department")
     html = html_of(upload(client, data))
-    assert "Ignored columns not used for planning: Department." in html
-    assert "Ana (rows 1, 2)" in html
+    assert "Passed through, not used for planning: Department." in html
+    assert "Ana (lines 2, 3)" in html
 
 
 def test_a_team_with_no_courses_left_says_so_instead_of_a_chart(client: FlaskClient) -> None:
@@ -321,3 +322,40 @@ def test_the_chart_has_a_bar_per_course_as_long_as_its_people() -> None:
 
 def test_no_demand_draws_no_chart() -> None:
     assert demand_chart_svg([], "Nothing") == ""
+
+
+def test_the_form_s_align_and_fiscal_year_controls_shape_the_plan(client: FlaskClient) -> None:
+    data = roster(*TEAM)
+    body, content_type = multipart(
+        {"file": (data, "team.csv"), "align": "true", "fiscal_year_start": "7"}
+    )
+    html = html_of(client.post("/team", data=body, content_type=content_type))
+    assert "Cohorts aligned:" in html
+    assert "Fees by fiscal year (starting in month 7)" in html
+    # The downloads carry the options with the roster.
+    assert '<input type="hidden" name="align" value="true">' in html
+    assert '<input type="hidden" name="fiscal_year_start" value="7">' in html
+    plain = html_of(upload(client, data))
+    assert "Cohorts aligned:" not in plain and "starting in month 1" in plain
+
+
+def test_a_fiscal_year_month_out_of_range_is_shown_at_its_control(client: FlaskClient) -> None:
+    body, content_type = multipart({"file": (roster(*TEAM), "team.csv"), "fiscal_year_start": "13"})
+    html = html_of(client.post("/team", data=body, content_type=content_type), status=422)
+    assert 'id="fiscal_year_start-error"' in html
+    assert "Choose the month the fiscal year starts in" in html
+
+
+def test_the_page_shows_the_schedule_with_names_and_the_budget(
+    client: FlaskClient, recommender: Recommender
+) -> None:
+    data = roster(*TEAM)
+    html = html_of(upload(client, data))
+    plan = plan_team(recommender, parse_roster(data))
+    assert html.count('<table class="team-table schedule-table">') == len(plan["schedule"]) > 0
+    first = plan["schedule"][0]["cohorts"][0]
+    assert htmllib.escape(", ".join(first["members"])) in html
+    assert f"{plan['budget']['total']:,.2f}" in html
+    for quarter in plan["budget"]["by_quarter"]:
+        assert f'<th scope="row">{quarter["quarter"]}</th>' in html
+    assert 'class="demand-chart cohort-timeline"' in html

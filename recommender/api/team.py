@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, jsonify, request
+from flask import Response, abort, request
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
@@ -20,7 +20,17 @@ from ..team import (
     plan_team,
     roster_template,
 )
-from ..team_http import allow_roster_body, plan_csv_download, read_body, read_upload
+from ..team_http import (
+    DOWNLOADS,
+    RETRY_AFTER,
+    PlanningBusy,
+    allow_roster_body,
+    plan_download,
+    plan_json,
+    planning_slot,
+    read_body,
+    read_upload,
+)
 
 team = Blueprint(
     "team_plans",
@@ -62,10 +72,27 @@ class RosterSchema(Schema):
 JSON_ROSTER = {"oneOf": [RosterSchema, {"type": "array", "minItems": 1, "items": {}}]}
 
 
-class PlanFormatSchema(Schema):
+class PlanQuerySchema(Schema):
     format = fields.String(
-        validate=validate.OneOf(("json", "csv")),
-        metadata={"description": "`csv`: the per-member plan as CSV (as `Accept: text/csv`)."},
+        validate=validate.OneOf(("json", *DOWNLOADS)),
+        metadata={
+            "description": "`csv`: the per-member plan as CSV (as `Accept: text/csv`); `xlsx`: "
+            "an Excel workbook (sheets People, Schedule, Budget); `ics`: an iCalendar file, "
+            "one event per cohort. Without it the `Accept` header decides; JSON by default."
+        },
+    )
+    align = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Align cohorts: a member may sit a course one window later to join "
+            "a larger cohort of it (never before ready, past the per-window limit or course "
+            "access). The answer's `alignment` says who moved."
+        },
+    )
+    fiscal_year_start = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=12),
+        metadata={"description": "The month (1-12) the fiscal year starts, for the budget."},
     )
 
 
@@ -75,6 +102,12 @@ def roster_too_large(error: RosterTooLarge) -> Any:
     return error_response(413, error.message, error.errors)
 
 
+@team.errorhandler(PlanningBusy)
+def planning_busy(error: PlanningBusy) -> Any:
+    """Answer 503 with Retry-After while every planning slot is taken."""
+    return error_response(503, error.message, headers=[("Retry-After", RETRY_AFTER)])
+
+
 @team.errorhandler(RosterError)
 def unreadable_roster(error: RosterError) -> Any:
     """Answer a roster that cannot be read as a whole (or has too many rows) with 422."""
@@ -82,7 +115,7 @@ def unreadable_roster(error: RosterError) -> Any:
 
 
 @team.route("/team-plans", methods=["POST"])
-@team.arguments(PlanFormatSchema, location="query")
+@team.arguments(PlanQuerySchema, location="query")
 @team.doc(
     description=(
         'The body is a roster: JSON `{"members": [...]}`, a CSV file as a `text/csv` body, '
@@ -93,7 +126,12 @@ def unreadable_roster(error: RosterError) -> Any:
         "roster. A roster that cannot be read as a whole (empty, no rows, missing columns, "
         "not UTF-8, too many rows) is a 422 naming the field; a roster over the size limit "
         "is a 413. `?format=csv` or `Accept: text/csv` answers with the per-member plan as "
-        "CSV, formula-like cells prefixed with `'`."
+        "CSV (fees and the roster's extra columns too), formula-like cells prefixed with `'`; "
+        "`?format=xlsx` with a workbook, `?format=ics` with a calendar of the cohorts. An "
+        "Excel workbook (.xlsx) may be uploaded instead of a CSV file, or sent as the body "
+        "with its own content type: its first sheet is read. While the service plans as many "
+        "rosters as it allows at once, the answer is a 503 with `Retry-After`. `align=true` "
+        "aligns cohorts; `fiscal_year_start` sets the budget's fiscal year."
     ),
     requestBody={
         "required": True,
@@ -111,18 +149,38 @@ def unreadable_roster(error: RosterError) -> Any:
     },
 )
 @team.response(200, TeamPlanSchema)
-@team.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+@team.doc(
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                DOWNLOADS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+                DOWNLOADS["ics"]: {"schema": {"type": "string"}},
+            }
+        }
+    }
+)
 @team.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @team.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
 @team.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-def team_plans(query: dict[str, str]) -> Response:
-    """Plan training for a team: each person's route and courses, and the team's totals."""
-    plan = plan_team(current_recommender(), _roster())
-    if _wants_csv(query.get("format")):
-        return plan_csv_download(plan)
-    # The plan is already in TeamPlanSchema's shape (tests check it): dumping 50,000 members
-    # through marshmallow again would only add time.
-    return jsonify(plan)
+@team.alt_response(503, response="SERVICE_UNAVAILABLE")
+def team_plans(query: dict[str, Any]) -> Response:
+    """Plan training for a team: each person's route, exams, cohorts and the team's budget."""
+    # The answer is made inside the slot too: writing a large plan as JSON or a workbook
+    # takes about as long as planning it.
+    with planning_slot():
+        plan = plan_team(
+            current_recommender(),
+            _roster(),
+            align_cohorts=query["align"],
+            fiscal_year_start=query["fiscal_year_start"],
+        )
+        format_ = _format(query.get("format"))
+        if format_ != "json":
+            return plan_download(plan, format_)
+        # The plan is already in TeamPlanSchema's shape (tests check it): dumping 50,000
+        # members through marshmallow again would only add time.
+        return plan_json(plan)
 
 
 def _roster() -> Roster:
@@ -142,16 +200,19 @@ def _roster() -> Roster:
         return parse_json_roster(read_body(max_bytes), **limits)
     if request.mimetype in CSV_TYPES:
         return parse_csv_roster(read_body(max_bytes), **limits)
+    if request.mimetype == DOWNLOADS["xlsx"]:
+        return parse_roster(read_body(max_bytes), **limits)  # read as a workbook
     abort(
         415,
-        "Send the roster as JSON (Content-Type: application/json), as CSV (text/csv) or as a "
-        f"multipart/form-data upload in the field {UPLOAD_FIELD!r}.",
+        "Send the roster as JSON (Content-Type: application/json), as CSV (text/csv), as an "
+        f"Excel workbook ({DOWNLOADS['xlsx']}) or as a multipart/form-data upload in the field "
+        f"{UPLOAD_FIELD!r}.",
     )
 
 
-def _wants_csv(format_: str | None) -> bool:
-    """Whether to answer with CSV: ?format= decides, else the Accept header."""
+def _format(format_: str | None) -> str:
+    """The answer's format: ?format= decides, else the Accept header (JSON by default)."""
     if format_:
-        return format_ == "csv"
-    best = request.accept_mimetypes.best_match(("application/json", "text/csv"))
-    return best == "text/csv"
+        return format_
+    types = {"application/json": "json", **{mime: name for name, mime in DOWNLOADS.items()}}
+    return types.get(request.accept_mimetypes.best_match(tuple(types)) or "", "json")

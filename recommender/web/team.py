@@ -1,17 +1,18 @@
-"""The team page for managers: upload a roster, see the team plan, download it as CSV."""
+"""The team page for managers: upload a roster, see the team plan, download it."""
 
-# The CSV download re-plans the roster rather than keeping the plan on the server: the result
-# page holds the roster's text in a hidden field of a form that posts to /team/plan.csv. It
-# needs no JavaScript, no session and no storage shared between workers, passes the
-# Content-Security-Policy (form-action 'self'), and the plan is the same because planning is
-# deterministic.
+# The downloads (CSV, Excel, calendar) plan the roster again rather than keep the plan on the
+# server: the result page holds the roster's text (and the options) in hidden fields of forms
+# that post to /team/plan.<format>. They need no JavaScript, no session and no storage shared
+# between workers, pass the Content-Security-Policy (form-action 'self'), and the plan is the
+# same because planning is deterministic.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template, request
 
 from ..errors import RosterError, RosterTooLarge
 from ..extensions import current_recommender
@@ -26,9 +27,12 @@ from ..team import (
     roster_template,
 )
 from ..team_http import (
+    RETRY_AFTER,
+    PlanningBusy,
     allow_roster_body,
     csv_download,
-    plan_csv_download,
+    plan_download,
+    planning_slot,
     read_text_field,
     read_upload,
 )
@@ -43,10 +47,14 @@ from ..vocabulary import (
 )
 from . import forms
 from .charts import demand_chart_svg
+from .team_timeline import cohort_timeline_svg
 
 team = Blueprint("team", __name__, url_prefix="/team", template_folder="templates")
+# A global, so that any page including web/_team_cohorts.html (a saved team's) can draw it.
+team.add_app_template_global(cohort_timeline_svg, "cohort_timeline_svg")
 
 UPLOAD_FIELD = "file"  # the file input, named as in the API's multipart upload
+FORM_FIELDS = (UPLOAD_FIELD, "fiscal_year_start")
 ROSTER_FIELD = "roster"  # the roster text the result page posts back for the CSV
 TEMPLATE_FILENAME = "team-roster-template.csv"
 TABLE_LIMIT = 1000  # people shown in the page's table; the CSV download has everyone
@@ -58,6 +66,12 @@ ROUTE_LABELS = {
     NO_ROUTE: "No new route",
 }
 ERROR_LABELS = {**forms.FIELD_LABELS, "name": "Name", ROW_FIELD: "Row"}
+DOWNLOAD_LABELS = {
+    "csv": "Download as CSV",
+    "xlsx": "Download as Excel (.xlsx)",
+    "ics": "Add the exam windows to a calendar (.ics)",
+}
+MONTHS = [(number, calendar.month_name[number]) for number in range(1, 13)]
 _LISTED = f"several separated by “{LIST_SEPARATOR}”"
 COLUMN_HELP = {
     "name": "Required: how you know the person (or an id column instead).",
@@ -83,18 +97,29 @@ def page() -> str:
 
 
 @team.post("")
-def upload() -> tuple[str, int] | str:
+def upload() -> tuple[str, int] | str | tuple[str, int, dict[str, str]]:
     """Plan the uploaded roster and show the team plan; the form with the error if unreadable."""
     try:
-        roster, text = _posted_roster(read_upload, UPLOAD_FIELD)
+        options = _options()
+        with planning_slot():  # the page is rendered inside it too: for a large plan, as long
+            roster, text = _posted_roster(read_upload, UPLOAD_FIELD)
+            return _plan_page(
+                plan_team(current_recommender(), roster, **_planning(options)), text, options
+            )
     except RosterError as exc:
-        return _upload_page({UPLOAD_FIELD: [exc.message]}), _status(exc)
-    plan = plan_team(current_recommender(), roster)
+        field = exc.field if exc.field in FORM_FIELDS else UPLOAD_FIELD
+        return _upload_page({field: [exc.message]}), _status(exc)
+    except PlanningBusy as exc:
+        return _upload_page({UPLOAD_FIELD: [exc.message]}), 503, {"Retry-After": RETRY_AFTER}
+
+
+def _plan_page(plan: dict[str, Any], text: str, options: dict[str, Any]) -> str:
     return render_template(
         "web/team.html",
         plan=plan,
         members=plan["members"][:TABLE_LIMIT],
         roster_text=text,
+        options=options,
         chart=demand_chart_svg(
             plan["summary"]["course_demand"], "People who need each course, most shared first"
         ),
@@ -102,14 +127,39 @@ def upload() -> tuple[str, int] | str:
     )
 
 
-@team.post("/plan.csv")
-def plan_csv() -> Response | tuple[str, int]:
-    """Plan the roster posted back by the result page and answer it as team-plan.csv."""
+@team.post("/plan.<any(csv, xlsx, ics):format_>", endpoint="plan_download")
+def plan_download_view(
+    format_: str,
+) -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
+    """Plan the roster posted back by the result page and answer it as a file download."""
     try:
-        roster, _ = _posted_roster(read_text_field, ROSTER_FIELD)
+        options = _options()
+        with planning_slot():
+            roster, _ = _posted_roster(read_text_field, ROSTER_FIELD)
+            plan = plan_team(current_recommender(), roster, **_planning(options))
+            return plan_download(plan, format_)
     except RosterError as exc:
         return _upload_page({UPLOAD_FIELD: [exc.message]}), _status(exc)
-    return plan_csv_download(plan_team(current_recommender(), roster))
+    except PlanningBusy as exc:
+        return _upload_page({UPLOAD_FIELD: [exc.message]}), 503, {"Retry-After": RETRY_AFTER}
+
+
+def _options() -> dict[str, Any]:
+    """The form's planning options: align (a checkbox) and the fiscal year's first month."""
+    allow_roster_body()  # before the form is read: it holds the roster
+    raw = request.form.get("fiscal_year_start", "1").strip() or "1"
+    if not raw.isdigit() or not 1 <= int(raw) <= 12:
+        raise RosterError(
+            "Choose the month the fiscal year starts in (1 to 12).",
+            field="fiscal_year_start",
+            kind="invalid",
+        )
+    align = request.form.get("align", "").lower() in ("true", "on", "1", "yes")
+    return {"align": align, "fiscal_year_start": int(raw)}
+
+
+def _planning(options: dict[str, Any]) -> dict[str, Any]:
+    return {"align_cohorts": options["align"], "fiscal_year_start": options["fiscal_year_start"]}
 
 
 @team.get("/template.csv")
@@ -149,6 +199,8 @@ def _page_context(errors: dict[str, list[str]]) -> dict[str, Any]:
         "ROUTE_LABELS": ROUTE_LABELS,
         "ERROR_LABELS": ERROR_LABELS,
         "NO_ROUTE": NO_ROUTE,
+        "DOWNLOAD_LABELS": DOWNLOAD_LABELS,
+        "MONTHS": MONTHS,
         # Every column the roster reads, those without help text too (optional, as in the API).
         "columns": [
             (column, COLUMN_HELP.get(column, "Optional: as in the API's profile."))

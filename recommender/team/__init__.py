@@ -1,0 +1,68 @@
+"""Team plans: read a roster, plan each person, schedule cohorts, budget, export.
+
+roster.py and workbook.py read rosters; planning.py plans each row and the team;
+schedule.py makes cohorts and aligns them; budget.py sums fees by period; exports.py writes
+CSV, Excel and iCalendar; text.py the terminal table; schemas.py the API's shape.
+"""
+
+from .budget import budget, buy_by, fiscal_year_of, quarter_of
+from .exports import (
+    EXPORT_COLUMNS,
+    FORMULA_PREFIXES,
+    ICS_TYPE,
+    XLSX_TYPE,
+    export_csv,
+    export_ics,
+    export_xlsx,
+    guard_cell,
+)
+from .planning import NO_ROUTE, ROUTE_KEYS, plan_team, summarise
+from .roster import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    LIST_SEPARATOR,
+    ROSTER_COLUMNS,
+    ROW_FIELD,
+    Roster,
+    RosterRow,
+    parse_csv_roster,
+    parse_json_roster,
+    parse_roster,
+    read_limited,
+    roster_template,
+)
+from .schemas import TeamPlanSchema
+from .text import format_table
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_ROWS",
+    "EXPORT_COLUMNS",
+    "FORMULA_PREFIXES",
+    "ICS_TYPE",
+    "LIST_SEPARATOR",
+    "NO_ROUTE",
+    "ROSTER_COLUMNS",
+    "ROUTE_KEYS",
+    "ROW_FIELD",
+    "XLSX_TYPE",
+    "Roster",
+    "RosterRow",
+    "TeamPlanSchema",
+    "budget",
+    "buy_by",
+    "export_csv",
+    "export_ics",
+    "export_xlsx",
+    "fiscal_year_of",
+    "format_table",
+    "guard_cell",
+    "parse_csv_roster",
+    "parse_json_roster",
+    "parse_roster",
+    "plan_team",
+    "quarter_of",
+    "read_limited",
+    "roster_template",
+    "summarise",
+]

@@ -1,0 +1,153 @@
+"""The team's schedule: cohorts (a course in a testing window, with its members) and alignment."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from ..catalog import Catalog
+from ..planner import exam_windows
+
+
+@dataclass(slots=True)
+class Seat:
+    """One member's exam of one course: the unit a cohort is made of."""
+
+    member: int  # index into the plan's members
+    row: int  # the member's roster row
+    name: str
+    code: str
+    window_start: date
+    window_end: date
+    ready: date  # study done: never sit earlier
+    access_ends: date  # the course's access period: never sit later
+    study_starts: date
+    cents: int  # this member's fee for this exam, discounts applied
+    moved_from: date | None = None  # the window the member had on their own, once moved
+
+
+Cohorts = dict[tuple[date, str], list[Seat]]
+
+
+def cohorts_of(seats: list[Seat]) -> Cohorts:
+    """Group seats by (window start, course): every seat in exactly one cohort."""
+    cohorts: Cohorts = {}
+    for seat in seats:
+        cohorts.setdefault((seat.window_start, seat.code), []).append(seat)
+    return cohorts
+
+
+def next_window(catalog: Catalog, window_end: date) -> tuple[date, date]:
+    """The testing window after the one ending on `window_end`."""
+    return next(exam_windows(catalog, window_end + timedelta(days=1)))
+
+
+def align(seats: list[Seat], catalog: Catalog) -> list[Seat]:
+    """Move seats at most one window later to join larger cohorts; return the seats moved.
+
+    The algorithm, greedy, from the last window back to the first (within a window, catalog
+    course order): for the cohort A of course C in window W, look at the cohort B of C in the
+    next testing window W+1. If B exists and has more members than A, each member of A who may
+    move joins B. A member may move when:
+
+    - the member sits fewer than the catalog's `max_per_window` exams in W+1;
+    - W+1 opens on or before the course's access ends (never past the access period).
+
+    Going backwards settles B before A is looked at: whoever was to leave B for W+2 has left,
+    and nobody leaves B afterwards (windows before W only fill A). So a member who moves always
+    ends in a cohort at least as large as the one they joined, never alone; and nobody moves
+    twice, as a mover's new window has been dealt with already (no one ends more than one
+    window later than their own plan). Nobody moves earlier, so nobody sits an exam before
+    they are ready. A move only fills an existing cohort, so alignment never adds one: it
+    empties A (one cohort fewer) or leaves it smaller. Studying is not delayed by a later exam
+    (planner.exam_schedule studies one course after another), so moving one exam leaves the
+    member's other exams where they were.
+    """
+    limit = catalog.exams.max_per_window
+    order = {code: index for index, code in enumerate(catalog.courses)}
+    cohorts = cohorts_of(seats)
+    per_window = Counter((seat.member, seat.window_start) for seat in seats)
+    moved: list[Seat] = []
+    backwards = sorted(cohorts, key=lambda k: (k[0], -order.get(k[1], len(order))), reverse=True)
+    for key in backwards:
+        window_start, code = key
+        here = cohorts[key]
+        if not here:
+            continue
+        later_start, later_end = next_window(catalog, here[0].window_end)
+        there = cohorts.get((later_start, code))
+        if not there or len(there) <= len(here):
+            continue
+        staying = []
+        for seat in here:
+            if per_window[(seat.member, later_start)] < limit and later_start <= seat.access_ends:
+                per_window[(seat.member, window_start)] -= 1
+                per_window[(seat.member, later_start)] += 1
+                seat.moved_from, seat.window_start, seat.window_end = (
+                    window_start,
+                    later_start,
+                    later_end,
+                )
+                there.append(seat)
+                moved.append(seat)
+            else:
+                staying.append(seat)
+        cohorts[key] = staying
+    return moved
+
+
+def schedule_windows(cohorts: Cohorts, catalog: Catalog) -> list[dict[str, Any]]:
+    """The schedule: windows in order, each with its cohorts and fees (the API's shape)."""
+    ethics = catalog.api_ethics  # self-paced online: never a group session (POLICY.md)
+    order = {code: index for index, code in enumerate(catalog.courses)}
+    windows: dict[date, dict[str, Any]] = {}
+    totals: dict[date, int] = {}  # cents, summed exactly
+    for (window_start, code), seats in sorted(
+        cohorts.items(), key=lambda item: (item[0][0], order.get(item[0][1], len(order)))
+    ):
+        if not seats:
+            continue
+        window = windows.setdefault(
+            window_start,
+            {
+                "window_start": window_start.isoformat(),
+                "window_end": seats[0].window_end.isoformat(),
+                "cohorts": [],
+                "fees": 0.0,
+            },
+        )
+        cents = sum(seat.cents for seat in seats)
+        window["cohorts"].append(
+            {
+                "code": code,
+                "title": catalog.courses[code].title,
+                "members": [seat.name for seat in seats],
+                "rows": [seat.row for seat in seats],
+                "group_session": len(seats) >= 2 and code != ethics,
+                "study_starts": min(seat.study_starts for seat in seats).isoformat(),
+                "fees": cents / 100,
+            }
+        )
+        totals[window_start] = totals.get(window_start, 0) + cents
+    for window_start, window in windows.items():
+        window["fees"] = totals[window_start] / 100
+    return list(windows.values())
+
+
+def group_sessions(schedule: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The group-session candidates in the schedule's order (by window, then course)."""
+    return [
+        {
+            "code": cohort["code"],
+            "title": cohort["title"],
+            "window_start": window["window_start"],
+            "window_end": window["window_end"],
+            "members": len(cohort["members"]),
+            "study_starts": cohort["study_starts"],
+        }
+        for window in schedule
+        for cohort in window["cohorts"]
+        if cohort["group_session"]
+    ]

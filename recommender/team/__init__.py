@@ -21,6 +21,7 @@ from .roster import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
     LIST_SEPARATOR,
+    NAME_COLUMNS,
     ROSTER_COLUMNS,
     ROW_FIELD,
     Roster,
@@ -31,7 +32,7 @@ from .roster import (
     read_limited,
     roster_template,
 )
-from .schemas import TeamPlanSchema
+from .schemas import TeamMemberSchema, TeamPlanSchema
 from .text import format_table
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "FORMULA_PREFIXES",
     "ICS_TYPE",
     "LIST_SEPARATOR",
+    "NAME_COLUMNS",
     "NO_ROUTE",
     "ROSTER_COLUMNS",
     "ROUTE_KEYS",
@@ -48,6 +50,7 @@ __all__ = [
     "XLSX_TYPE",
     "Roster",
     "RosterRow",
+    "TeamMemberSchema",
     "TeamPlanSchema",
     "budget",
     "buy_by",

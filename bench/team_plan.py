@@ -95,20 +95,20 @@ def measure(size: int) -> dict[str, float]:
     """Measure one size in this process."""
     recommender = Recommender.from_dir(DEFAULT_RULES_DIR)
     evaluations = engine_runs = 0
-    chosen_plan, evaluate = recommender.chosen_plan, recommender.engine.evaluate
+    chosen_plan, evaluate = recommender.chosen_plan, recommender.engine.evaluate_batch
 
     def counting_plans(profile, fired):  # type: ignore[no-untyped-def]
         nonlocal evaluations  # a plan per distinct profile
         evaluations += 1
         return chosen_plan(profile, fired)
 
-    def counting_engine(event, fact=None):  # type: ignore[no-untyped-def]
-        nonlocal engine_runs  # durable_rules itself, past the recommender's cache
+    def counting_engine(events, fact=None):  # type: ignore[no-untyped-def]
+        nonlocal engine_runs  # durable_rules sessions, past the recommender's caches
         engine_runs += 1
-        return evaluate(event, fact)
+        return evaluate(events, fact)
 
     recommender.chosen_plan = counting_plans  # type: ignore[method-assign]
-    recommender.engine.evaluate = counting_engine  # type: ignore[method-assign]
+    recommender.engine.evaluate_batch = counting_engine  # type: ignore[method-assign]
     data = synthetic_roster(size).encode("utf-8")
     before = max_rss_mib()
     start = time.perf_counter()
@@ -176,18 +176,18 @@ def repeated_roster(size: int) -> str:
 def measure_kind(kind: str, size: int) -> dict[str, float]:
     """Parse and plan one roster of `kind` in this process: seconds, engine runs and seconds."""
     recommender = Recommender.from_dir(DEFAULT_RULES_DIR)
-    evaluate = recommender.engine.evaluate
+    evaluate = recommender.engine.evaluate_batch
     engine = {"runs": 0, "seconds": 0.0}
 
-    def timed_engine(event, fact=None):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
+    def timed_engine(events, fact=None):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()  # one durable_rules session, however many events
         try:
-            return evaluate(event, fact)
+            return evaluate(events, fact)
         finally:
             engine["runs"] += 1
             engine["seconds"] += time.perf_counter() - start
 
-    recommender.engine.evaluate = timed_engine  # type: ignore[method-assign]
+    recommender.engine.evaluate_batch = timed_engine  # type: ignore[method-assign]
     rosters = {"distinct": distinct_roster, "years": years_roster, "repeated": repeated_roster}
     data = rosters[kind](size).encode("utf-8")
     start = time.perf_counter()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from werkzeug.test import TestResponse
 
 from recommender import create_app
@@ -354,7 +355,7 @@ def test_the_page_shows_the_schedule_with_names_and_the_budget(
     plan = plan_team(recommender, parse_roster(data))
     assert html.count('<table class="team-table schedule-table">') == len(plan["schedule"]) > 0
     first = plan["schedule"][0]["cohorts"][0]
-    assert htmllib.escape(", ".join(first["members"])) in html
+    assert str(escape(", ".join(first["members"]))) in html
     assert f"{plan['budget']['total']:,.2f}" in html
     for quarter in plan["budget"]["by_quarter"]:
         assert f'<th scope="row">{quarter["quarter"]}</th>' in html

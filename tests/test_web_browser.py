@@ -312,18 +312,18 @@ def test_the_team_table_stays_usable_on_a_phone(browser, base_url: str) -> None:
     page.goto(base_url + "/team")
     page.get_by_label("Roster file").set_input_files(str(roster))
     page.get_by_role("button", name="Plan the team").click()
-    table = page.locator(".team-table")
+    table = page.locator(".people-table")
     table.wait_for()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0  # the page itself never scrolls sideways; the table's frame does
-    frame = page.locator(".team-table").locator("xpath=..")
+    frame = table.locator("xpath=..")
     assert frame.evaluate("f => f.scrollWidth > f.clientWidth")  # wider than the phone: it scrolls
     frame.evaluate("f => f.scrollLeft = f.scrollWidth")
     assert frame.evaluate("f => f.scrollLeft") > 0
-    name = page.locator(".team-table td.name").first
+    name = page.locator(".people-table td.name").first
     box, frame_box = name.bounding_box(), frame.bounding_box()
     size = page.evaluate(
-        "parseFloat(getComputedStyle(document.querySelector('.team-table td')).fontSize)"
+        "parseFloat(getComputedStyle(document.querySelector('.people-table td')).fontSize)"
     )
     context.close()
     assert box and frame_box and box["x"] >= frame_box["x"] - 1  # the name stays in view

@@ -638,3 +638,24 @@ def test_a_members_plan_matches_the_recommendation_for_the_same_person(recommend
     assert member["remaining_courses"] == [c["code"] for c in chosen["remaining_courses"]]
     assert member["estimated_months"] == chosen["estimated_months"]
     assert member["estimated_cost"]["low"] == chosen["estimated_cost"]["low"]
+
+
+def test_members_differing_only_in_years_get_their_own_bands_answer(recommender) -> None:
+    from recommender.team import parse_roster, plan_team
+
+    # Years on both sides of every threshold the rules compare with, several per band.
+    years = [0, 0.5, 0.99, 1, 1.5, 1.99, 2, 2.5, 2.99, 3, 5, 9.99, 10, 12, 40]
+    header = "name,role,lines,years_experience,goal,start_date\n"
+    rows = "".join(f"P{n},agent,personal,{y},undecided,2027-01-04\n" for n, y in enumerate(years))
+    members = plan_team(recommender, parse_roster(header + rows))["members"]
+    seen = set()
+    for member, y in zip(members, years, strict=True):
+        profile = {"role": "agent", "lines": "personal", "years_experience": y}
+        answer = recommender.recommend(
+            recommender.load_profile({**profile, "start_date": "2027-01-04"})
+        )
+        chosen = next(r for r in answer["routes"] if r["route"] == answer["recommended_route"])
+        assert member["recommended_route"] == answer["recommended_route"], y
+        assert member["exam_schedule"] == chosen["exam_schedule"], y
+        seen.add(member["recommended_route"])
+    assert seen == {"API", "API_THEN_CPCU", "CPCU"}  # the bands really differ

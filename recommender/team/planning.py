@@ -36,6 +36,7 @@ class TeamRecommender(Protocol):
 
     catalog: Catalog
     rulebook: Any  # its .version names the rules a plan was made with
+    answers: Any  # its .band_years(years): the lowest years of the rules' band of `years`
 
     def load_profile(self, data: Any) -> Profile: ...
 
@@ -70,6 +71,7 @@ class _Planner:
         # The schema's own years field: a row differing from a valid one only in its years
         # is checked by that field alone (ProfileSchema has no rule across years and others).
         self.years_field = ProfileSchema(self.catalog).fields[YEARS]
+        self.band_years = recommender.answers.band_years
         self.fired: dict[Any, list[str]] = {}
         self.outcomes: dict[Profile, Outcome] = {}
         self.shared: dict[Any, Outcome] = {}
@@ -112,9 +114,12 @@ class _Planner:
         return replace(base, years_experience=value)
 
     def outcome(self, profile: Profile) -> Outcome:
-        found = self.outcomes.get(profile)
+        # The rules compare years only with their thresholds, and nothing else in an outcome
+        # reads them: profiles in one years band share it (durable_rules decides each band).
+        key = replace(profile, years_experience=self.band_years(profile.years_experience))
+        found = self.outcomes.get(key)
         if found is None:
-            found = self.outcomes[profile] = self._evaluate(profile)
+            found = self.outcomes[key] = self._evaluate(key)
         return found
 
     def _evaluate(self, profile: Profile) -> Outcome:

@@ -1,4 +1,4 @@
-"""The fixed words of the domain (docs/policy.md), how people spell them, and near-miss suggestions."""
+"""The fixed words of the domain (docs/policy.md), their spellings, and near-miss suggestions."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pytest
 
 import recommender.recommendation as recommendation
 from recommender.config import DEFAULT_RULES_DIR
-from recommender.recommendation import ENCODED_CACHE_SIZE, Recommender
+from recommender.recommendation import ENCODED_CACHE_SIZE, ENCODED_SEEN_SIZE, Recommender
 from recommender.schemas import RecommendationSchema
 
 AGENT = {"role": "agent", "lines": "personal", "years_experience": 4}
@@ -40,11 +40,22 @@ def test_a_repeated_profile_is_a_look_up_until_the_cache_is_cleared(
     monkeypatch.setattr(fresh, "recommend", lambda p: calls.append(p) or recommend(p))
     profile = fresh.load_profile(AGENT)
     first = fresh.recommend_json(profile)
-    assert fresh.recommend_json(fresh.load_profile(dict(AGENT))) is first
-    assert len(calls) == 1
+    second = fresh.recommend_json(fresh.load_profile(dict(AGENT)))
+    assert second == first  # kept on this second sighting
+    assert fresh.recommend_json(profile) is second
+    assert len(calls) == 2
     fresh.clear_cache()
     assert fresh.recommend_json(profile) == first
-    assert len(calls) == 2
+    assert len(calls) == 3
+
+
+def test_a_profile_seen_once_is_not_kept(fresh: Recommender) -> None:
+    profiles = [fresh.load_profile({**AGENT, "years_experience": y}) for y in range(40)]
+    for profile in profiles:
+        fresh.recommend_json(profile)
+    assert len(fresh._encoded) == 0
+    fresh.recommend_json(profiles[0])
+    assert len(fresh._encoded) == 1
 
 
 def test_a_profile_without_a_start_is_answered_afresh_on_a_new_day(
@@ -65,6 +76,21 @@ def test_a_profile_without_a_start_is_answered_afresh_on_a_new_day(
 
 
 def test_the_cache_is_bounded(fresh: Recommender) -> None:
-    for years in range(ENCODED_CACHE_SIZE + 5):
-        fresh.recommend_json(fresh.load_profile({**AGENT, "years_experience": years / 4}))
+    profiles = [fresh.load_profile({**AGENT, "years_experience": y / 4}) for y in range(170)]
+    for profile in profiles * 2:
+        fresh.recommend_json(profile)
     assert len(fresh._encoded) == ENCODED_CACHE_SIZE
+
+
+def test_a_second_sighting_counts_only_within_the_window(fresh: Recommender) -> None:
+    data = [
+        {**AGENT, "years_experience": y / 4, "hours_per_week": h}
+        for y in range(100)
+        for h in range(1, 7)
+    ]
+    profiles = [fresh.load_profile(d) for d in data[: ENCODED_SEEN_SIZE + 1]]
+    for profile in profiles:
+        fresh.recommend_json(profile)
+    fresh.recommend_json(profiles[0])  # forgotten: seen once more, not kept
+    fresh.recommend_json(profiles[-1])  # still in the window: kept
+    assert list(fresh._encoded._items) == [(profiles[-1], date.today())]

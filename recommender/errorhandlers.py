@@ -11,10 +11,10 @@ from markupsafe import escape
 from marshmallow import Schema, fields
 from werkzeug.exceptions import (
     BadHost,
+    Conflict,
     HTTPException,
     InternalServerError,
     RequestEntityTooLarge,
-    UnprocessableEntity,
 )
 
 from .hooks import request_id
@@ -104,8 +104,10 @@ def handle_server_error(error: InternalServerError) -> Any:
 
 
 def handle_no_exams(error: NoExamsError) -> Any:
-    """A calendar with no exam in it: RFC 5545 has no empty calendar, so a 422 says why."""
-    return handle_http_error(UnprocessableEntity(str(error)))
+    """A calendar with no exam in it: RFC 5545 has no empty calendar, so a 409 says why."""
+    # Not a 422: the profile is valid (the OpenAPI document must accept it); the plan it
+    # leads to has no exam, which another ?route= may have.
+    return handle_http_error(Conflict(str(error)))
 
 
 HTML_TITLES = {404: "Page not found", 405: "Not allowed here", 500: "Something went wrong"}

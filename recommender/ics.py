@@ -27,7 +27,7 @@ def exam_calendar(answer: dict[str, Any], route: str | None = None) -> str:
     exams = chosen["exam_schedule"] if chosen else []
     if chosen is None or not exams:
         raise NoExamsError(
-            f"The {ROUTE_TITLES[route]} route has no exams left to plan, so there are no exam "
+            f"{ROUTE_TITLES[route]} route has no exams left to plan, so there are no exam "
             "dates for a calendar."
         )
     calendar = Calendar()

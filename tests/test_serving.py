@@ -153,18 +153,18 @@ def test_errors_of_the_server_itself_are_4xx_and_secured_or_empty(
         assert_secured(answer)
 
 
-def test_the_calendar_of_a_profile_with_no_route_is_a_clear_422(served: Served) -> None:
+def test_the_calendar_of_a_profile_with_no_route_is_a_clear_409(served: Served) -> None:
     body = json.dumps(NO_ROUTE).encode()
     headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
     answer = send(served, request("POST", "/api/v1/recommendations/calendar", headers, body))
-    assert answer.status == 422
+    assert answer.status == 409
     assert "no route left to plan" in answer.json()["message"]
     assert_secured(answer)
     query = (
         "role=underwriter&lines=commercial&years_experience=12&designations=API&designations=CPCU"
     )
     page = send(served, request("GET", f"/result.ics?{query}", {"Accept": "text/html"}))
-    assert page.status == 422
+    assert page.status == 409
     assert b"no route left to plan" in page.body
 
 

@@ -75,6 +75,7 @@ def recommend() -> Response:
     content_type="text/calendar",
     description="The exam windows as an iCalendar (RFC 5545) document.",
 )
+@v1.alt_response(409, response="CONFLICT", description="The route has no exam left to plan.")
 @v1.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @v1.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
 @v1.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")

@@ -42,7 +42,7 @@ def test_a_repeated_profile_is_a_look_up_until_the_cache_is_cleared(
     first = fresh.recommend_json(profile)
     second = fresh.recommend_json(fresh.load_profile(dict(AGENT)))
     assert second == first  # kept on this second sighting
-    assert fresh.recommend_json(profile) is second
+    assert fresh.recommend_json(profile) == second
     assert len(calls) == 2
     fresh.clear_cache()
     assert fresh.recommend_json(profile) == first

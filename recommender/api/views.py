@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
 from flask import Response, abort, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
@@ -46,11 +45,11 @@ def invalid_profile(error: ProfileError) -> Any:
 @v1.alt_response(400, response="BAD_REQUEST")
 def recommend() -> Response:
     """Recommend a route for one profile."""
-    answer = current_recommender().recommend(_json_profile())
     # The answer is RecommendationSchema-shaped already (a test holds it to that), and a
-    # marshmallow dump of it cost as much as the rest of the request: a Response skips it;
-    # orjson encodes its 12 KB in a ninth of the standard library's time.
-    return Response(orjson.dumps(answer), mimetype="application/json")
+    # marshmallow dump of it cost as much as the rest of the request: a Response skips it.
+    # The encoded answer is kept per profile: a repeated profile costs a look-up.
+    answer = current_recommender().recommend_json(_json_profile())
+    return Response(answer, mimetype="application/json")
 
 
 @v1.route("/recommendations/calendar", methods=["POST"])

@@ -345,17 +345,6 @@ MILESTONE_QUERY = (
 )
 
 
-@pytest.fixture(scope="module")
-def milestone_url() -> Iterator[str]:
-    """A server of the real rules, whose combined route earns the API and then the CPCU."""
-    app = create_app({"RULES_DIR": DEFAULT_RULES_DIR})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
 def _combined_route_milestones() -> list[dict]:
     from recommender.extensions import current_recommender
 
@@ -370,11 +359,11 @@ def _combined_route_milestones() -> list[dict]:
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_milestones_are_listed_and_marked_on_the_timeline(
-    browser, milestone_url: str, width: int
+    browser, base_url: str, width: int
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.goto(milestone_url + "/result?" + MILESTONE_QUERY)
+    page.goto(base_url + "/result?" + MILESTONE_QUERY)
     items = page.locator("ul.milestones li").all_inner_texts()
     diamonds = page.locator("svg.timeline:visible path.milestone")
     count = diamonds.count()

@@ -65,6 +65,40 @@ class ProgressSchema(Schema):
     recorded_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601."})
 
 
+class RetakeSchema(Schema):
+    """A failed course's retake: its window and price, and what the failure adds."""
+
+    code = fields.String(required=True, metadata={"example": "API 29"})
+    failed_on = fields.String(required=True, metadata={"format": "date"})
+    window_start = fields.String(required=True, metadata={"format": "date"})
+    window_end = fields.String(required=True, metadata={"format": "date"})
+    same_window = fields.Boolean(
+        required=True, metadata={"description": "Retaken in the failed exam's own window."}
+    )
+    fee = fields.Float(required=True, metadata={"description": "The exam fee before discounts."})
+    amount = fields.Float(required=True, metadata={"description": "The retake's price."})
+    discount = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The one discount applied (the same-window retake discount or the "
+            "member's own, whichever is best), or null."
+        },
+    )
+    added_fees = fields.Float(required=True, metadata={"description": "What the failure adds."})
+    added_months = fields.Integer(
+        required=True,
+        metadata={"description": "Months from the failed window's end to the retake's."},
+    )
+    counts_toward_limit = fields.Boolean(
+        required=True, metadata={"description": "Whether it counts toward the per-window limit."}
+    )
+    access_ok = fields.Boolean(
+        required=True, metadata={"description": "Whether course access lasts to the retake."}
+    )
+    verified = fields.Boolean(required=True)
+
+
 class SavedMemberSchema(TeamMemberSchema):
     """A member planned now, with their progress (the team plan's member, plus these)."""
 
@@ -87,7 +121,9 @@ class SavedMemberSchema(TeamMemberSchema):
         },
     )
     retakes = fields.List(
-        fields.String(), required=True, metadata={"description": "Failed, still to pass."}
+        fields.Nested(RetakeSchema),
+        required=True,
+        metadata={"description": "Courses failed and not passed since, each planned as a retake."},
     )
     has_private_link = fields.Boolean(required=True)
 
@@ -401,7 +437,8 @@ def remove_member(team_id: int, member_id: int) -> Any:
     parameters=[IF_MATCH],
     description="Record a course passed, failed or scheduled, with its date (a later record "
     "of the same course replaces it). A passed course leaves `remaining_courses`; a failed "
-    "one stays there, listed in `retakes`, its exam fee counted again.",
+    "one stays there, its exam moved to its retake window at the retake price, listed in "
+    "`retakes` with what the failure adds in months and fees.",
 )
 @teams.response(200, SavedMemberSchema)
 @_documented(404, 412, 422)

@@ -23,7 +23,7 @@ from ..store.plans import SavedPlan, rules_change_data
 from ..team import Roster, TeamMemberSchema, TeamPlanSchema, parse_json_roster
 from ..team_http import allow_roster_body, read_body
 from ..vocabulary import ROUTES
-from .team import UPLOAD_FIELD, _roster
+from .team import UPLOAD_FIELD, RosterSchema, _roster
 
 teams = Blueprint(
     "saved_teams",
@@ -184,8 +184,21 @@ class RenameSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=q.NAME_LENGTH))
 
 
+class CourseCode(fields.String):
+    """A course code; the OpenAPI document lists the catalog's (see api.docs)."""
+
+    catalog_names = "courses"
+
+
 class ProgressBodySchema(Schema):
-    course = fields.String(required=True, metadata={"example": "API 29"})
+    course = CourseCode(
+        required=True,
+        metadata={
+            "example": "API 29",
+            "description": "A catalog course code (other spellings of it, e.g. `api29`, are "
+            "accepted too).",
+        },
+    )
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     date = fields.Date(required=True, metadata={"example": "2027-05-01"})
 
@@ -196,9 +209,29 @@ class MemberBodySchema(ProfileSchema):
     name = fields.String(required=True, metadata={"example": "Ana Example"})
 
 
-class NewTeamSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=q.NAME_LENGTH))
-    members = fields.List(fields.Nested(MemberBodySchema), required=True)
+class MemberChangeSchema(MemberBodySchema):
+    """A member added or replaced: as a roster's, but the name is required to be there."""
+
+    name = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=q.NAME_LENGTH),
+        # Spaces around the name are dropped: a blank name is no name (a 422).
+        metadata={"example": "Ana Example", "pattern": r"\S"},
+    )
+
+
+class NewTeamSchema(RosterSchema):
+    """A team from a JSON roster: its name, and the roster's members as a team plan takes them.
+
+    Every member is saved, one that is not a valid profile too (its `errors` say what to
+    fix), so the document promises no 422 for a member; other keys are ignored.
+    """
+
+    # Not required here: the name may be given as `?name=` instead (one of them is a must).
+    name = fields.String(
+        validate=validate.Length(min=1, max=q.NAME_LENGTH),
+        metadata={"description": "The team's name (or `?name=`)."},
+    )
 
 
 # --- authentication and errors --------------------------------------------------------------
@@ -391,7 +424,10 @@ def delete_team(team_id: int) -> Any:
 @teams.route("/teams/<int:team_id>/members", methods=["POST"])
 @teams.doc(
     parameters=[IF_MATCH],
-    requestBody={"required": True, "content": {"application/json": {"schema": MemberBodySchema}}},
+    requestBody={
+        "required": True,
+        "content": {"application/json": {"schema": MemberChangeSchema}},
+    },
 )
 @teams.response(201, SavedTeamSchema)
 @_documented(404, 412, 422)
@@ -406,7 +442,10 @@ def add_member(team_id: int) -> Any:
 @teams.route("/teams/<int:team_id>/members/<int:member_id>", methods=["PUT"])
 @teams.doc(
     parameters=[IF_MATCH],
-    requestBody={"required": True, "content": {"application/json": {"schema": MemberBodySchema}}},
+    requestBody={
+        "required": True,
+        "content": {"application/json": {"schema": MemberChangeSchema}},
+    },
 )
 @teams.response(200, SavedMemberSchema)
 @_documented(404, 412, 422)

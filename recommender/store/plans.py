@@ -94,7 +94,7 @@ def plan_saved_team(recommender: Recommender, team: Team, today: date | None = N
         RosterRow(i + 1, m.name, d, {}, failures=failures_of(recommender, m, today))
         for i, (m, d) in enumerate(zip(members, data, strict=True))
     ]
-    plan = plan_team(recommender, Roster(rows, [], "json"))
+    plan = plan_team(recommender, Roster(rows, [], "json"), today=today)
     outcomes: dict[int, tuple[str | None, str | None]] = {}
     changed: list[tuple[int, Change]] = []
     for member, planned, entry in zip(members, data, plan["members"], strict=True):

@@ -21,9 +21,12 @@ from ..errors import ProfileError
 from ..planner import (
     Profile,
     RoutePlan,
+    best_discount,
+    discount_options,
     estimate_cost,
     estimate_months,
     exam_schedule,
+    exam_windows,
     plan_retake,
 )
 from ..rulebook import profile_fact
@@ -199,6 +202,10 @@ class _Planner:
             )
             for failure in failures
         ]
+        retakes = [
+            _still_possible(retake, failure, self.catalog, profile.discounts, self.today)
+            for retake, failure in zip(retakes, failures, strict=True)
+        ]
         exams = list(base.exams)
         seats = list(base.seats)
         for failure, retake in zip(failures, retakes, strict=True):
@@ -240,6 +247,41 @@ class _Planner:
             outcome.route, outcome.courses, base.months, base.hours, band, exams, tuple(seats)
         )
         return dated, retakes
+
+
+def _still_possible(
+    retake: dict[str, Any],
+    failure: Failure,
+    catalog: Catalog,
+    discounts: tuple[str, ...],
+    today: date,
+) -> dict[str, Any]:
+    """The retake, moved to the first window still open today if its own has closed."""
+    planned_end = date.fromisoformat(retake["window_end"])
+    if planned_end >= today:
+        return retake
+    start, end = next(exam_windows(catalog, today))
+    # Not the failed exam's window: the member's own discounts only, and none for an exam
+    # bought before its window once that window is open.
+    options = [
+        option
+        for option in discount_options(catalog, discounts)
+        if not (start <= today and any(d.only_before_window for d in option))
+    ]
+    amount, applied = best_discount(retake["fee"], options)
+    amount = round(amount, 2)
+    later = (end.year - planned_end.year) * 12 + end.month - planned_end.month
+    return {
+        **retake,
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "same_window": False,
+        "amount": amount,
+        "discount": applied,
+        "added_fees": amount,
+        "added_months": retake["added_months"] + later,
+        "access_ok": failure.access_ends is None or start <= failure.access_ends,
+    }
 
 
 def plan_team(

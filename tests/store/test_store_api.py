@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -209,19 +210,25 @@ def test_a_failure_over_the_api_answers_its_retake(api: Any) -> None:
     body = {"course": "API 29", "status": "failed", "date": "2025-06-15"}
     answer = client.post(url, json=body, headers=ann).json
     [retake] = answer["retakes"]
-    assert (retake["code"], retake["window_start"], retake["same_window"]) == (
+    assert (retake["code"], retake["failed_on"], retake["same_window"]) == (
         "API 29",
-        "2025-07-15",
+        "2025-06-15",
         False,
     )
-    assert (retake["added_months"], retake["added_fees"]) == (3, retake["fee"])
+    # Its next window (from 2025-07-15) has closed too: the first still open today.
+    assert retake["window_end"] >= date.today().isoformat()
+    assert retake["added_months"] >= 3 and retake["added_fees"] == retake["amount"] > 0
     assert "API 29" in answer["remaining_courses"]
+    assert (
+        next(e for e in answer["exam_schedule"] if e["code"] == "API 29")["window_start"]
+        == retake["window_start"]
+    )
     again = client.get(f"/api/v1/teams/{team['id']}", headers=ann).json
     assert again["members"][0]["retakes"] == [retake]
     cohort = next(
         c
         for w in again["schedule"]
-        if w["window_start"] == "2025-07-15"
+        if w["window_start"] == retake["window_start"]
         for c in w["cohorts"]
         if c["code"] == "API 29"
     )

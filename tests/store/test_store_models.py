@@ -184,6 +184,24 @@ def test_a_failure_on_a_windows_last_day_is_retaken_in_the_next(store_app: Flask
     assert "Ana Agent" in _cohort_members(plan, "2025-07-15", first)
 
 
+def test_a_retake_window_closed_by_today_gives_way_to_the_next_open_one(
+    store_app: Flask,
+) -> None:
+    recommender = current_recommender()
+    team = _team()
+    ana = team.members[0]
+    today = date(2025, 9, 1)  # the failed exam's window (to 2025-06-15) has closed
+    first = _paid_course(teams.plan(recommender, team, today=today).plan["members"][0])
+    fee = recommender.catalog.courses[first].exam_fee
+    teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
+    plan = teams.plan(recommender, team, today=today).plan
+    [retake] = plan["members"][0]["retakes"]
+    assert (retake["window_start"], retake["window_end"]) == ("2025-07-15", "2025-09-15")
+    assert (retake["same_window"], retake["discount"], retake["added_fees"]) == (False, None, fee)
+    assert retake["added_months"] == 3  # from the failed window's end to this one's
+    assert "Ana Agent" in _cohort_members(plan, "2025-07-15", first)
+
+
 def test_a_pass_after_a_failure_clears_the_retake(store_app: Flask) -> None:
     recommender = current_recommender()
     team = _team()

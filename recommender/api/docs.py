@@ -39,13 +39,16 @@ def catalog_choices(catalog: Catalog) -> Callable[..., dict[str, Any]]:
     """An apispec attribute function: a catalog list field's items are the catalog's names.
 
     The OpenAPI document is made with the app's catalog, so that it lists exactly the
-    designations, course codes and discounts that the profile schema accepts.
+    designations, course codes and discounts that the profile schema accepts (a field of one
+    name, such as a progress record's course, lists them as its own choices).
     """
 
     def attribute(_converter: Any, field: Any, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
         names = getattr(field, "catalog_names", None)
         if not names:
             return {}
+        if "items" not in ret:  # one name rather than a list of them
+            return {"enum": list(getattr(catalog, names))}
         return {"items": {**ret.get("items", {}), "enum": list(getattr(catalog, names))}}
 
     return attribute

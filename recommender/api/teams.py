@@ -23,7 +23,7 @@ from ..store.plans import SavedPlan, rules_change_data
 from ..team import Roster, TeamMemberSchema, TeamPlanSchema, parse_json_roster
 from ..team_http import allow_roster_body, read_body
 from ..vocabulary import ROUTES
-from .team import UPLOAD_FIELD, _roster
+from .team import UPLOAD_FIELD, RosterSchema, _roster
 
 teams = Blueprint(
     "saved_teams",
@@ -65,6 +65,40 @@ class ProgressSchema(Schema):
     recorded_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601."})
 
 
+class RetakeSchema(Schema):
+    """A failed course's retake: its window and price, and what the failure adds."""
+
+    code = fields.String(required=True, metadata={"example": "API 29"})
+    failed_on = fields.String(required=True, metadata={"format": "date"})
+    window_start = fields.String(required=True, metadata={"format": "date"})
+    window_end = fields.String(required=True, metadata={"format": "date"})
+    same_window = fields.Boolean(
+        required=True, metadata={"description": "Retaken in the failed exam's own window."}
+    )
+    fee = fields.Float(required=True, metadata={"description": "The exam fee before discounts."})
+    amount = fields.Float(required=True, metadata={"description": "The retake's price."})
+    discount = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The one discount applied (the same-window retake discount or the "
+            "member's own, whichever is best), or null."
+        },
+    )
+    added_fees = fields.Float(required=True, metadata={"description": "What the failure adds."})
+    added_months = fields.Integer(
+        required=True,
+        metadata={"description": "Months from the failed window's end to the retake's."},
+    )
+    counts_toward_limit = fields.Boolean(
+        required=True, metadata={"description": "Whether it counts toward the per-window limit."}
+    )
+    access_ok = fields.Boolean(
+        required=True, metadata={"description": "Whether course access lasts to the retake."}
+    )
+    verified = fields.Boolean(required=True)
+
+
 class SavedMemberSchema(TeamMemberSchema):
     """A member planned now, with their progress (the team plan's member, plus these)."""
 
@@ -87,7 +121,9 @@ class SavedMemberSchema(TeamMemberSchema):
         },
     )
     retakes = fields.List(
-        fields.String(), required=True, metadata={"description": "Failed, still to pass."}
+        fields.Nested(RetakeSchema),
+        required=True,
+        metadata={"description": "Courses failed and not passed since, each planned as a retake."},
     )
     has_private_link = fields.Boolean(required=True)
 
@@ -148,8 +184,21 @@ class RenameSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=q.NAME_LENGTH))
 
 
+class CourseCode(fields.String):
+    """A course code; the OpenAPI document lists the catalog's (see api.docs)."""
+
+    catalog_names = "courses"
+
+
 class ProgressBodySchema(Schema):
-    course = fields.String(required=True, metadata={"example": "API 29"})
+    course = CourseCode(
+        required=True,
+        metadata={
+            "example": "API 29",
+            "description": "A catalog course code (other spellings of it, e.g. `api29`, are "
+            "accepted too).",
+        },
+    )
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     date = fields.Date(required=True, metadata={"example": "2027-05-01"})
 
@@ -160,9 +209,29 @@ class MemberBodySchema(ProfileSchema):
     name = fields.String(required=True, metadata={"example": "Ana Example"})
 
 
-class NewTeamSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=q.NAME_LENGTH))
-    members = fields.List(fields.Nested(MemberBodySchema), required=True)
+class MemberChangeSchema(MemberBodySchema):
+    """A member added or replaced: as a roster's, but the name is required to be there."""
+
+    name = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=q.NAME_LENGTH),
+        # Spaces around the name are dropped: a blank name is no name (a 422).
+        metadata={"example": "Ana Example", "pattern": r"\S"},
+    )
+
+
+class NewTeamSchema(RosterSchema):
+    """A team from a JSON roster: its name, and the roster's members as a team plan takes them.
+
+    Every member is saved, one that is not a valid profile too (its `errors` say what to
+    fix), so the document promises no 422 for a member; other keys are ignored.
+    """
+
+    # Not required here: the name may be given as `?name=` instead (one of them is a must).
+    name = fields.String(
+        validate=validate.Length(min=1, max=q.NAME_LENGTH),
+        metadata={"description": "The team's name (or `?name=`)."},
+    )
 
 
 # --- authentication and errors --------------------------------------------------------------
@@ -355,7 +424,10 @@ def delete_team(team_id: int) -> Any:
 @teams.route("/teams/<int:team_id>/members", methods=["POST"])
 @teams.doc(
     parameters=[IF_MATCH],
-    requestBody={"required": True, "content": {"application/json": {"schema": MemberBodySchema}}},
+    requestBody={
+        "required": True,
+        "content": {"application/json": {"schema": MemberChangeSchema}},
+    },
 )
 @teams.response(201, SavedTeamSchema)
 @_documented(404, 412, 422)
@@ -370,7 +442,10 @@ def add_member(team_id: int) -> Any:
 @teams.route("/teams/<int:team_id>/members/<int:member_id>", methods=["PUT"])
 @teams.doc(
     parameters=[IF_MATCH],
-    requestBody={"required": True, "content": {"application/json": {"schema": MemberBodySchema}}},
+    requestBody={
+        "required": True,
+        "content": {"application/json": {"schema": MemberChangeSchema}},
+    },
 )
 @teams.response(200, SavedMemberSchema)
 @_documented(404, 412, 422)
@@ -401,7 +476,8 @@ def remove_member(team_id: int, member_id: int) -> Any:
     parameters=[IF_MATCH],
     description="Record a course passed, failed or scheduled, with its date (a later record "
     "of the same course replaces it). A passed course leaves `remaining_courses`; a failed "
-    "one stays there, listed in `retakes`, its exam fee counted again.",
+    "one stays there, its exam moved to its retake window at the retake price, listed in "
+    "`retakes` with what the failure adds in months and fees.",
 )
 @teams.response(200, SavedMemberSchema)
 @_documented(404, 412, 422)

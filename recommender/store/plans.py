@@ -1,10 +1,11 @@
 """A saved team's plan, worked out afresh by the team planner from its members and progress.
 
 Nothing here plans: a member's stored profile plus their progress becomes a roster row (a
-passed course is credited as a completed course), and `recommender.team.plan_team` plans the
-rows as it plans an uploaded roster. This module adds what only a saved team has: each
-member's progress, whether they are on track for the exam dates of their first plan, the
-designations their passed courses complete, and what a change of the rules did to them.
+passed course is credited as a completed course, a failed one is a `Failure` the planner
+retakes), and `recommender.team.plan_team` plans the rows as it plans an uploaded roster.
+This module adds what only a saved team has: each member's progress, whether they are on
+track for the exam dates of their first plan, the designations their passed courses
+complete, and what a change of the rules did to them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..diff import Outcome as RouteOutcome
 from ..errors import EngineError, ProfileError
 from ..planner import Profile, exam_schedule, plan_routes
 from ..recommendation import Recommender
-from ..team import Roster, RosterRow, plan_team
+from ..team import Failure, Roster, RosterRow, plan_team
 from .models import Member, Team
 
 EARNABLE = ("API", "CPCU")  # the routes' designations, as plan_routes names their plans
@@ -60,6 +61,20 @@ def planned_data(member: Member, today: date) -> dict[str, Any]:
     return data
 
 
+def failures_of(recommender: Recommender, member: Member, today: date) -> tuple[Failure, ...]:
+    """The member's failed courses (not passed since), each to be planned as a retake."""
+    failed = [p for p in member.progress if p.status == "failed"]
+    if not failed:
+        return ()
+    access = {
+        e["code"]: date.fromisoformat(e["access_ends"])
+        for e in first_schedule(recommender, member, today)
+    }
+    # A course has one progress record (a later one replaces it), so an earlier failure in
+    # the same window is not known here: the planner counts no retake taken in it yet.
+    return tuple(Failure(p.course, p.date, 0, access.get(p.course)) for p in failed)
+
+
 def outcome_of(recommender: Recommender, data: dict[str, Any]) -> tuple[str | None, str | None]:
     """The recommended route and the deciding rule for profile data ((None, None) if invalid)."""
     try:
@@ -76,9 +91,10 @@ def plan_saved_team(recommender: Recommender, team: Team, today: date | None = N
     members = list(team.members)
     data = [planned_data(m, today) for m in members]
     rows = [
-        RosterRow(i + 1, m.name, d, {}) for i, (m, d) in enumerate(zip(members, data, strict=True))
+        RosterRow(i + 1, m.name, d, {}, failures=failures_of(recommender, m, today))
+        for i, (m, d) in enumerate(zip(members, data, strict=True))
     ]
-    plan = plan_team(recommender, Roster(rows, [], "json"))
+    plan = plan_team(recommender, Roster(rows, [], "json"), today=today)
     outcomes: dict[int, tuple[str | None, str | None]] = {}
     changed: list[tuple[int, Change]] = []
     for member, planned, entry in zip(members, data, plan["members"], strict=True):
@@ -120,10 +136,6 @@ def _progress_fields(
         for p in member.progress
     ]
     passed = set(passed_courses(member))
-    # A failed course is not credited, so the planner keeps it in the remaining courses (its
-    # exam dated again from today, its fee counted again): listed here as a retake. When the
-    # planner gains a retake function of its own, it is called from planned_data, not here.
-    failed = [p.course for p in member.progress if p.status == "failed"]
     fields: dict[str, Any] = {
         "id": member.id,
         "profile": member.profile,
@@ -131,7 +143,9 @@ def _progress_fields(
         "status": None,
         "overdue_courses": [],
         "earned": [],
-        "retakes": [c for c in failed if c in entry["remaining_courses"]],
+        # The planner's retakes (planner.plan_retake): each failed course's retake window, fee,
+        # and what the failure adds in months and fees.
+        "retakes": entry.get("retakes", []),
         "has_private_link": member.link_hash is not None,
     }
     if entry["errors"]:
@@ -153,10 +167,8 @@ def earned_designations(recommender: Recommender, profile: Profile) -> list[str]
     return [d for d in EARNABLE if d not in profile.designations and not plans[d].remaining]
 
 
-def overdue_courses(
-    recommender: Recommender, member: Member, passed: set[str], today: date
-) -> list[str]:
-    """Courses of the member's first plan whose exam window has closed without a pass."""
+def first_schedule(recommender: Recommender, member: Member, today: date) -> list[dict[str, Any]]:
+    """The exam schedule of the member's first plan (as stored, before any progress)."""
     try:
         profile = recommender.load_profile(member.profile)
         chosen = recommender.chosen_plan(profile, recommender.fired_rules(profile))
@@ -166,10 +178,16 @@ def overdue_courses(
         return []
     codes = [s.code for s in chosen.remaining]
     start = profile.start_date or today
-    schedule = exam_schedule(codes, recommender.catalog, profile.hours_per_week, start)
+    return exam_schedule(codes, recommender.catalog, profile.hours_per_week, start)
+
+
+def overdue_courses(
+    recommender: Recommender, member: Member, passed: set[str], today: date
+) -> list[str]:
+    """Courses of the member's first plan whose exam window has closed without a pass."""
     return [
         s["code"]
-        for s in schedule
+        for s in first_schedule(recommender, member, today)
         if s["code"] not in passed and date.fromisoformat(s["window_end"]) < today
     ]
 

@@ -18,12 +18,22 @@ from marshmallow import ValidationError
 
 from ..catalog import Catalog
 from ..errors import ProfileError
-from ..planner import Profile, RoutePlan, estimate_cost, estimate_months, exam_schedule
+from ..planner import (
+    Profile,
+    RoutePlan,
+    best_discount,
+    discount_options,
+    estimate_cost,
+    estimate_months,
+    exam_schedule,
+    exam_windows,
+    plan_retake,
+)
 from ..rulebook import profile_fact
 from ..schemas import ProfileSchema
 from ..vocabulary import ROUTES
 from .budget import budget
-from .roster import ROW_FIELD, Roster, RosterRow, where_list
+from .roster import ROW_FIELD, Failure, Roster, RosterRow, where_list
 from .schedule import Seat, align, cohorts_of, group_sessions, schedule_windows
 
 NO_ROUTE = "none"
@@ -169,6 +179,115 @@ class _Planner:
             seats,
         )
 
+    def with_retakes(
+        self, profile: Profile, outcome: Outcome, failures: list[Failure]
+    ) -> tuple[Outcome, list[dict[str, Any]]]:
+        """The outcome with each failed course retaken (planner.plan_retake), not studied anew.
+
+        The other courses are dated as any member's are; a failed course keeps its place in
+        the remaining courses, its exam in its retake window at the retake's price (the
+        same-window retake discount or the member's own, the single best). Retakes do not
+        count toward the per-window limit (the catalog's `count_toward_limit`), so the other
+        exams' windows stay as planned.
+        """
+        failed = {failure.code for failure in failures}
+        studied = tuple(code for code in outcome.courses if code not in failed)
+        start = profile.start_date or self.today
+        base = self._dated(
+            (outcome.route, studied, profile.hours_per_week, start, profile.discounts)
+        )
+        retakes = [
+            plan_retake(
+                failure.code,
+                failure.failed_on,
+                self.catalog,
+                profile.discounts,
+                retakes_in_window=failure.retakes_in_window,
+                access_ends=failure.access_ends,
+            )
+            for failure in failures
+        ]
+        retakes = [
+            _still_possible(retake, failure, self.catalog, profile.discounts, self.today)
+            for retake, failure in zip(retakes, failures, strict=True)
+        ]
+        exams = list(base.exams)
+        seats = list(base.seats)
+        for failure, retake in zip(failures, retakes, strict=True):
+            window_start = date.fromisoformat(retake["window_start"])
+            window_end = date.fromisoformat(retake["window_end"])
+            # Access unknown: the course was bought before the store knew the member; the
+            # exam is not held back for it.
+            access_ends = failure.access_ends or window_end
+            exams.append(
+                {
+                    "code": failure.code,
+                    "window_start": retake["window_start"],
+                    "window_end": retake["window_end"],
+                    "ready": failure.failed_on.isoformat(),  # studied already
+                    "access_ends": access_ends.isoformat(),
+                    "access_ok": retake["access_ok"],
+                }
+            )
+            seats.append(
+                (
+                    failure.code,
+                    window_start,
+                    window_end,
+                    failure.failed_on,
+                    access_ends,
+                    failure.failed_on,
+                    round(retake["amount"] * 100),
+                )
+            )
+        exams.sort(key=lambda exam: exam["window_start"])
+        total = round(base.band["low"] + sum(retake["amount"] for retake in retakes), 2)
+        band = {
+            **base.band,
+            "low": total,
+            "high": total,
+            "verified": base.band["verified"] and all(r["verified"] for r in retakes),
+        }
+        dated = Outcome(
+            outcome.route, outcome.courses, base.months, base.hours, band, exams, tuple(seats)
+        )
+        return dated, retakes
+
+
+def _still_possible(
+    retake: dict[str, Any],
+    failure: Failure,
+    catalog: Catalog,
+    discounts: tuple[str, ...],
+    today: date,
+) -> dict[str, Any]:
+    """The retake, moved to the first window still open today if its own has closed."""
+    planned_end = date.fromisoformat(retake["window_end"])
+    if planned_end >= today:
+        return retake
+    start, end = next(exam_windows(catalog, today))
+    # Not the failed exam's window: the member's own discounts only, and none for an exam
+    # bought before its window once that window is open.
+    options = [
+        option
+        for option in discount_options(catalog, discounts)
+        if not (start <= today and any(d.only_before_window for d in option))
+    ]
+    amount, applied = best_discount(retake["fee"], options)
+    amount = round(amount, 2)
+    later = (end.year - planned_end.year) * 12 + end.month - planned_end.month
+    return {
+        **retake,
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "same_window": False,
+        "amount": amount,
+        "discount": applied,
+        "added_fees": amount,
+        "added_months": retake["added_months"] + later,
+        "access_ok": failure.access_ends is None or start <= failure.access_ends,
+    }
+
 
 def plan_team(
     recommender: TeamRecommender,
@@ -247,14 +366,28 @@ def _plan_row(planner: _Planner, row: RosterRow) -> tuple[dict[str, Any], Outcom
             errors[ROW_FIELD] = [row.hint]
         return _member(row, None, errors, warnings), None
     outcome = planner.outcome(profile)
-    late = [exam["code"] for exam in outcome.exams if not exam["access_ok"]]
+    retakes: list[dict[str, Any]] = []
+    failures = [failure for failure in row.failures if failure.code in outcome.courses]
+    if failures:
+        outcome, retakes = planner.with_retakes(profile, outcome, failures)
+    retaken = {retake["code"] for retake in retakes}
+    late = [e["code"] for e in outcome.exams if not e["access_ok"] and e["code"] not in retaken]
+    warnings += [
+        f"{row.where.capitalize()}: course access to {retake['code']} ends before its retake "
+        "window opens: renew access to retake it."
+        for retake in retakes
+        if not retake["access_ok"]
+    ]
     if late:
         warnings.append(
             f"{row.where.capitalize()}: at {profile.hours_per_week:g} hours a week, course "
             f"access ends before the exam of {', '.join(late)}: study more each week or plan "
             "to renew access."
         )
-    return _member(row, outcome, {}, warnings), outcome
+    member = _member(row, outcome, {}, warnings)
+    if row.failures:
+        member["retakes"] = retakes  # only a saved team's rows have failures
+    return member, outcome
 
 
 def _without_unknown_courses(

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +38,16 @@ _NOTICE_EXAMPLES = 10
 
 
 @dataclass(frozen=True, slots=True)
+class Failure:
+    """A failed exam of a row's course, to be retaken (a saved team's progress)."""
+
+    code: str
+    failed_on: date
+    retakes_in_window: int = 0  # retakes already taken in the failed exam's window
+    access_ends: date | None = None  # the course's access, where known
+
+
+@dataclass(frozen=True, slots=True)
 class RosterRow:
     """One person as read: raw profile data (None if unreadable) and errors found reading."""
 
@@ -47,6 +58,7 @@ class RosterRow:
     hint: str | None = None  # added to the errors if the row turns out to be bad
     line: int | None = None  # the spreadsheet row of a CSV roster (the header is line 1)
     extra: dict[str, Any] = field(default_factory=dict)  # columns not used for planning
+    failures: tuple[Failure, ...] = ()  # failed courses, planned as retakes
 
     @property
     def where(self) -> str:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from store_helpers import PASSWORD, ROSTER_CSV, add_user, csrf_token, log_in
 
+from recommender.extensions import current_recommender
 from recommender.store import queries
+from recommender.store import teams as saved
 
 
 @pytest.fixture
@@ -320,3 +325,62 @@ def test_the_team_page_says_whose_route_the_new_rules_change(web: FlaskClient) -
     seen = f"{url}/rules-seen"
     assert web.post(seen, data=_form(page, seen)).status_code == 303
     assert "The rules have changed" not in web.get(url).get_data(as_text=True)
+
+
+def _ann_plan(web: FlaskClient) -> dict[str, Any]:
+    """Ann's first team's plan worked out now, as the page works it out."""
+    with web.application.app_context():
+        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
+        return saved.plan(current_recommender(), team).plan
+
+
+def _section(page: str, heading_id: str) -> str:
+    found = re.search(r'<section aria-labelledby="' + heading_id + r'".*?</section>', page, re.S)
+    assert found, f"no section {heading_id}"
+    return found.group(0)
+
+
+def test_the_team_page_shows_the_schedule_cohorts_and_budget(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    page = web.get(url).get_data(as_text=True)
+    plan = _ann_plan(web)
+    assert plan["schedule"] and plan["budget"]["total"] > 0
+    schedule = _section(page, "schedule-heading")
+    for window in plan["schedule"]:
+        assert f"Testing window {window['window_start']} to {window['window_end']}" in schedule
+        for cohort in window["cohorts"]:
+            assert escape(", ".join(cohort["members"])) in schedule
+    cohorts = _section(page, "cohorts-heading")
+    assert "<svg" in cohorts and "Group study sessions" in cohorts
+    budget = _section(page, "budget-heading")
+    assert f"{plan['budget']['total']:,.2f} {plan['budget']['currency']}" in budget
+    for quarter in plan["budget"]["by_quarter"]:
+        assert f'<th scope="row">{quarter["quarter"]}</th>' in budget
+
+
+def test_a_failure_shows_its_retake_on_the_team_page(web: FlaskClient) -> None:
+    log_in(web, "ann@example.com")
+    url = _create_team(web)
+    team_id, members, _ = _ann_team(web)
+    action = f"/teams/{team_id}/members/{members[0]}/progress"
+    fields = _form(web.get(url).get_data(as_text=True), action)
+    today = date.today().isoformat()
+    response = web.post(
+        action, data={**fields, "course": "API 29", "status": "failed", "date": today}
+    )
+    assert response.status_code == 303
+    page = web.get(url).get_data(as_text=True)
+    [retake] = _ann_plan(web)["members"][0]["retakes"]
+    assert retake["code"] == "API 29" and retake["failed_on"] == today
+    months = retake["added_months"]
+    assert (
+        f"API 29 (failed {today}): retake in the window {retake['window_start']} to "
+        f"{retake['window_end']}"
+    ) in page
+    assert (
+        f"The failure adds {months} month{'' if months == 1 else 's'} and "
+        f"{retake['added_fees']:,.2f} USD in fees."
+    ) in page
+    schedule = _section(page, "schedule-heading")
+    assert f"Testing window {retake['window_start']} to {retake['window_end']}" in schedule

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from store_helpers import ROSTER_CSV, ROSTER_JSON, add_user, bearer
 
+from recommender.api.teams import SavedTeamSchema
 from recommender.store import queries
 
 
@@ -173,3 +175,61 @@ def test_members_are_added_and_removed_and_the_team_renamed_and_deleted(api: Any
     assert client.delete(url, headers={**ann, "If-Match": '"1"'}).status_code == 412
     assert client.delete(url, headers=ann).status_code == 204
     assert client.get(url, headers=ann).status_code == 404
+
+
+def test_a_team_carries_its_schedule_and_budget(api: Any) -> None:
+    client, ann, _ = api
+    team_id = _create(client, ann)["id"]
+    team = client.get(f"/api/v1/teams/{team_id}", headers=ann).json
+    assert SavedTeamSchema().validate(team) == {}
+    seats = {
+        (window["window_start"], cohort["code"], name)
+        for window in team["schedule"]
+        for cohort in window["cohorts"]
+        for name in cohort["members"]
+    }
+    planned = {
+        (exam["window_start"], exam["code"], member["name"])
+        for member in team["members"]
+        for exam in member["exam_schedule"]
+    }
+    assert seats == planned and seats
+    budget = team["budget"]
+    assert budget["total"] == team["summary"]["total_cost"]["low"] > 0
+    assert budget["total"] == round(sum(w["fees"] for w in budget["by_window"]), 2)
+    assert [w["window_start"] for w in budget["by_window"]] == [
+        w["window_start"] for w in team["schedule"]
+    ]
+
+
+def test_a_failure_over_the_api_answers_its_retake(api: Any) -> None:
+    client, ann, _ = api
+    team = _create(client, ann)
+    member = team["members"][0]
+    url = f"/api/v1/teams/{team['id']}/members/{member['id']}/progress"
+    body = {"course": "API 29", "status": "failed", "date": "2025-06-15"}
+    answer = client.post(url, json=body, headers=ann).json
+    [retake] = answer["retakes"]
+    assert (retake["code"], retake["failed_on"], retake["same_window"]) == (
+        "API 29",
+        "2025-06-15",
+        False,
+    )
+    # Its next window (from 2025-07-15) has closed too: the first still open today.
+    assert retake["window_end"] >= date.today().isoformat()
+    assert retake["added_months"] >= 3 and retake["added_fees"] == retake["amount"] > 0
+    assert "API 29" in answer["remaining_courses"]
+    assert (
+        next(e for e in answer["exam_schedule"] if e["code"] == "API 29")["window_start"]
+        == retake["window_start"]
+    )
+    again = client.get(f"/api/v1/teams/{team['id']}", headers=ann).json
+    assert again["members"][0]["retakes"] == [retake]
+    cohort = next(
+        c
+        for w in again["schedule"]
+        if w["window_start"] == retake["window_start"]
+        for c in w["cohorts"]
+        if c["code"] == "API 29"
+    )
+    assert member["name"] in cohort["members"]

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import flask_migrate
 import pytest
@@ -117,15 +118,103 @@ def test_a_passed_course_leaves_the_plan_and_is_in_the_history(store_app: Flask)
     assert queries.history_of(team)[-1].text == f"Ana Agent: {first} passed on 2025-05-01."
 
 
-def test_a_failed_course_stays_to_do_as_a_retake(store_app: Flask) -> None:
+def _exam(member: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(e for e in member["exam_schedule"] if e["code"] == code)
+
+
+def _paid_course(member: dict[str, Any]) -> str:
+    """The member's first remaining course with an exam fee (the ethics exam is free)."""
+    courses = current_recommender().catalog.courses
+    return next(c for c in member["remaining_courses"] if courses[c].exam_fee > 80)
+
+
+def _cohort_members(plan: dict[str, Any], window_start: str, code: str) -> list[str]:
+    window = next((w for w in plan["schedule"] if w["window_start"] == window_start), None)
+    cohorts = window["cohorts"] if window else []
+    return next((c["members"] for c in cohorts if c["code"] == code), [])
+
+
+def test_a_failed_course_is_retaken_in_its_window_at_the_retake_price(store_app: Flask) -> None:
+    recommender = current_recommender()
+    catalog = recommender.catalog
+    team = _team()
+    ana = team.members[0]
+    today = date(2025, 5, 2)
+    before = teams.plan(recommender, team, today=today).plan["members"][0]
+    first = _paid_course(before)
+    fee = catalog.courses[first].exam_fee
+    # Failed inside the 2025-04-15..06-15 window: one retake is allowed in that same window,
+    # $80 off (Ana has no discount of her own to compete with it).
+    teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
+    plan = teams.plan(recommender, team, today=today).plan
+    member = plan["members"][0]
+    assert first in member["remaining_courses"]
+    [retake] = member["retakes"]
+    assert (retake["code"], retake["window_start"], retake["window_end"]) == (
+        first,
+        "2025-04-15",
+        "2025-06-15",
+    )
+    assert retake["same_window"] is True
+    assert retake["discount"] == "same_window_retake"
+    assert retake["amount"] == retake["added_fees"] == fee - 80
+    assert retake["added_months"] == 0
+    assert _exam(member, first)["window_start"] == "2025-04-15"
+    assert "Ana Agent" in _cohort_members(plan, "2025-04-15", first)
+    # The retake is not studied again: the other courses cost and take what they did.
+    others = sum(catalog.courses[c].exam_fee for c in before["remaining_courses"] if c != first)
+    assert member["estimated_cost"]["low"] == round(others + fee - 80, 2)
+    assert plan["budget"]["total"] == plan["summary"]["total_cost"]["low"]
+
+
+def test_a_failure_on_a_windows_last_day_is_retaken_in_the_next(store_app: Flask) -> None:
     recommender = current_recommender()
     team = _team()
     ana = team.members[0]
-    first = teams.plan(recommender, team).plan["members"][0]["remaining_courses"][0]
+    today = date(2025, 6, 16)
+    first = _paid_course(teams.plan(recommender, team, today=today).plan["members"][0])
+    fee = recommender.catalog.courses[first].exam_fee
+    teams.record_progress(recommender, ana, first, "failed", date(2025, 6, 15), "ann")
+    plan = teams.plan(recommender, team, today=today).plan
+    [retake] = plan["members"][0]["retakes"]
+    assert retake["failed_on"] == "2025-06-15"
+    assert (retake["window_start"], retake["same_window"]) == ("2025-07-15", False)
+    assert (retake["added_months"], retake["added_fees"], retake["discount"]) == (3, fee, None)
+    assert _exam(plan["members"][0], first)["window_start"] == "2025-07-15"
+    assert "Ana Agent" in _cohort_members(plan, "2025-07-15", first)
+
+
+def test_a_retake_window_closed_by_today_gives_way_to_the_next_open_one(
+    store_app: Flask,
+) -> None:
+    recommender = current_recommender()
+    team = _team()
+    ana = team.members[0]
+    today = date(2025, 9, 1)  # the failed exam's window (to 2025-06-15) has closed
+    first = _paid_course(teams.plan(recommender, team, today=today).plan["members"][0])
+    fee = recommender.catalog.courses[first].exam_fee
     teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
-    member = teams.plan(recommender, team).plan["members"][0]
-    assert first in member["remaining_courses"]
-    assert member["retakes"] == [first]
+    plan = teams.plan(recommender, team, today=today).plan
+    [retake] = plan["members"][0]["retakes"]
+    assert (retake["window_start"], retake["window_end"]) == ("2025-07-15", "2025-09-15")
+    assert (retake["same_window"], retake["discount"], retake["added_fees"]) == (False, None, fee)
+    assert retake["added_months"] == 3  # from the failed window's end to this one's
+    assert "Ana Agent" in _cohort_members(plan, "2025-07-15", first)
+
+
+def test_a_pass_after_a_failure_clears_the_retake(store_app: Flask) -> None:
+    recommender = current_recommender()
+    team = _team()
+    ana = team.members[0]
+    today = date(2025, 8, 1)
+    first = _paid_course(teams.plan(recommender, team, today=today).plan["members"][0])
+    teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
+    assert teams.plan(recommender, team, today=today).plan["members"][0]["retakes"]
+    teams.record_progress(recommender, ana, first, "passed", date(2025, 7, 20), "ann")
+    member = teams.plan(recommender, team, today=today).plan["members"][0]
+    assert member["retakes"] == []
+    assert first not in member["remaining_courses"]
+    assert first not in [e["code"] for e in member["exam_schedule"]]
 
 
 def test_all_courses_passed_shows_the_designation_earned(store_app: Flask) -> None:

@@ -57,3 +57,9 @@ def mixed_profiles(count: int, seed: int = 7) -> list[dict]:
         }
         for role, lines, goal in (rng.choice(combos) for _ in range(count))
     ]
+
+
+def p99(samples: list[float]) -> float:
+    """The 99th percentile (nearest rank)."""
+    ordered = sorted(samples)
+    return ordered[max(0, round(len(ordered) * 0.99) - 1)]

@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from _common import mixed_profiles
+from _common import mixed_profiles, p99
 
 from recommender import create_app
 
@@ -38,12 +38,6 @@ def timed(call: Callable[[int], object], count: int) -> list[float]:
         call(n)
         samples.append((clock() - start) / 1000)
     return samples
-
-
-def p99(samples: list[float]) -> float:
-    """The 99th percentile (nearest rank)."""
-    ordered = sorted(samples)
-    return ordered[max(0, round(len(ordered) * 0.99) - 1)]
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from _common import ROOT, mixed_profiles
+from _common import ROOT, mixed_profiles, p99
 
 from recommender.planner import Profile
 from recommender.recommendation import Recommender
@@ -66,12 +66,6 @@ def timed(
             call(profile)
             samples.append((clock() - start) / 1000)
     return samples
-
-
-def p99(samples: list[float]) -> float:
-    """The 99th percentile (nearest rank)."""
-    ordered = sorted(samples)
-    return ordered[max(0, round(len(ordered) * 0.99) - 1)]
 
 
 def main() -> None:

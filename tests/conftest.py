@@ -112,22 +112,26 @@ def _wait_until_up(server: Served, process: subprocess.Popen[bytes]) -> None:
     pytest.fail(f"bin/serve did not come up:\n{server.log.read_text(errors='replace')[-3000:]}")
 
 
-# Under CI a skipped browser test fails the run: there the browser must be set up (bin/test
-# installs chromium and axe-core when they are missing), and a skip would hide that it is not.
-_browser_skips: list[str] = []
+# Under CI a skipped browser or PostgreSQL test fails the run: there both must be set up (bin/test
+# installs chromium, axe-core and postgresql when they are missing, and starts a cluster), and a
+# skip would hide that they are not. A browser module skips whole, before its marker is read.
+_required_skips: list[str] = []
 
 
-def _note_browser_skip(report: pytest.CollectReport | pytest.TestReport) -> None:
-    if report.skipped and "browser" in report.nodeid.split("::")[0]:
-        _browser_skips.append(report.nodeid)
+def _note_required_skip(report: pytest.CollectReport | pytest.TestReport) -> None:
+    marks = getattr(report, "keywords", {})
+    if report.skipped and (
+        "browser" in report.nodeid.split("::")[0] or "browser" in marks or "postgres" in marks
+    ):
+        _required_skips.append(report.nodeid)
 
 
 def pytest_collectreport(report: pytest.CollectReport) -> None:
-    _note_browser_skip(report)
+    _note_required_skip(report)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    _note_browser_skip(report)
+    _note_required_skip(report)
 
 
 def _under_ci() -> bool:
@@ -135,13 +139,14 @@ def _under_ci() -> bool:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _browser_skips and _under_ci():
+    if _required_skips and _under_ci():
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _browser_skips and _under_ci():
+    if _required_skips and _under_ci():
         terminalreporter.write_line(
-            "CI: a browser test was skipped, which fails the run: " + ", ".join(_browser_skips),
+            "CI: a browser or PostgreSQL test was skipped, which fails the run: "
+            + ", ".join(_required_skips),
             red=True,
         )

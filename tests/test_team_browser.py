@@ -17,6 +17,8 @@ from test_web_browser import axe_violations, base_url, browser  # noqa: F401
 from recommender.recommendation import Recommender
 from recommender.team import parse_roster, plan_team
 
+pytestmark = pytest.mark.browser
+
 HEADER = "name,role,lines,years_experience,designations,completed_courses,goal,hours_per_week"
 TEAM = [
     "Ana Silva,agent,personal,2,,,undecided,4",

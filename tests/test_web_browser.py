@@ -16,6 +16,8 @@ from werkzeug.serving import make_server
 from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
 
+pytestmark = pytest.mark.browser
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parent.parent

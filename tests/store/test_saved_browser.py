@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from store_helpers import PASSWORD, ROSTER_CSV, add_user
 
@@ -15,6 +16,8 @@ from store_helpers import PASSWORD, ROSTER_CSV, add_user
 # and so this one, where chromium or axe-core is missing).
 from test_web_browser import axe_violations, browser  # noqa: F401
 from werkzeug.serving import make_server
+
+pytestmark = pytest.mark.browser
 
 
 @contextmanager

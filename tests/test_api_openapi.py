@@ -169,6 +169,7 @@ NOT_DESCRIBABLE = {
 }
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(
     max_examples=40,

@@ -105,6 +105,7 @@ def report(label: str, count: int, seconds: float) -> None:
     print(f"\n{label}: {count} requests in {seconds:.2f} s, {count / seconds:.0f} requests/s")
 
 
+@pytest.mark.slow
 def test_the_live_server_answers_with_request_ids_and_security_headers(server: Server) -> None:
     response = requests.post(
         server.url + URL, json=PROFILES[0], headers={"X-Request-ID": "live-1"}, timeout=5
@@ -117,6 +118,7 @@ def test_the_live_server_answers_with_request_ids_and_security_headers(server: S
     assert missing.json()["code"] == 404
 
 
+@pytest.mark.slow
 def test_2000_concurrent_requests_from_16_threads_all_get_the_right_answer(
     server: Server, expected: list[dict[str, Any]]
 ) -> None:
@@ -146,6 +148,7 @@ def test_2000_concurrent_requests_from_16_threads_all_get_the_right_answer(
         assert json.loads(next(iter(seen))) == expected[index]
 
 
+@pytest.mark.slow
 def test_one_server_process_answers_5000_requests_in_a_row(
     server: Server, expected: list[dict[str, Any]]
 ) -> None:

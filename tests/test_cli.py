@@ -120,6 +120,7 @@ def test_the_console_script_reads_stdin() -> None:
     assert json.loads(done.stdout)["recommended_route"] == "API"
 
 
+@pytest.mark.slow
 def test_rules_check_passes_on_the_shipped_rules(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "check")
     assert code == 0, out
@@ -137,6 +138,7 @@ def test_rules_check_fails_on_a_broken_rule_file_naming_file_and_rule(
     assert "decision.yaml: rule 'goal-leadership-combined'" in err
 
 
+@pytest.mark.slow
 def test_rules_check_fails_on_an_unreachable_rule_naming_it(
     capsys: pytest.CaptureFixture[str], rules_copy: Path
 ) -> None:
@@ -161,6 +163,7 @@ def test_rules_check_fails_on_an_unreachable_rule_naming_it(
     assert "FAIL unreachable rule: decision.yaml: rule 'undecided-veteran-api' never fires" in out
 
 
+@pytest.mark.slow
 def test_rules_check_fails_when_a_profile_gets_no_recommendation(
     capsys: pytest.CaptureFixture[str], rules_copy: Path
 ) -> None:
@@ -173,6 +176,7 @@ def test_rules_check_fails_when_a_profile_gets_no_recommendation(
     assert "FAIL engine error: no decision rule matches this profile" in out
 
 
+@pytest.mark.slow
 def test_rules_check_fails_when_a_golden_scenario_is_broken(
     capsys: pytest.CaptureFixture[str], rules_copy: Path
 ) -> None:

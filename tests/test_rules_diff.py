@@ -26,6 +26,7 @@ def move_leadership_threshold(rules: Path, years: int) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_identical_rules_change_nothing_and_exit_0(
     capsys: pytest.CaptureFixture[str], rules_copy: Path
 ) -> None:
@@ -35,6 +36,7 @@ def test_identical_rules_change_nothing_and_exit_0(
     assert " 0 of " in out and "profiles change their recommended route" in out
 
 
+@pytest.mark.slow
 def test_a_moved_threshold_reports_who_moves_from_what_to_what_by_which_rule(
     capsys: pytest.CaptureFixture[str], rules_copy: Path
 ) -> None:

@@ -84,6 +84,7 @@ def assert_secured(answer: Answer) -> None:
         assert name in answer.headers, f"{name} missing on a {answer.status}"
 
 
+@pytest.mark.slow
 def test_a_host_label_over_63_characters_is_a_clean_400(served: Served) -> None:
     host = "a" * 64 + ".example"
     page = send(served, request("GET", "/", {"Host": host, "Accept": "text/html"}))
@@ -98,6 +99,7 @@ def test_a_host_label_over_63_characters_is_a_clean_400(served: Served) -> None:
     assert "Traceback" not in served.log.read_text(errors="replace")
 
 
+@pytest.mark.slow
 def test_a_chunked_body_over_the_limit_is_413_and_a_small_one_is_read(served: Served) -> None:
     headers = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
     # Valid JSON to its end, so that a body cut at the limit would not fail to parse.
@@ -112,6 +114,7 @@ def test_a_chunked_body_over_the_limit_is_413_and_a_small_one_is_read(served: Se
     assert answer.json()["recommended_route"]
 
 
+@pytest.mark.slow
 def test_a_roster_past_its_own_limit_is_the_rosters_413(served: Served) -> None:
     roster = b"name,role,lines,years_experience\n" + b"m,agent,personal,4\n" * 300_000  # 5.7 MB
     for headers, body in (
@@ -123,6 +126,7 @@ def test_a_roster_past_its_own_limit_is_the_rosters_413(served: Served) -> None:
         assert "roster" in answer.json()["errors"]
 
 
+@pytest.mark.slow
 def test_a_body_cut_short_of_its_content_length_is_never_answered_as_whole(
     served: Served,
 ) -> None:
@@ -135,6 +139,7 @@ def test_a_body_cut_short_of_its_content_length_is_never_answered_as_whole(
         assert_secured(answer)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "data",
     [
@@ -157,6 +162,7 @@ def test_errors_of_the_server_itself_are_4xx_and_secured_or_empty(
         assert_secured(answer)
 
 
+@pytest.mark.slow
 def test_the_calendar_of_a_profile_with_no_route_is_a_valid_calendar(served: Served) -> None:
     body = json.dumps(NO_ROUTE).encode()
     headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
@@ -212,6 +218,7 @@ def timed(served: Served, data: bytes) -> tuple[float, int]:
     return time.perf_counter() - started, answer.status
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["headers", "body"])
 def test_64_slow_clients_leave_normal_requests_answered_within_2_s(
     served: Served, kind: str

@@ -86,6 +86,7 @@ def server(tmp_path: Path) -> Iterator[str]:
             process.wait()
 
 
+@pytest.mark.slow
 def test_healthz_answers_while_eight_large_rosters_are_planned(server: str):
     rosters = [one_megabyte_roster(seed) for seed in range(8)]
     statuses: list[int] = []

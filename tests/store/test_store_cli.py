@@ -32,6 +32,7 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -
     return code, out.out + out.err
 
 
+@pytest.mark.slow
 def test_users_tokens_and_teams_from_the_command_line(
     env: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

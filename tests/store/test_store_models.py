@@ -386,6 +386,8 @@ def test_backup_copies_the_whole_database(store_app: Flask, db_url: str, tmp_pat
         admin.dispose()
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_app_servers_upgrading_at_once_take_turns(db_url: str, tmp_path: Path) -> None:
     """Several `career-path db upgrade` at once on an empty PostgreSQL (bin/serve on each)."""

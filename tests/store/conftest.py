@@ -28,7 +28,7 @@ POSTGRES_ENV = "CAREER_PATH_TEST_POSTGRES_URL"
 def _postgres_url() -> str:
     url = os.environ.get(POSTGRES_ENV)
     if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set (bin/test starts a PostgreSQL cluster)")
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL (bin/test starts one if it can)")
     return url
 
 

@@ -19,10 +19,9 @@ from schemathesis.checks import positive_data_acceptance
 from schemathesis.core.parameters import ParameterLocation
 
 from recommender import create_app
-from recommender.extensions import current_recommender
+from recommender.extensions import current_recommender, db
 from recommender.store import queries
 from recommender.store import teams as saved
-from recommender.store.db import db
 from recommender.store.models import User
 from recommender.team import parse_roster
 

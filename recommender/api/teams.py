@@ -13,9 +13,8 @@ from marshmallow import Schema, fields, validate
 
 from ..errorhandlers import error_response
 from ..errors import RosterError, RosterTooLarge
-from ..extensions import current_recommender
+from ..extensions import csrf, current_recommender
 from ..schemas import ProfileSchema
-from ..store import csrf
 from ..store import queries as q
 from ..store import teams as saved
 from ..store.models import STATUSES, Team, User

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Response, abort, request
+from flask import Response, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from ..catalog import Catalog
 from ..errorhandlers import error_response
 from ..errors import ProfileError
-from ..extensions import current_recommender, profile_from_json
+from ..extensions import current_recommender
+from ..http.json_body import json_profile
 from ..ics import exam_calendar
-from ..planner import Profile
 from ..rulebook import Rulebook
 from ..schemas import JsonProfileSchema, RecommendationSchema
 from ..vocabulary import ROUTES, choice_message
@@ -48,7 +47,7 @@ def recommend() -> Response:
     # The answer is RecommendationSchema-shaped already (a test holds it to that), and a
     # marshmallow dump of it cost as much as the rest of the request: a Response skips it.
     # The encoded answer is kept per profile: a repeated profile costs a look-up.
-    answer = current_recommender().recommend_json(_json_profile())
+    answer = current_recommender().recommend_json(json_profile())
     return Response(answer, mimetype="application/json")
 
 
@@ -86,7 +85,7 @@ def calendar() -> ResponseReturnValue:
         return error_response(
             422, "Unknown route.", {"route": [choice_message(route, ROUTES, str.upper)]}
         )
-    answer = current_recommender().recommend(_json_profile())
+    answer = current_recommender().recommend(json_profile())
     return Response(
         exam_calendar(answer, route),
         mimetype="text/calendar",
@@ -113,37 +112,3 @@ def rules() -> Rulebook:
 def healthz() -> dict[str, str]:
     """Say that the service is up with its rules loaded."""
     return {"status": "ok"}
-
-
-def _json_profile() -> Profile:
-    """The profile in the JSON body: 415 unless declared JSON, 400 unless it parses, else 422."""
-    if not request.is_json:
-        abort(415, "Send the body as JSON, with Content-Type: application/json.")
-    return profile_from_json(request.get_data(), parse_json)  # 413 past MAX_CONTENT_LENGTH
-
-
-def parse_json(data: bytes) -> Any:
-    """Parse a JSON body; abort with a 400 that says, in words, what is wrong with it."""
-    try:
-        return json.loads(data, parse_constant=_no_constant)
-    except _NotJsonNumber as exc:
-        abort(400, f"The body is not valid JSON: {exc} is not a JSON number.")
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        abort(400, f"The body is not valid JSON: {exc.msg} at {where}.")
-    except UnicodeDecodeError:
-        abort(400, "The body is not valid JSON: it is not UTF-8 text.")
-    except RecursionError:
-        abort(400, "The body is not valid JSON that we accept: it is nested too deeply.")
-    except ValueError:
-        # Python refuses integers of more than 4,300 digits.
-        abort(400, "The body is not valid JSON that we accept: a number in it has too many digits.")
-
-
-class _NotJsonNumber(ValueError):
-    pass
-
-
-def _no_constant(name: str) -> Any:
-    # Python's json reads NaN and Infinity, which JSON (RFC 8259) does not have.
-    raise _NotJsonNumber(name)

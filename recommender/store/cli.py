@@ -16,16 +16,13 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate.cli import db as db_group
 
+from ..extensions import db
 from . import queries
-from .db import db
 from .models import ROLES, Team, User
 
 
-def init_cli(app: Flask) -> None:
-    """Add the users, tokens and teams commands, and `db backup`, to the app's CLI."""
-    app.cli.add_command(users)
-    app.cli.add_command(tokens)
-    app.cli.add_command(teams)
+def add_backup_command() -> None:
+    """Add `db backup` to Flask-Migrate's `db` group (once: the group is shared by every app)."""
     if "backup" not in db_group.commands:
         db_group.add_command(backup)
 

@@ -9,7 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import db, utcnow
+from ..extensions import db
+from .db import utcnow
 
 ROLES = ("manager", "adviser", "admin")
 STATUSES = ("passed", "failed", "scheduled")

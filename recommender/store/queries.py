@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import NotFound
 
-from .db import db, utcnow
+from ..extensions import db
+from .db import utcnow
 from .models import ROLES, STATUSES, ApiToken, Event, LoginFailure, Member, Progress, Team, User
 
 TOKEN_PREFIX = "cp_"
@@ -109,6 +110,11 @@ def authenticate(email: str, password: str) -> User | None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def load_user(user_id: str) -> User | None:
+    """The signed-in user of a session (Flask-Login's user loader), or None."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def create_token(user: User) -> str:

@@ -25,8 +25,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from ..errors import RosterError
-from ..extensions import current_recommender
-from ..store import csrf
+from ..extensions import csrf, current_recommender
 from ..store import queries as q
 from ..store import teams as saved
 from ..store.models import STATUSES, Member, Team, User

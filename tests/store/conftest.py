@@ -19,7 +19,7 @@ from flask import Flask
 
 from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
-from recommender.store.db import db
+from recommender.extensions import db
 
 POSTGRES_ENV = "CAREER_PATH_TEST_POSTGRES_URL"
 

@@ -312,7 +312,7 @@ def test_the_team_page_says_whose_route_the_new_rules_change(web: FlaskClient) -
     log_in(web, "ann@example.com")
     url = _create_team(web)
     with web.application.app_context():
-        from recommender.store.db import db
+        from recommender.extensions import db
 
         team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
         team.rules_version = "2020.1.1+00000000"  # as if last shown under older rules

@@ -67,7 +67,7 @@ def test_users_tokens_and_teams_from_the_command_line(
             parse_roster("name,role,lines,years_experience\nA,agent,personal,2\n"),
         )
         team_id = team.id
-        from recommender.store.db import db
+        from recommender.extensions import db
 
         db.session.remove()
         db.engine.dispose()

@@ -15,9 +15,8 @@ import sqlalchemy as sa
 from flask import Flask
 from store_helpers import PASSWORD, ROSTER_CSV, add_user
 
-from recommender.extensions import current_recommender
+from recommender.extensions import current_recommender, db
 from recommender.store import queries, teams
-from recommender.store.db import db
 from recommender.store.models import Team
 from recommender.team import parse_roster
 

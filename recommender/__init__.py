@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask
 
+from .accounts import cli as accounts_cli
+from .accounts.users import load_user
 from .api import init_api
 from .config import DEFAULTS, ENV_PREFIX
 from .errorhandlers import init_errorhandlers
@@ -15,7 +17,6 @@ from .hooks import ExcInfo, init_request_hooks, log_request_exception
 from .http.sessions import init_sessions
 from .store import cli as store_cli
 from .store.db import configure_database
-from .store.queries import load_user
 from .web import init_web
 from .web.saved import bp as saved_pages
 
@@ -80,7 +81,7 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """The commands that need the app: `db` (Flask-Migrate's, and backup), users, tokens, teams."""
-    app.cli.add_command(store_cli.users)
-    app.cli.add_command(store_cli.tokens)
-    app.cli.add_command(store_cli.teams)
     store_cli.add_backup_command()
+    app.cli.add_command(accounts_cli.users)
+    app.cli.add_command(accounts_cli.tokens)
+    app.cli.add_command(store_cli.teams)

@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in STORE_COMMANDS:  # saved teams: click commands on the app
-        from .store.cli import main as store_main
+        from .app_cli import main as store_main
 
         return store_main(argv)
     parser = build_parser()

@@ -17,6 +17,7 @@ from werkzeug.exceptions import (
 )
 
 from .hooks import request_id
+from .store.errors import Invalid, NotFound, StaleVersion, StoreError
 
 # Paths whose errors are always JSON, whatever the client accepts.
 JSON_PATHS = ("/api", "/healthz")
@@ -44,6 +45,7 @@ def init_errorhandlers(app: Flask) -> None:
     # Registered after flask-smorest's own HTTPException handler, so this one wins.
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(StoreError, handle_store_error)
 
 
 def wants_json_response() -> bool:
@@ -75,16 +77,16 @@ def error_response(
 
 def handle_http_error(error: HTTPException) -> Any:
     """Answer an HTTP error: the envelope for JSON clients, werkzeug's plain page otherwise."""
+    # Keep the headers that matter (e.g. Allow on a 405), not werkzeug's HTML content type.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if not wants_json_response():
-        return html_error_page(error.code or 500, error)
+        return html_error_page(error.code or 500, _message(error), headers)
     # flask-smorest's abort(status, message=..., errors=...) and webargs' validation errors
     # (messages={location: {field: [...]}}) keep their details in error.data.
     data = getattr(error, "data", None) or {}
     errors = data.get("errors", data.get("messages", {}))
     if "errors" not in data and isinstance(errors, dict):
         errors = {k: v for location in errors.values() for k, v in _items(location)}
-    # Keep the headers that matter (e.g. Allow on a 405), not werkzeug's HTML content type.
-    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     message = str(data.get("message") or _message(error))
     return error_response(error.code or 500, message, field_errors(errors), headers)
 
@@ -92,7 +94,7 @@ def handle_http_error(error: HTTPException) -> Any:
 def handle_server_error(error: InternalServerError) -> Any:
     """Answer an unexpected failure (Flask has logged it with the request id) without details."""
     if not wants_json_response():
-        return html_error_page(500, error)
+        return html_error_page(500, "")
     message = (
         "The server failed to answer this request. It has been logged as request "
         f"{request_id()}; quote that id when reporting it."
@@ -100,29 +102,48 @@ def handle_server_error(error: InternalServerError) -> Any:
     return error_response(500, message)
 
 
+def handle_store_error(error: StoreError) -> Any:
+    """Answer the store's refusals: not found 404, a stale version 412, invalid input 422."""
+    headers: list[tuple[str, str]] = []
+    errors: dict[str, list[str]] = {}
+    message = error.message
+    if isinstance(error, NotFound):
+        status = 404
+    elif isinstance(error, StaleVersion):
+        status = 412
+        message = (
+            f"The team changed since you read it (it is at version {error.current}): read it "
+            "again, then retry the change. Nothing was changed."
+        )
+        headers = [("ETag", f'"{error.current}"')]
+    else:
+        status = 422
+        errors = error.errors if isinstance(error, Invalid) else {}
+    if not wants_json_response():
+        return html_error_page(status, message, headers)
+    return error_response(status, message, errors, headers)
+
+
 HTML_TITLES = {404: "Page not found", 405: "Not allowed here", 500: "Something went wrong"}
 
 
-def html_error_page(status: int, error: HTTPException) -> Any:
-    """An error as an HTML page in the site's look, keeping headers such as Allow."""
+def html_error_page(status: int, message: str, headers: list[tuple[str, str]] | None = None) -> Any:
+    """An error as an HTML page in the site's look, with headers such as Allow."""
     title = HTML_TITLES.get(status, HTTPStatus(status).phrase)
-    message = (
-        "The server failed to answer this request; it has been logged."
-        if status >= 500
-        else "We could not find that page."
-        if status == 404
-        else _message(error)
-    )
-    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    if status >= 500:
+        message = "The server failed to answer this request; it has been logged."
+    elif status == 404:
+        message = "We could not find that page."
     if request_ctx.url_adapter is None:  # no URL can be built (a Host that is no host name)
-        return BARE_PAGE.format(title=escape(title), message=escape(message)), status, headers
+        page = BARE_PAGE.format(title=escape(title), message=escape(message))
+        return page, status, headers or []
     body = render_template(
         "error.html",
         title=title,
         message=message,
         request_id=request_id() if status >= 500 else None,
     )
-    return body, status, headers
+    return body, status, headers or []
 
 
 # The error page without the site's look, whose links need a URL adapter.

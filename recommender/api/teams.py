@@ -11,14 +11,16 @@ from flask import abort, g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from .. import saved_teams as saved
+from ..accounts.tokens import user_for_token
 from ..errorhandlers import error_response
 from ..errors import RosterError, RosterTooLarge
 from ..extensions import csrf, current_recommender
+from ..saved_teams import SavedPlan, rules_change_data
 from ..schemas import ProfileSchema
-from ..store import queries as q
-from ..store import teams as saved
+from ..store import teams as q
+from ..store.errors import Invalid, StaleVersion
 from ..store.models import STATUSES, Team, User
-from ..store.plans import SavedPlan, rules_change_data
 from ..team import Roster, TeamMemberSchema, TeamPlanSchema, parse_json_roster
 from ..team_http import allow_roster_body, read_body
 from ..vocabulary import ROUTES
@@ -240,7 +242,7 @@ class NewTeamSchema(RosterSchema):
 def _authenticate() -> Any:
     """Every call needs a valid bearer token (401 otherwise)."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = q.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         return error_response(
             401,
@@ -254,21 +256,6 @@ def _authenticate() -> Any:
 def _user() -> User:
     user: User = g.api_user
     return user
-
-
-@teams.errorhandler(q.StoreError)
-def _invalid(error: q.StoreError) -> Any:
-    return error_response(422, error.message, error.errors)
-
-
-@teams.errorhandler(q.StaleVersion)
-def _stale(error: q.StaleVersion) -> Any:
-    return error_response(
-        412,
-        f"The team changed since you read it (it is at version {error.current}): read it "
-        "again, then retry the change. Nothing was changed.",
-        headers=[("ETag", f'"{error.current}"')],
-    )
 
 
 @teams.errorhandler(RosterTooLarge)
@@ -288,7 +275,7 @@ def _expected(team: Team) -> int | None:
         return None
     if if_match.contains(str(team.version)) or if_match.contains_weak(str(team.version)):
         return team.version
-    raise q.StaleVersion(team.version)
+    raise StaleVersion(team.version)
 
 
 def _etag(team: Team) -> dict[str, str]:
@@ -523,13 +510,13 @@ def _named_roster(name: str | None) -> tuple[str, Roster]:
         except (ValueError, RecursionError):
             abort(400, "The body is not valid JSON.")
         if not isinstance(body, dict):
-            raise q.StoreError("The body must be a JSON object.", {"_schema": ["Not an object."]})
+            raise Invalid("The body must be a JSON object.", {"_schema": ["Not an object."]})
         name = body.get("name", name)
         roster = parse_json_roster(body, max_bytes=max_bytes, max_rows=max_rows)
     else:
         roster = _roster()
     if not isinstance(name, str) or not name.strip():
-        raise q.StoreError(
+        raise Invalid(
             "Give the team a name (in the JSON body, or as ?name=).",
             {"name": ["Missing data for required field."]},
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,7 +15,10 @@ ROLES = ("manager", "adviser", "admin")
 STATUSES = ("passed", "failed", "scheduled")
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined]
+class User(db.Model):  # type: ignore[name-defined]
+    """An account. Its last four members are what Flask-Login asks of a signed-in user, written
+    out so that the store needs nothing of the sign-in layer (accounts.users loads a user)."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +31,13 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined]
@@ -48,7 +57,7 @@ class Team(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    # Raised by every change to the team or its members (queries.change), sent as the ETag.
+    # Raised by every change to the team or its members (store.teams.change), sent as the ETag.
     # SQLAlchemy's version counter makes each UPDATE match the version read: a stale one
     # matches no row and fails. Raised by the code (no generator), so an import keeps it.
     version: Mapped[int] = mapped_column(default=1)

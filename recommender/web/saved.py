@@ -24,12 +24,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
+from .. import saved_teams as saved
+from ..accounts import throttle
+from ..accounts.passwords import authenticate
 from ..errors import RosterError
 from ..extensions import csrf, current_recommender
-from ..store import queries as q
-from ..store import teams as saved
+from ..saved_teams import rules_change_data
+from ..store import teams as q
+from ..store.errors import Invalid, StaleVersion
 from ..store.models import STATUSES, Member, Team, User
-from ..store.plans import rules_change_data
 from ..team import LIST_SEPARATOR, parse_roster
 from ..team_http import allow_roster_body, read_upload
 from ..vocabulary import GOALS, LINES, ROLES
@@ -91,10 +94,6 @@ def _version() -> int | None:
 # --- logging in and out ---------------------------------------------------------------------
 
 
-def _throttle_keys(email: str) -> list[str]:
-    return [f"account:{q.normalise_email(email)}", f"address:{request.remote_addr or '-'}"]
-
-
 def _safe_next(target: str | None) -> str:
     """Where to go after logging in: a path on this site only (never another host)."""
     if target:
@@ -113,21 +112,21 @@ def login() -> ResponseReturnValue:
         return render_template("web/saved/login.html", email="", error=None, next=next_url)
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
-    keys = _throttle_keys(email)
-    if q.login_blocked(keys):
+    keys = throttle.throttle_keys(email, request.remote_addr)
+    if throttle.login_blocked(keys):
         message = (
             "Too many wrong passwords in a row. Wait 15 minutes, then try again "
             "(or ask an admin to check your account)."
         )
         page = render_template("web/saved/login.html", email=email, error=message, next=next_url)
-        return page, 429, {"Retry-After": str(int(q.FAILED_LOGIN_WINDOW.total_seconds()))}
-    user = q.authenticate(email, password) if email and password else None
+        return page, 429, {"Retry-After": str(int(throttle.FAILED_LOGIN_WINDOW.total_seconds()))}
+    user = authenticate(email, password) if email and password else None
     if user is None:
-        q.note_failed_login(keys)
+        throttle.note_failed_login(keys)
         message = "That email address and password do not match an account."
         page = render_template("web/saved/login.html", email=email, error=message, next=next_url)
         return page, 401
-    q.clear_failed_logins(keys)
+    throttle.clear_failed_logins(keys)
     session.clear()  # a fresh session (and CSRF token) for the logged-in user
     login_user(user)
     return redirect(_safe_next(next_url), 303)
@@ -178,7 +177,7 @@ def create_team() -> ResponseReturnValue:
             raise RosterError("Choose a roster file (CSV or JSON) to upload.", field="roster")
         roster = parse_roster(data, max_bytes=max_bytes, max_rows=max_rows)
         team = saved.create_from_roster(current_recommender(), _user(), name, roster)
-    except (RosterError, q.StoreError) as exc:
+    except (RosterError, Invalid) as exc:
         return _teams_page(str(getattr(exc, "message", exc)), name, 422)
     flash(f"Saved the team {team.name} with {len(team.members)} members.")
     return redirect(url_for("saved.team", team_id=team.id), 303)
@@ -226,9 +225,9 @@ def rename(team_id: int) -> ResponseReturnValue:
     found = _team(team_id)
     try:
         q.rename_team(found, request.form.get("name", ""), _user().email, _version())
-    except q.StaleVersion:
+    except StaleVersion:
         return _stale(team_id)
-    except q.StoreError as exc:
+    except Invalid as exc:
         flash(exc.message, "error")
     return redirect(url_for("saved.team", team_id=team_id), 303)
 
@@ -243,7 +242,7 @@ def delete(team_id: int) -> ResponseReturnValue:
     name = found.name
     try:
         q.delete_team(found, _version())
-    except q.StaleVersion:
+    except StaleVersion:
         return _stale(team_id)
     flash(f"Deleted the team {name}.")
     return redirect(url_for("saved.teams"), 303)
@@ -256,7 +255,7 @@ def rules_seen(team_id: int) -> ResponseReturnValue:
     found = _team(team_id)
     try:
         saved.acknowledge_rules(current_recommender(), found, _user().email)
-    except q.StaleVersion:
+    except StaleVersion:
         return _stale(team_id)
     return redirect(url_for("saved.team", team_id=team_id), 303)
 
@@ -309,9 +308,9 @@ def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnVal
             saved.add_member(recommender, found, data, _user().email, _version())
         else:
             saved.replace_member(recommender, member, data, _user().email, _version())
-    except q.StaleVersion:
+    except StaleVersion:
         return _stale(team_id)
-    except q.StoreError as exc:
+    except Invalid as exc:
         values = {k: request.form.get(k, "") for k in ("name", *MEMBER_FIELDS, *MEMBER_LISTS)}
         page = render_template(
             "web/saved/member_form.html",
@@ -335,7 +334,7 @@ def remove_member(team_id: int, member_id: int) -> ResponseReturnValue:
         return render_template("web/saved/remove.html", team=found, member=member)
     try:
         q.remove_member(member, _user().email, _version())
-    except q.StaleVersion:
+    except StaleVersion:
         return _stale(team_id)
     flash(f"Removed {member.name}.")
     return redirect(url_for("saved.team", team_id=team_id), 303)
@@ -346,9 +345,7 @@ def _progress_from_form() -> tuple[str, str, date]:
     try:
         on = date.fromisoformat(raw)
     except ValueError:
-        raise q.StoreError(
-            "Give the date as YYYY-MM-DD.", {"date": ["Not a valid date."]}
-        ) from None
+        raise Invalid("Give the date as YYYY-MM-DD.", {"date": ["Not a valid date."]}) from None
     return request.form.get("course", ""), request.form.get("status", ""), on
 
 
@@ -363,9 +360,9 @@ def record_progress(team_id: int, member_id: int) -> ResponseReturnValue:
         saved.record_progress(
             current_recommender(), member, course, status, on, _user().email, _version()
         )
-    except q.StaleVersion:
+    except StaleVersion:
         return _stale(team_id)
-    except q.StoreError as exc:
+    except Invalid as exc:
         return _team_page(found, {member.id: exc.message}, 422)
     flash(f"Recorded {member.name}: {course} {status} on {on.isoformat()}.")
     return redirect(url_for("saved.team", team_id=team_id, _anchor=f"member-{member.id}"), 303)
@@ -378,10 +375,10 @@ def member_link(team_id: int, member_id: int) -> ResponseReturnValue:
     found = _team(team_id)
     member = q.member_of(found, member_id)
     if request.form.get("action") == "revoke":
-        q.revoke_member_link(member, _user().email)
+        saved.revoke_member_link(member, _user().email)
         flash(f"{member.name}'s private link no longer works.")
         return redirect(url_for("saved.team", team_id=team_id), 303)
-    token = q.create_member_link(member, _user().email)
+    token = saved.create_member_link(member, _user().email)
     link = url_for("saved.member_page", token=token, _external=True)
     return render_template("web/saved/link.html", team=found, member=member, link=link)
 
@@ -390,7 +387,7 @@ def member_link(team_id: int, member_id: int) -> ResponseReturnValue:
 
 
 def _member_for(token: str) -> Member:
-    member = q.member_for_link(token)
+    member = saved.member_for_link(token)
     if member is None:
         abort(404)
     return member
@@ -428,7 +425,7 @@ def member_progress(token: str) -> ResponseReturnValue:
         saved.record_progress(
             current_recommender(), member, course, status, on, f"{member.name} (own link)"
         )
-    except q.StoreError as exc:
+    except Invalid as exc:
         return _member_page(member, token, exc.message, 422)
     flash(f"Recorded: {course} {status} on {on.isoformat()}.")
     return redirect(url_for("saved.member_page", token=token), 303)

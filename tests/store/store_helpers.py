@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from recommender.store import queries
+from recommender.accounts.users import create_user
 
 PASSWORD = "correct horse battery"
 
 
 def add_user(email: str, role: str = "manager") -> Any:
     """A user with the test password."""
-    return queries.create_user(email, role, PASSWORD)
+    return create_user(email, role, PASSWORD)
 
 
 ROSTER_CSV = (

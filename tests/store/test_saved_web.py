@@ -14,9 +14,11 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from store_helpers import PASSWORD, ROSTER_CSV, add_user, csrf_token, log_in
 
+from recommender import saved_teams
+from recommender.accounts.throttle import MAX_FAILED_LOGINS
 from recommender.extensions import current_recommender
-from recommender.store import queries
-from recommender.store import teams as saved
+from recommender.store import accounts
+from recommender.store import teams as store_teams
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def web(app_factory: Callable[..., Flask]) -> FlaskClient:
 def _ann_team(web: FlaskClient) -> tuple[int, list[int], int]:
     """Ann's first team: its id, its members' ids, its version."""
     with web.application.app_context():
-        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
+        team = store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0]
         return team.id, [m.id for m in team.members], team.version
 
 
@@ -92,7 +94,7 @@ def test_the_session_cookie_is_secure_over_https(web: FlaskClient) -> None:
 
 
 def test_a_wrong_password_and_then_too_many_in_a_row_answer_429(web: FlaskClient) -> None:
-    for _ in range(queries.MAX_FAILED_LOGINS):
+    for _ in range(MAX_FAILED_LOGINS):
         assert log_in(web, "ann@example.com", "wrong").status_code == 401
     blocked = log_in(web, "ann@example.com")  # even the right password, for now
     assert blocked.status_code == 429 and "Too many wrong passwords" in blocked.get_data(
@@ -111,7 +113,7 @@ def test_a_post_without_the_csrf_token_is_refused(web: FlaskClient) -> None:
     )
     assert response.status_code == 400
     with web.application.app_context():
-        assert queries.teams_of(queries.user_by_email("ann@example.com")) == []
+        assert store_teams.teams_of(accounts.user_by_email("ann@example.com")) == []
 
 
 def test_a_team_from_a_roster_with_progress_and_history(web: FlaskClient) -> None:
@@ -144,7 +146,7 @@ def test_a_form_opened_before_another_change_says_so(web: FlaskClient) -> None:
     )
     assert "changed since you opened it" in response.get_data(as_text=True)
     with web.application.app_context():
-        assert queries.teams_of(queries.user_by_email("ann@example.com"))[0].name == "First"
+        assert store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0].name == "First"
 
 
 def test_another_users_team_is_404_on_the_web(web: FlaskClient) -> None:
@@ -314,7 +316,7 @@ def test_the_team_page_says_whose_route_the_new_rules_change(web: FlaskClient) -
     with web.application.app_context():
         from recommender.extensions import db
 
-        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
+        team = store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0]
         team.rules_version = "2020.1.1+00000000"  # as if last shown under older rules
         team.members[0].shown_route = "CPCU"  # which sent Ana to the CPCU
         db.session.commit()
@@ -330,8 +332,8 @@ def test_the_team_page_says_whose_route_the_new_rules_change(web: FlaskClient) -
 def _ann_plan(web: FlaskClient) -> dict[str, Any]:
     """Ann's first team's plan worked out now, as the page works it out."""
     with web.application.app_context():
-        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
-        return saved.plan(current_recommender(), team).plan
+        team = store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0]
+        return saved_teams.plan(current_recommender(), team).plan
 
 
 def _section(page: str, heading_id: str) -> str:

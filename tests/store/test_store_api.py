@@ -11,15 +11,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from store_helpers import ROSTER_CSV, ROSTER_JSON, add_user, bearer
 
+from recommender.accounts.tokens import create_token
 from recommender.api.teams import SavedTeamSchema
-from recommender.store import queries
 
 
 @pytest.fixture
 def api(store_app: Flask) -> Iterator[tuple[FlaskClient, dict[str, str], dict[str, str]]]:
     """A client, and the headers of two users: Ann and Bob."""
-    ann = bearer(queries.create_token(add_user("ann@example.com")))
-    bob = bearer(queries.create_token(add_user("bob@example.com", "adviser")))
+    ann = bearer(create_token(add_user("ann@example.com")))
+    bob = bearer(create_token(add_user("bob@example.com", "adviser")))
     yield store_app.test_client(), ann, bob
 
 

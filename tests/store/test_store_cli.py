@@ -52,15 +52,15 @@ def test_users_tokens_and_teams_from_the_command_line(
     code, out = _run(["tokens", "create", "nobody@example.com"], capsys)
     assert code == 1 and "no user nobody@example.com" in out
 
-    from recommender import create_app
+    from recommender import create_app, saved_teams
+    from recommender.accounts.tokens import user_for_token
     from recommender.extensions import current_recommender
-    from recommender.store import queries, teams
     from recommender.team import parse_roster
 
     app = create_app()
     with app.app_context():
-        owner = queries.user_for_token(token)
-        team = teams.create_from_roster(
+        owner = user_for_token(token)
+        team = saved_teams.create_from_roster(
             current_recommender(),
             owner,
             "Sales",

@@ -15,8 +15,14 @@ import sqlalchemy as sa
 from flask import Flask
 from store_helpers import PASSWORD, ROSTER_CSV, add_user
 
+from recommender import saved_teams
+from recommender.accounts.passwords import authenticate
+from recommender.accounts.tokens import create_token, user_for_token
+from recommender.accounts.users import create_user
 from recommender.extensions import current_recommender, db
-from recommender.store import queries, teams
+from recommender.store import accounts, transfer
+from recommender.store import teams as store_teams
+from recommender.store.errors import Invalid, StaleVersion, TeamNotFound
 from recommender.store.models import Team
 from recommender.team import parse_roster
 
@@ -28,8 +34,8 @@ def _tables() -> set[str]:
 
 
 def _team(owner_email: str = "ann@example.com") -> Team:
-    owner = queries.user_by_email(owner_email) or add_user(owner_email)
-    return teams.create_from_roster(
+    owner = accounts.user_by_email(owner_email) or add_user(owner_email)
+    return saved_teams.create_from_roster(
         current_recommender(), owner, "Claims team", parse_roster(ROSTER_CSV)
     )
 
@@ -44,7 +50,7 @@ def test_downgrade_then_upgrade_round_trips(store_app: Flask) -> None:
     assert _tables() == set()
     flask_migrate.upgrade()
     assert _tables() == TABLES
-    assert queries.user_by_email("ann@example.com") is None  # the data went with the tables
+    assert accounts.user_by_email("ann@example.com") is None  # the data went with the tables
 
 
 def test_migrations_match_the_models(store_app: Flask) -> None:
@@ -61,27 +67,27 @@ def test_passwords_are_hashed_and_checked(store_app: Flask) -> None:
     assert user.email == "ann@example.com"
     assert PASSWORD not in (user.password_hash or "")
     assert user.password_hash.startswith("$argon2id$")
-    assert queries.authenticate("ANN@example.com", PASSWORD) == user
-    assert queries.authenticate("ann@example.com", "wrong") is None
-    assert queries.authenticate("nobody@example.com", PASSWORD) is None
+    assert authenticate("ANN@example.com", PASSWORD) == user
+    assert authenticate("ann@example.com", "wrong") is None
+    assert authenticate("nobody@example.com", PASSWORD) is None
 
 
 def test_a_taken_email_or_unknown_role_is_refused(store_app: Flask) -> None:
     add_user("ann@example.com")
-    with pytest.raises(queries.StoreError, match="exists already"):
+    with pytest.raises(Invalid, match="exists already"):
         add_user("ANN@example.com")
-    with pytest.raises(queries.StoreError) as caught:
-        queries.create_user("bob@example.com", "boss", PASSWORD)
+    with pytest.raises(Invalid) as caught:
+        create_user("bob@example.com", "boss", PASSWORD)
     assert "role" in caught.value.errors
 
 
 def test_tokens_are_stored_hashed_and_find_their_user(store_app: Flask) -> None:
     user = add_user("ann@example.com")
-    token = queries.create_token(user)
+    token = create_token(user)
     stored = db.session.scalars(sa.text("SELECT token_hash FROM api_tokens")).all()
     assert token not in stored and len(stored[0]) == 64
-    assert queries.user_for_token(token) == user
-    assert queries.user_for_token(token + "x") is None
+    assert user_for_token(token) == user
+    assert user_for_token(token + "x") is None
 
 
 def test_a_team_is_saved_with_its_members_and_history(store_app: Flask) -> None:
@@ -89,32 +95,32 @@ def test_a_team_is_saved_with_its_members_and_history(store_app: Flask) -> None:
     assert [m.name for m in team.members] == ["Ana Agent", "Carl Claims", "Una Underwriter"]
     assert team.version == 1
     assert team.rules_version == current_recommender().rulebook.version
-    assert [e.action for e in queries.history_of(team)] == ["created"]
-    assert queries.teams_of(team.owner) == [team]
+    assert [e.action for e in store_teams.history_of(team)] == ["created"]
+    assert store_teams.teams_of(team.owner) == [team]
 
 
 def test_another_users_team_is_not_found(store_app: Flask) -> None:
     team = _team()
     bob = add_user("bob@example.com")
-    with pytest.raises(queries.TeamNotFound):
-        queries.team_for(bob, team.id)
-    assert queries.teams_of(bob) == []
-    assert queries.team_for(team.owner, team.id) is team
+    with pytest.raises(TeamNotFound):
+        store_teams.team_for(bob, team.id)
+    assert store_teams.teams_of(bob) == []
+    assert store_teams.team_for(team.owner, team.id) is team
 
 
 def test_a_passed_course_leaves_the_plan_and_is_in_the_history(store_app: Flask) -> None:
     recommender = current_recommender()
     team = _team()
     ana = team.members[0]
-    before = teams.plan(recommender, team).plan["members"][0]
+    before = saved_teams.plan(recommender, team).plan["members"][0]
     first = before["remaining_courses"][0]
-    teams.record_progress(recommender, ana, first.lower(), "passed", date(2025, 5, 1), "ann")
-    after = teams.plan(recommender, team).plan["members"][0]
+    saved_teams.record_progress(recommender, ana, first.lower(), "passed", date(2025, 5, 1), "ann")
+    after = saved_teams.plan(recommender, team).plan["members"][0]
     assert first not in after["remaining_courses"]
     assert after["remaining_courses"] == before["remaining_courses"][1:]
     assert after["progress"][0]["course"] == first
     assert team.version == 2
-    assert queries.history_of(team)[-1].text == f"Ana Agent: {first} passed on 2025-05-01."
+    assert store_teams.history_of(team)[-1].text == f"Ana Agent: {first} passed on 2025-05-01."
 
 
 def _exam(member: dict[str, Any], code: str) -> dict[str, Any]:
@@ -139,13 +145,13 @@ def test_a_failed_course_is_retaken_in_its_window_at_the_retake_price(store_app:
     team = _team()
     ana = team.members[0]
     today = date(2025, 5, 2)
-    before = teams.plan(recommender, team, today=today).plan["members"][0]
+    before = saved_teams.plan(recommender, team, today=today).plan["members"][0]
     first = _paid_course(before)
     fee = catalog.courses[first].exam_fee
     # Failed inside the 2025-04-15..06-15 window: one retake is allowed in that same window,
     # $80 off (Ana has no discount of her own to compete with it).
-    teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
-    plan = teams.plan(recommender, team, today=today).plan
+    saved_teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
+    plan = saved_teams.plan(recommender, team, today=today).plan
     member = plan["members"][0]
     assert first in member["remaining_courses"]
     [retake] = member["retakes"]
@@ -171,10 +177,10 @@ def test_a_failure_on_a_windows_last_day_is_retaken_in_the_next(store_app: Flask
     team = _team()
     ana = team.members[0]
     today = date(2025, 6, 16)
-    first = _paid_course(teams.plan(recommender, team, today=today).plan["members"][0])
+    first = _paid_course(saved_teams.plan(recommender, team, today=today).plan["members"][0])
     fee = recommender.catalog.courses[first].exam_fee
-    teams.record_progress(recommender, ana, first, "failed", date(2025, 6, 15), "ann")
-    plan = teams.plan(recommender, team, today=today).plan
+    saved_teams.record_progress(recommender, ana, first, "failed", date(2025, 6, 15), "ann")
+    plan = saved_teams.plan(recommender, team, today=today).plan
     [retake] = plan["members"][0]["retakes"]
     assert retake["failed_on"] == "2025-06-15"
     assert (retake["window_start"], retake["same_window"]) == ("2025-07-15", False)
@@ -190,10 +196,10 @@ def test_a_retake_window_closed_by_today_gives_way_to_the_next_open_one(
     team = _team()
     ana = team.members[0]
     today = date(2025, 9, 1)  # the failed exam's window (to 2025-06-15) has closed
-    first = _paid_course(teams.plan(recommender, team, today=today).plan["members"][0])
+    first = _paid_course(saved_teams.plan(recommender, team, today=today).plan["members"][0])
     fee = recommender.catalog.courses[first].exam_fee
-    teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
-    plan = teams.plan(recommender, team, today=today).plan
+    saved_teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
+    plan = saved_teams.plan(recommender, team, today=today).plan
     [retake] = plan["members"][0]["retakes"]
     assert (retake["window_start"], retake["window_end"]) == ("2025-07-15", "2025-09-15")
     assert (retake["same_window"], retake["discount"], retake["added_fees"]) == (False, None, fee)
@@ -206,11 +212,11 @@ def test_a_pass_after_a_failure_clears_the_retake(store_app: Flask) -> None:
     team = _team()
     ana = team.members[0]
     today = date(2025, 8, 1)
-    first = _paid_course(teams.plan(recommender, team, today=today).plan["members"][0])
-    teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
-    assert teams.plan(recommender, team, today=today).plan["members"][0]["retakes"]
-    teams.record_progress(recommender, ana, first, "passed", date(2025, 7, 20), "ann")
-    member = teams.plan(recommender, team, today=today).plan["members"][0]
+    first = _paid_course(saved_teams.plan(recommender, team, today=today).plan["members"][0])
+    saved_teams.record_progress(recommender, ana, first, "failed", date(2025, 5, 1), "ann")
+    assert saved_teams.plan(recommender, team, today=today).plan["members"][0]["retakes"]
+    saved_teams.record_progress(recommender, ana, first, "passed", date(2025, 7, 20), "ann")
+    member = saved_teams.plan(recommender, team, today=today).plan["members"][0]
     assert member["retakes"] == []
     assert first not in member["remaining_courses"]
     assert first not in [e["code"] for e in member["exam_schedule"]]
@@ -220,11 +226,11 @@ def test_all_courses_passed_shows_the_designation_earned(store_app: Flask) -> No
     recommender = current_recommender()
     team = _team()
     ana = team.members[0]
-    member = teams.plan(recommender, team).plan["members"][0]
+    member = saved_teams.plan(recommender, team).plan["members"][0]
     assert member["recommended_route"] == "API"
     for code in member["remaining_courses"]:
-        teams.record_progress(recommender, ana, code, "passed", date(2025, 9, 1), "ann")
-    member = teams.plan(recommender, team).plan["members"][0]
+        saved_teams.record_progress(recommender, ana, code, "passed", date(2025, 9, 1), "ann")
+    member = saved_teams.plan(recommender, team).plan["members"][0]
     assert member["remaining_courses"] == []
     assert member["earned"] == ["API"]
     assert member["status"] == "completed"
@@ -233,17 +239,17 @@ def test_all_courses_passed_shows_the_designation_earned(store_app: Flask) -> No
 def test_a_member_past_their_exam_windows_is_behind(store_app: Flask) -> None:
     recommender = current_recommender()
     team = _team()
-    plan = teams.plan(recommender, team, today=date(2025, 1, 7)).plan
+    plan = saved_teams.plan(recommender, team, today=date(2025, 1, 7)).plan
     assert {m["status"] for m in plan["members"]} == {"on_track"}
-    late = teams.plan(recommender, team, today=date(2027, 1, 7)).plan["members"][0]
+    late = saved_teams.plan(recommender, team, today=date(2027, 1, 7)).plan["members"][0]
     assert late["status"] == "behind"
     assert late["overdue_courses"]
 
 
 def test_an_unknown_course_is_refused_naming_the_field(store_app: Flask) -> None:
     team = _team()
-    with pytest.raises(queries.StoreError) as caught:
-        teams.record_progress(
+    with pytest.raises(Invalid) as caught:
+        saved_teams.record_progress(
             current_recommender(), team.members[0], "XYZ 1", "passed", date(2025, 1, 1), "ann"
         )
     assert "course" in caught.value.errors
@@ -252,10 +258,10 @@ def test_an_unknown_course_is_refused_naming_the_field(store_app: Flask) -> None
 
 def test_a_stale_version_changes_nothing(store_app: Flask) -> None:
     team = _team()
-    queries.rename_team(team, "Renamed", "ann", expected_version=1)
+    store_teams.rename_team(team, "Renamed", "ann", expected_version=1)
     assert team.version == 2
-    with pytest.raises(queries.StaleVersion):
-        queries.rename_team(team, "Again", "ann", expected_version=1)
+    with pytest.raises(StaleVersion):
+        store_teams.rename_team(team, "Again", "ann", expected_version=1)
     db.session.expire_all()
     assert db.session.get(Team, team.id).name == "Renamed"
 
@@ -268,27 +274,27 @@ def test_a_concurrent_change_is_caught(store_app: Flask, db_url: str) -> None:
     with other.begin() as conn:
         conn.execute(sa.text("UPDATE teams SET version = version + 1, name = 'Theirs'"))
     other.dispose()
-    with pytest.raises(queries.StaleVersion):
-        queries.rename_team(team, "Mine", "ann")
+    with pytest.raises(StaleVersion):
+        store_teams.rename_team(team, "Mine", "ann")
     assert db.session.get(Team, team.id).name == "Theirs"
 
 
 def test_a_change_that_fails_leaves_nothing_behind(store_app: Flask) -> None:
     team = _team()
-    with pytest.raises(RuntimeError), queries.change(team):
+    with pytest.raises(RuntimeError), store_teams.change(team):
         team.name = "Half done"
         raise RuntimeError("boom")
     db.session.expire_all()
     assert db.session.get(Team, team.id).name == "Claims team"
-    assert len(queries.history_of(db.session.get(Team, team.id))) == 1
+    assert len(store_teams.history_of(db.session.get(Team, team.id))) == 1
 
 
 def test_deleting_a_team_deletes_its_members_progress_and_history(store_app: Flask) -> None:
     team = _team()
-    teams.record_progress(
+    saved_teams.record_progress(
         current_recommender(), team.members[0], "API 29", "passed", date(2025, 1, 1), "ann"
     )
-    queries.delete_team(team)
+    store_teams.delete_team(team)
     for table in ("teams", "members", "progress", "events"):
         assert db.session.scalar(sa.text(f"SELECT count(*) FROM {table}")) == 0
 
@@ -296,35 +302,37 @@ def test_deleting_a_team_deletes_its_members_progress_and_history(store_app: Fla
 def test_a_member_link_is_unguessable_and_revocable(store_app: Flask) -> None:
     team = _team()
     ana = team.members[0]
-    token = queries.create_member_link(ana, "ann")
+    token = saved_teams.create_member_link(ana, "ann")
     assert len(token) >= 40
-    assert queries.member_for_link(token) == ana
+    assert saved_teams.member_for_link(token) == ana
     assert token not in (ana.link_hash or "")
-    queries.revoke_member_link(ana, "ann")
-    assert queries.member_for_link(token) is None
+    saved_teams.revoke_member_link(ana, "ann")
+    assert saved_teams.member_for_link(token) is None
 
 
 def test_export_then_import_round_trips_a_team_exactly(store_app: Flask) -> None:
     recommender = current_recommender()
     team = _team()
-    teams.record_progress(recommender, team.members[1], "CPCU 520", "failed", date(2025, 6, 1), "x")
-    queries.rename_team(team, "Claims 2026", "ann")
-    exported = queries.export_team(team)
+    saved_teams.record_progress(
+        recommender, team.members[1], "CPCU 520", "failed", date(2025, 6, 1), "x"
+    )
+    store_teams.rename_team(team, "Claims 2026", "ann")
+    exported = transfer.export_team(team)
     bob = add_user("bob@example.com")
-    copy = queries.import_team(json.loads(json.dumps(exported)), owner=bob)
-    again = queries.export_team(copy)
+    copy = transfer.import_team(json.loads(json.dumps(exported)), owner=bob)
+    again = transfer.export_team(copy)
     assert {**again, "owner": exported["owner"]} == exported
     assert copy.id != team.id and copy.owner == bob
 
 
 def test_import_refuses_what_is_not_an_export(store_app: Flask) -> None:
-    with pytest.raises(queries.StoreError, match="Not a team export"):
-        queries.import_team({"name": "x"})
-    with pytest.raises(queries.StoreError, match="No user nobody@example.com"):
-        queries.import_team({"format": "career-path-team", "owner": "nobody@example.com"})
+    with pytest.raises(Invalid, match="Not a team export"):
+        transfer.import_team({"name": "x"})
+    with pytest.raises(Invalid, match="No user nobody@example.com"):
+        transfer.import_team({"format": "career-path-team", "owner": "nobody@example.com"})
     add_user("ann@example.com")
-    with pytest.raises(queries.StoreError, match="Not a team export: missing 'name'"):
-        queries.import_team({"format": "career-path-team", "owner": "ann@example.com"})
+    with pytest.raises(Invalid, match="Not a team export: missing 'name'"):
+        transfer.import_team({"format": "career-path-team", "owner": "ann@example.com"})
     assert db.session.scalar(sa.text("SELECT count(*) FROM teams")) == 0
 
 
@@ -335,13 +343,13 @@ def test_rules_change_names_the_members_whose_route_changes(store_app: Flask) ->
     team.rules_version = "2020.1.1+00000000"
     team.members[0].shown_route = "CPCU"
     db.session.commit()
-    saved = teams.plan(recommender, team)
+    saved = saved_teams.plan(recommender, team)
     assert saved.rules_change is not None
     assert [(mid, c.old.route, c.new.route) for mid, c in saved.changed] == [
         (team.members[0].id, "CPCU", "API")
     ]
-    teams.acknowledge_rules(recommender, team, "ann")
-    assert teams.plan(recommender, team).rules_change is None
+    saved_teams.acknowledge_rules(recommender, team, "ann")
+    assert saved_teams.plan(recommender, team).rules_change is None
     assert team.members[0].shown_route == "API"
 
 

@@ -19,8 +19,8 @@ from ..diff import Outcome as RouteOutcome
 from ..errors import EngineError, ProfileError
 from ..planner import Profile, exam_schedule, plan_routes
 from ..recommendation import Recommender
+from ..store.models import Member, Team
 from ..team import Failure, Roster, RosterRow, plan_team
-from .models import Member, Team
 
 EARNABLE = ("API", "CPCU")  # the routes' designations, as plan_routes names their plans
 

@@ -11,9 +11,9 @@ from .accounts import cli as accounts_cli
 from .accounts.users import load_user
 from .api import init_api
 from .config import DEFAULTS, ENV_PREFIX
-from .errorhandlers import init_errorhandlers
 from .extensions import csrf, db, login_manager, migrate, recommender
-from .hooks import ExcInfo, init_request_hooks, log_request_exception
+from .http.errorhandlers import init_errorhandlers
+from .http.hooks import ExcInfo, init_request_hooks, log_request_exception
 from .http.sessions import init_sessions
 from .store import cli as store_cli
 from .store.db import configure_database

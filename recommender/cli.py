@@ -15,12 +15,12 @@ from .check import check_rules, format_report
 from .config import DEFAULTS, ENV_PREFIX, rules_dir_from_env
 from .diff import diff_rules, format_diff, merged_grid
 from .errors import EngineError, ProfileError, RosterError, RulesError
+from .http.serve import add_serve_parser, cmd_serve
+from .ics import team_calendar
 from .recommendation import Recommender
 from .scenarios import load_scenarios
-from .serve import add_serve_parser, cmd_serve
 from .team import (
     export_csv,
-    export_ics,
     export_xlsx,
     format_table,
     parse_roster,
@@ -451,7 +451,7 @@ def _team_plan_body(plan: dict[str, Any], format_: str) -> str | bytes:
     if format_ == "xlsx":
         return export_xlsx(plan)
     if format_ == "ics":
-        return export_ics(plan)
+        return team_calendar(plan)
     return format_table(plan) + "\n"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class RulesError(Exception):
     """A file in the rules directory is broken: names the file and, where known, the rule."""
@@ -71,3 +73,20 @@ def _size(limit: int) -> str:
 
 class UnmatchedEventError(EngineError):
     """No rule of the ruleset took an event that one must take."""
+
+
+def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten validation messages of any nesting to {field: [message]} ('members.0.role')."""
+    if messages is None:
+        return {}
+    if isinstance(messages, dict):
+        items = [(f"{prefix}.{k}" if prefix else str(k), v) for k, v in messages.items()]
+    elif isinstance(messages, list | tuple):
+        items = [(prefix, m) for m in messages]
+    else:
+        return {prefix or "_schema": [str(messages)]}
+    out: dict[str, list[str]] = {}
+    for name, value in items:
+        for field, texts in field_errors(value, name).items():
+            out.setdefault(field, []).extend(texts)
+    return out

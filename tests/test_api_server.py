@@ -19,9 +19,9 @@ import requests
 
 from recommender.cli import build_parser, main
 from recommender.config import DEFAULT_RULES_DIR
+from recommender.http.serve import granian_argv
 from recommender.recommendation import Recommender
 from recommender.schemas import RecommendationSchema
-from recommender.serve import granian_argv
 
 PROFILES: list[dict[str, Any]] = [
     {"role": "agent", "lines": "personal", "years_experience": 4, "goal": "advance_to_leadership"},

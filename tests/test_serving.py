@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import icalendar
 import pytest
 
-from recommender import rsgi
-from recommender.rsgi import BufferedWSGI, wsgi_environ
+from recommender.http import rsgi
+from recommender.http.rsgi import BufferedWSGI, wsgi_environ
 
 PROFILE = {"role": "agent", "lines": "personal", "years_experience": 4}
 NO_ROUTE = {

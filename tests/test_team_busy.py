@@ -17,7 +17,7 @@ import requests
 
 from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
-from recommender.team_http import planning_slot
+from recommender.http.planning import planning_slot
 
 URL = "/api/v1/team-plans"
 ROSTER = "name,role,lines,years_experience\nAna,agent,personal,2\n"

@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import Schema, fields, pre_dump, validate
 
 from ..catalog import Catalog
-from ..errorhandlers import ErrorSchema
+from ..http.errorhandlers import ErrorSchema
 
 __all__ = ["CatalogSchema", "ErrorSchema", "HealthSchema", "RulesSchema"]
 

@@ -4,33 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, request
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from ..errorhandlers import error_response
-from ..errors import RosterError, RosterTooLarge
 from ..extensions import current_recommender
-from ..team import (
-    Roster,
-    TeamPlanSchema,
-    parse_csv_roster,
-    parse_json_roster,
-    parse_roster,
-    plan_team,
-    roster_template,
-)
-from ..team_http import (
-    DOWNLOADS,
-    RETRY_AFTER,
-    PlanningBusy,
-    allow_roster_body,
-    plan_download,
-    plan_json,
-    planning_slot,
-    read_body,
-    read_upload,
-)
+from ..http.downloads import DOWNLOADS, plan_download, plan_json
+from ..http.planning import planning_slot
+from ..http.rosters import UPLOAD_FIELD, roster_from_body
+from ..team import TeamPlanSchema, plan_team, roster_template
 
 team = Blueprint(
     "team_plans",
@@ -38,9 +20,6 @@ team = Blueprint(
     url_prefix="/api/v1",
     description="Team plans for managers: a roster in, each person's plan and the team's out.",
 )
-
-CSV_TYPES = ("text/csv", "application/csv")
-UPLOAD_FIELD = "file"
 
 
 class RosterSchema(Schema):
@@ -94,24 +73,6 @@ class PlanQuerySchema(Schema):
         validate=validate.Range(min=1, max=12),
         metadata={"description": "The month (1-12) the fiscal year starts, for the budget."},
     )
-
-
-@team.errorhandler(RosterTooLarge)
-def roster_too_large(error: RosterTooLarge) -> Any:
-    """Answer a roster over TEAM_MAX_BYTES with 413."""
-    return error_response(413, error.message, error.errors)
-
-
-@team.errorhandler(PlanningBusy)
-def planning_busy(error: PlanningBusy) -> Any:
-    """Answer 503 with Retry-After while every planning slot is taken."""
-    return error_response(503, error.message, headers=[("Retry-After", RETRY_AFTER)])
-
-
-@team.errorhandler(RosterError)
-def unreadable_roster(error: RosterError) -> Any:
-    """Answer a roster that cannot be read as a whole (or has too many rows) with 422."""
-    return error_response(422, error.message, error.errors)
 
 
 @team.route("/team-plans", methods=["POST"])
@@ -171,7 +132,7 @@ def team_plans(query: dict[str, Any]) -> Response:
     with planning_slot():
         plan = plan_team(
             current_recommender(),
-            _roster(),
+            roster_from_body(),
             align_cohorts=query["align"],
             fiscal_year_start=query["fiscal_year_start"],
         )
@@ -181,33 +142,6 @@ def team_plans(query: dict[str, Any]) -> Response:
         # The plan is already in TeamPlanSchema's shape (tests check it): dumping 50,000
         # members through marshmallow again would only add time.
         return plan_json(plan)
-
-
-def _roster() -> Roster:
-    """The roster in the request body, by its content type (415 for any other)."""
-    max_bytes, max_rows = allow_roster_body()
-    limits = {"max_bytes": max_bytes, "max_rows": max_rows}
-    if request.mimetype == "multipart/form-data":
-        data = read_upload(UPLOAD_FIELD, max_bytes)
-        if data is None:
-            raise RosterError(
-                f"Upload the roster file as the multipart field {UPLOAD_FIELD!r}.",
-                field=UPLOAD_FIELD,
-                kind="no_file",
-            )
-        return parse_roster(data, **limits)
-    if request.is_json:
-        return parse_json_roster(read_body(max_bytes), **limits)
-    if request.mimetype in CSV_TYPES:
-        return parse_csv_roster(read_body(max_bytes), **limits)
-    if request.mimetype == DOWNLOADS["xlsx"]:
-        return parse_roster(read_body(max_bytes), **limits)  # read as a workbook
-    abort(
-        415,
-        "Send the roster as JSON (Content-Type: application/json), as CSV (text/csv), as an "
-        f"Excel workbook ({DOWNLOADS['xlsx']}) or as a multipart/form-data upload in the field "
-        f"{UPLOAD_FIELD!r}.",
-    )
 
 
 def _format(format_: str | None) -> str:

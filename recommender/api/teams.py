@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import flask_smorest
-from flask import abort, g, request
+from flask import g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from .. import saved_teams as saved
 from ..accounts.tokens import user_for_token
-from ..errorhandlers import error_response
-from ..errors import RosterError, RosterTooLarge
 from ..extensions import csrf, current_recommender
+from ..http.errorhandlers import error_response
+from ..http.json_body import json_body, parse_json
+from ..http.rosters import UPLOAD_FIELD, roster_body, roster_from_body, roster_from_json
 from ..saved_teams import SavedPlan, rules_change_data
 from ..schemas import ProfileSchema
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
 from ..store.models import STATUSES, Team, User
-from ..team import Roster, TeamMemberSchema, TeamPlanSchema, parse_json_roster
-from ..team_http import allow_roster_body, read_body
+from ..team import Roster, TeamMemberSchema, TeamPlanSchema
 from ..vocabulary import ROUTES
-from .team import UPLOAD_FIELD, RosterSchema, _roster
+from .team import RosterSchema
 
 teams = Blueprint(
     "saved_teams",
@@ -258,16 +257,6 @@ def _user() -> User:
     return user
 
 
-@teams.errorhandler(RosterTooLarge)
-def _too_large(error: RosterTooLarge) -> Any:
-    return error_response(413, error.message, error.errors)
-
-
-@teams.errorhandler(RosterError)
-def _bad_roster(error: RosterError) -> Any:
-    return error_response(422, error.message, error.errors)
-
-
 def _expected(team: Team) -> int | None:
     """The version the caller's If-Match names (None: no If-Match, or `*`)."""
     if_match = request.if_match
@@ -421,7 +410,7 @@ def add_member(team_id: int) -> Any:
     """Add a member to a team; answer the team re-planned."""
     team = q.team_for(_user(), team_id)
     recommender = current_recommender()
-    saved.add_member(recommender, team, _json_body(), _user().email, _expected(team))
+    saved.add_member(recommender, team, json_body("the member"), _user().email, _expected(team))
     return team_body(team, saved.plan(recommender, team)), 201, _etag(team)
 
 
@@ -440,7 +429,9 @@ def replace_member(team_id: int, member_id: int) -> Any:
     team = q.team_for(_user(), team_id)
     member = q.member_of(team, member_id)
     recommender = current_recommender()
-    saved.replace_member(recommender, member, _json_body(), _user().email, _expected(team))
+    saved.replace_member(
+        recommender, member, json_body("the member"), _user().email, _expected(team)
+    )
     return _member_body(team, member_id), _etag(team)
 
 
@@ -504,32 +495,19 @@ def history(team_id: int) -> Any:
 def _named_roster(name: str | None) -> tuple[str, Roster]:
     """The team's name and roster: from a JSON body, or ?name= and a CSV body or upload."""
     if request.is_json:
-        max_bytes, max_rows = allow_roster_body()
-        try:
-            body = json.loads(read_body(max_bytes))
-        except (ValueError, RecursionError):
-            abort(400, "The body is not valid JSON.")
+        body = parse_json(roster_body())
         if not isinstance(body, dict):
             raise Invalid("The body must be a JSON object.", {"_schema": ["Not an object."]})
         name = body.get("name", name)
-        roster = parse_json_roster(body, max_bytes=max_bytes, max_rows=max_rows)
+        roster = roster_from_json(body)
     else:
-        roster = _roster()
+        roster = roster_from_body()
     if not isinstance(name, str) or not name.strip():
         raise Invalid(
             "Give the team a name (in the JSON body, or as ?name=).",
             {"name": ["Missing data for required field."]},
         )
     return name, roster
-
-
-def _json_body() -> Any:
-    if not request.is_json:
-        abort(415, "Send the member as JSON (Content-Type: application/json).")
-    body = request.get_json(silent=True)
-    if body is None:
-        abort(400, "The body is not valid JSON.")
-    return body
 
 
 def _member_body(team: Team, member_id: int) -> dict[str, Any]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from ..catalog import Catalog
-from ..errorhandlers import error_response
-from ..errors import ProfileError
 from ..extensions import current_recommender
+from ..http.downloads import calendar_download
+from ..http.errorhandlers import error_response
 from ..http.json_body import json_profile
 from ..ics import exam_calendar
 from ..rulebook import Rulebook
@@ -21,12 +19,6 @@ from .schemas import CatalogSchema, HealthSchema, RulesSchema
 
 v1 = Blueprint("api", __name__, url_prefix="/api/v1", description="The JSON API, version 1.")
 health = Blueprint("health", __name__, description="Whether the service is up.")
-
-
-@v1.errorhandler(ProfileError)
-def invalid_profile(error: ProfileError) -> Any:
-    """Answer an invalid profile with 422, naming each offending field."""
-    return error_response(422, "The profile is invalid.", error.errors)
 
 
 @v1.route("/recommendations", methods=["POST"])
@@ -86,11 +78,7 @@ def calendar() -> ResponseReturnValue:
             422, "Unknown route.", {"route": [choice_message(route, ROUTES, str.upper)]}
         )
     answer = current_recommender().recommend(json_profile())
-    return Response(
-        exam_calendar(answer, route),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": 'attachment; filename="exam-plan.ics"'},
-    )
+    return calendar_download(exam_calendar(answer, route), "exam-plan.ics")
 
 
 @v1.route("/catalog")

@@ -2,17 +2,16 @@
 
 roster.py and workbook.py read rosters; planning.py plans each row and the team;
 schedule.py makes cohorts and aligns them; budget.py sums fees by period; exports.py writes
-CSV, Excel and iCalendar; text.py the terminal table; schemas.py the API's shape.
+CSV and Excel (recommender/ics.py writes the calendar); text.py the terminal table;
+schemas.py the API's shape.
 """
 
 from .budget import budget, buy_by, fiscal_year_of, quarter_of
 from .exports import (
     EXPORT_COLUMNS,
     FORMULA_PREFIXES,
-    ICS_TYPE,
     XLSX_TYPE,
     export_csv,
-    export_ics,
     export_xlsx,
     guard_cell,
 )
@@ -41,7 +40,6 @@ __all__ = [
     "DEFAULT_MAX_ROWS",
     "EXPORT_COLUMNS",
     "FORMULA_PREFIXES",
-    "ICS_TYPE",
     "LIST_SEPARATOR",
     "NAME_COLUMNS",
     "NO_ROUTE",
@@ -57,7 +55,6 @@ __all__ = [
     "budget",
     "buy_by",
     "export_csv",
-    "export_ics",
     "export_xlsx",
     "fiscal_year_of",
     "format_table",

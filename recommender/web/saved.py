@@ -29,12 +29,12 @@ from ..accounts import throttle
 from ..accounts.passwords import authenticate
 from ..errors import RosterError
 from ..extensions import csrf, current_recommender
+from ..http.rosters import allow_roster_body, roster_from_form, roster_status
 from ..saved_teams import rules_change_data
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
 from ..store.models import STATUSES, Member, Team, User
-from ..team import LIST_SEPARATOR, parse_roster
-from ..team_http import allow_roster_body, read_upload
+from ..team import LIST_SEPARATOR
 from ..vocabulary import GOALS, LINES, ROLES
 from .team import ROUTE_LABELS
 
@@ -169,16 +169,16 @@ def _teams_page(error: str | None = None, name: str = "", status: int = 200) -> 
 @login_required
 def create_team() -> ResponseReturnValue:
     """Save a team from an uploaded roster."""
-    max_bytes, max_rows = allow_roster_body()
-    name = request.form.get("name", "").strip()
+    name = ""
     try:
-        data = read_upload("roster", max_bytes)
-        if data is None:
-            raise RosterError("Choose a roster file (CSV or JSON) to upload.", field="roster")
-        roster = parse_roster(data, max_bytes=max_bytes, max_rows=max_rows)
+        allow_roster_body()  # the form holds the roster: its limit applies before it is read
+        name = request.form.get("name", "").strip()
+        roster, _ = roster_from_form("roster", "Choose a roster file (CSV or JSON) to upload.")
         team = saved.create_from_roster(current_recommender(), _user(), name, roster)
-    except (RosterError, Invalid) as exc:
-        return _teams_page(str(getattr(exc, "message", exc)), name, 422)
+    except RosterError as exc:
+        return _teams_page(exc.message, name, roster_status(exc))
+    except Invalid as exc:
+        return _teams_page(exc.message, name, 422)
     flash(f"Saved the team {team.name} with {len(team.members)} members.")
     return redirect(url_for("saved.team", team_id=team.id), 303)
 

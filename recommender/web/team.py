@@ -9,32 +9,23 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..errors import RosterError, RosterTooLarge
+from ..errors import RosterError
 from ..extensions import current_recommender
+from ..http.downloads import CSV_TYPE, download, plan_download
+from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
+from ..http.rosters import UPLOAD_FIELD, allow_roster_body, roster_from_form, roster_status
 from ..team import (
     LIST_SEPARATOR,
     NO_ROUTE,
     ROSTER_COLUMNS,
     ROW_FIELD,
     Roster,
-    parse_roster,
     plan_team,
     roster_template,
-)
-from ..team_http import (
-    RETRY_AFTER,
-    PlanningBusy,
-    allow_roster_body,
-    csv_download,
-    plan_download,
-    planning_slot,
-    read_text_field,
-    read_upload,
 )
 from ..vocabulary import (
     DEFAULT_GOAL,
@@ -53,7 +44,6 @@ team = Blueprint("team", __name__, url_prefix="/team", template_folder="template
 # A global, so that any page including web/_team_cohorts.html (a saved team's) can draw it.
 team.add_app_template_global(cohort_timeline_svg, "cohort_timeline_svg")
 
-UPLOAD_FIELD = "file"  # the file input, named as in the API's multipart upload
 FORM_FIELDS = (UPLOAD_FIELD, "fiscal_year_start")
 ROSTER_FIELD = "roster"  # the roster text the result page posts back for the CSV
 TEMPLATE_FILENAME = "team-roster-template.csv"
@@ -102,13 +92,13 @@ def upload() -> tuple[str, int] | str | tuple[str, int, dict[str, str]]:
     try:
         options = _options()
         with planning_slot():  # the page is rendered inside it too: for a large plan, as long
-            roster, text = _posted_roster(read_upload, UPLOAD_FIELD)
+            roster, text = _posted_roster(UPLOAD_FIELD)
             return _plan_page(
                 plan_team(current_recommender(), roster, **_planning(options)), text, options
             )
     except RosterError as exc:
         field = exc.field if exc.field in FORM_FIELDS else UPLOAD_FIELD
-        return _upload_page({field: [exc.message]}), _status(exc)
+        return _upload_page({field: [exc.message]}), roster_status(exc)
     except PlanningBusy as exc:
         return _upload_page({UPLOAD_FIELD: [exc.message]}), 503, {"Retry-After": RETRY_AFTER}
 
@@ -135,11 +125,11 @@ def plan_download_view(
     try:
         options = _options()
         with planning_slot():
-            roster, _ = _posted_roster(read_text_field, ROSTER_FIELD)
+            roster, _ = _posted_roster(ROSTER_FIELD, text=True)
             plan = plan_team(current_recommender(), roster, **_planning(options))
             return plan_download(plan, format_)
     except RosterError as exc:
-        return _upload_page({UPLOAD_FIELD: [exc.message]}), _status(exc)
+        return _upload_page({UPLOAD_FIELD: [exc.message]}), roster_status(exc)
     except PlanningBusy as exc:
         return _upload_page({UPLOAD_FIELD: [exc.message]}), 503, {"Retry-After": RETRY_AFTER}
 
@@ -165,24 +155,14 @@ def _planning(options: dict[str, Any]) -> dict[str, Any]:
 @team.get("/template.csv")
 def template() -> Response:
     """Download the roster template: the header row and two example people."""
-    return csv_download(roster_template(), TEMPLATE_FILENAME)
+    return download(roster_template(), CSV_TYPE, TEMPLATE_FILENAME)
 
 
-def _posted_roster(
-    read: Callable[[str, int], bytes | str | None], field: str
-) -> tuple[Roster, str]:
+def _posted_roster(field: str, *, text: bool = False) -> tuple[Roster, str]:
     """The roster posted in form field `field`, and its text; RosterError if none or unreadable."""
-    max_bytes, max_rows = allow_roster_body()
-    data = read(field, max_bytes)
-    if data is None:
-        raise RosterError("Choose a roster file to upload.", field=field, kind="no_file")
-    roster = parse_roster(data, max_bytes=max_bytes, max_rows=max_rows)
+    roster, data = roster_from_form(field, "Choose a roster file to upload.", text=text)
     # Parsed, so it is UTF-8: the page keeps its text for the CSV download.
     return roster, data if isinstance(data, str) else data.decode("utf-8-sig")
-
-
-def _status(error: RosterError) -> int:
-    return 413 if isinstance(error, RosterTooLarge) else 422
 
 
 def _upload_page(errors: dict[str, list[str]]) -> str:

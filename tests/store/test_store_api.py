@@ -86,6 +86,28 @@ def test_a_team_is_created_from_a_csv_body_or_an_upload(api: Any) -> None:
     assert response.status_code == 422 and "name" in response.json["errors"]
 
 
+def test_a_bad_body_gets_the_same_careful_answers_as_the_rest_of_the_api(api: Any) -> None:
+    client, ann, _ = api
+    broken = client.post(
+        "/api/v1/teams",
+        data='{"name": "x", "members": [}',
+        content_type="application/json",
+        headers=ann,
+    )
+    assert broken.status_code == 400
+    assert broken.json["message"].startswith(
+        "The body is not valid JSON: Expecting value at line 1"
+    )
+    listed = client.post("/api/v1/teams", json=[{"name": "Ana"}], headers=ann)
+    assert listed.status_code == 422 and "_schema" in listed.json["errors"]
+    team = _create(client, ann)
+    url = f"/api/v1/teams/{team['id']}/members"
+    nan = client.post(url, data='{"name": NaN}', content_type="application/json", headers=ann)
+    assert nan.status_code == 400 and "NaN is not a JSON number" in nan.json["message"]
+    plain = client.post(url, data="name=Ana", content_type="text/plain", headers=ann)
+    assert plain.status_code == 415 and "Content-Type: application/json" in plain.json["message"]
+
+
 def test_another_users_team_is_404(api: Any) -> None:
     client, ann, bob = api
     team = _create(client, ann)

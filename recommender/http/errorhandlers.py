@@ -16,8 +16,11 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
+from ..errors import ProfileError, RosterError, field_errors
+from ..store.errors import Invalid, NotFound, StaleVersion, StoreError
 from .hooks import request_id
-from .store.errors import Invalid, NotFound, StaleVersion, StoreError
+from .planning import RETRY_AFTER, PlanningBusy
+from .rosters import roster_status
 
 # Paths whose errors are always JSON, whatever the client accepts.
 JSON_PATHS = ("/api", "/healthz")
@@ -46,6 +49,9 @@ def init_errorhandlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(StoreError, handle_store_error)
+    app.register_error_handler(ProfileError, handle_invalid_profile)
+    app.register_error_handler(RosterError, handle_roster_error)
+    app.register_error_handler(PlanningBusy, handle_planning_busy)
 
 
 def wants_json_response() -> bool:
@@ -104,21 +110,39 @@ def handle_server_error(error: InternalServerError) -> Any:
 
 def handle_store_error(error: StoreError) -> Any:
     """Answer the store's refusals: not found 404, a stale version 412, invalid input 422."""
-    headers: list[tuple[str, str]] = []
-    errors: dict[str, list[str]] = {}
-    message = error.message
     if isinstance(error, NotFound):
-        status = 404
-    elif isinstance(error, StaleVersion):
-        status = 412
+        return answer(404, error.message)
+    if isinstance(error, StaleVersion):
         message = (
             f"The team changed since you read it (it is at version {error.current}): read it "
             "again, then retry the change. Nothing was changed."
         )
-        headers = [("ETag", f'"{error.current}"')]
-    else:
-        status = 422
-        errors = error.errors if isinstance(error, Invalid) else {}
+        return answer(412, message, headers=[("ETag", f'"{error.current}"')])
+    return answer(422, error.message, error.errors if isinstance(error, Invalid) else {})
+
+
+def handle_invalid_profile(error: ProfileError) -> Any:
+    """Answer an invalid profile with 422, naming each offending field."""
+    return answer(422, "The profile is invalid.", error.errors)
+
+
+def handle_roster_error(error: RosterError) -> Any:
+    """Answer a roster over TEAM_MAX_BYTES with 413, one that cannot be planned with 422."""
+    return answer(roster_status(error), error.message, error.errors)
+
+
+def handle_planning_busy(error: PlanningBusy) -> Any:
+    """Answer 503 with Retry-After while every planning slot is taken."""
+    return answer(503, error.message, headers=[("Retry-After", RETRY_AFTER)])
+
+
+def answer(
+    status: int,
+    message: str,
+    errors: dict[str, list[str]] | None = None,
+    headers: list[tuple[str, str]] | None = None,
+) -> Any:
+    """An error answer: the JSON envelope for JSON clients, else an HTML page."""
     if not wants_json_response():
         return html_error_page(status, message, headers)
     return error_response(status, message, errors, headers)
@@ -151,23 +175,6 @@ BARE_PAGE = (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title} · career-path'
     "</title></head><body><main><h1>{title}</h1><p>{message}</p></main></body></html>\n"
 )
-
-
-def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Flatten validation messages of any nesting to {field: [message]} ('members.0.role')."""
-    if messages is None:
-        return {}
-    if isinstance(messages, dict):
-        items = [(f"{prefix}.{k}" if prefix else str(k), v) for k, v in messages.items()]
-    elif isinstance(messages, list | tuple):
-        items = [(prefix, m) for m in messages]
-    else:
-        return {prefix or "_schema": [str(messages)]}
-    out: dict[str, list[str]] = {}
-    for name, value in items:
-        for field, texts in field_errors(value, name).items():
-            out.setdefault(field, []).extend(texts)
-    return out
 
 
 def _items(value: Any) -> list[tuple[Any, Any]]:

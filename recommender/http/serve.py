@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import create_app
-from .config import SERVE_DEFAULTS
+from .. import create_app
+from ..config import SERVE_DEFAULTS
 
-# The factory of recommender/rsgi.py: the body read whole, then the app in a thread.
+# The factory of recommender/rsgi.py: the body read whole (http/rsgi.py), then the app in a thread.
 APP_SPEC = "recommender.rsgi:create_rsgi_app"
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Flask
 
+from . import api, web
 from .accounts import cli as accounts_cli
 from .accounts.users import load_user
-from .api import init_api
 from .config import DEFAULTS, ENV_PREFIX
 from .extensions import csrf, db, login_manager, migrate, recommender
 from .http.errorhandlers import init_errorhandlers
@@ -17,8 +17,6 @@ from .http.hooks import ExcInfo, init_request_hooks, log_request_exception
 from .http.sessions import init_sessions
 from .store import cli as store_cli
 from .store.db import configure_database
-from .web import init_web
-from .web.saved import bp as saved_pages
 
 
 class App(Flask):
@@ -62,10 +60,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the JSON API, its OpenAPI document and docs page, and the web pages."""
-    init_api(app)
-    init_web(app)
-    app.register_blueprint(saved_pages)  # saved teams: /login, /logout, /teams, /my/<link>
+    """Mount the JSON API on its OpenAPI document, the API's docs page, and the web pages."""
+    document = api.document(app)  # /api/openapi.json
+    for endpoints in (api.recommendations, api.team_plans, api.saved_teams, api.health):
+        document.register_blueprint(endpoints)
+    csrf.exempt(api.saved_teams)  # token-authenticated: no cookie for a forged request to ride
+    app.register_blueprint(api.docs)
+    for pages in (web.pages, web.team_plans, web.auth, web.teams, web.my):
+        app.register_blueprint(pages)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -59,7 +59,7 @@ class RecommenderExtension:
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
-login_manager.login_view = "saved.login"
+login_manager.login_view = "auth.login"
 login_manager.login_message = "Log in to see your teams."
 csrf = CSRFProtect()
 recommender = RecommenderExtension()

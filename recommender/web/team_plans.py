@@ -1,4 +1,4 @@
-"""The team page for managers: upload a roster, see the team plan, download it."""
+"""The team page for managers, /team: upload a roster, see the team plan, download it."""
 
 # The downloads (CSV, Excel, calendar) plan the roster again rather than keep the plan on the
 # server: the result page holds the roster's text (and the options) in hidden fields of forms
@@ -40,9 +40,9 @@ from . import forms
 from .charts import demand_chart_svg
 from .team_timeline import cohort_timeline_svg
 
-team = Blueprint("team", __name__, url_prefix="/team", template_folder="templates")
-# A global, so that any page including web/_team_cohorts.html (a saved team's) can draw it.
-team.add_app_template_global(cohort_timeline_svg, "cohort_timeline_svg")
+bp = Blueprint("team", __name__, url_prefix="/team", template_folder="templates")
+# A global, so that any page including team/_cohorts.html (a saved team's) can draw it.
+bp.add_app_template_global(cohort_timeline_svg, "cohort_timeline_svg")
 
 FORM_FIELDS = (UPLOAD_FIELD, "fiscal_year_start")
 ROSTER_FIELD = "roster"  # the roster text the result page posts back for the CSV
@@ -80,13 +80,13 @@ COLUMN_HELP = {
 }
 
 
-@team.get("")
+@bp.get("")
 def page() -> str:
     """Show the roster upload form."""
     return _upload_page({})
 
 
-@team.post("")
+@bp.post("")
 def upload() -> tuple[str, int] | str | tuple[str, int, dict[str, str]]:
     """Plan the uploaded roster and show the team plan; the form with the error if unreadable."""
     try:
@@ -105,7 +105,7 @@ def upload() -> tuple[str, int] | str | tuple[str, int, dict[str, str]]:
 
 def _plan_page(plan: dict[str, Any], text: str, options: dict[str, Any]) -> str:
     return render_template(
-        "web/team.html",
+        "team/team.html",
         plan=plan,
         members=plan["members"][:TABLE_LIMIT],
         roster_text=text,
@@ -117,7 +117,7 @@ def _plan_page(plan: dict[str, Any], text: str, options: dict[str, Any]) -> str:
     )
 
 
-@team.post("/plan.<any(csv, xlsx, ics):format_>", endpoint="plan_download")
+@bp.post("/plan.<any(csv, xlsx, ics):format_>", endpoint="plan_download")
 def plan_download_view(
     format_: str,
 ) -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
@@ -152,7 +152,7 @@ def _planning(options: dict[str, Any]) -> dict[str, Any]:
     return {"align_cohorts": options["align"], "fiscal_year_start": options["fiscal_year_start"]}
 
 
-@team.get("/template.csv")
+@bp.get("/template.csv")
 def template() -> Response:
     """Download the roster template: the header row and two example people."""
     return download(roster_template(), CSV_TYPE, TEMPLATE_FILENAME)
@@ -166,7 +166,7 @@ def _posted_roster(field: str, *, text: bool = False) -> tuple[Roster, str]:
 
 
 def _upload_page(errors: dict[str, list[str]]) -> str:
-    return render_template("web/team.html", plan=None, **_page_context(errors))
+    return render_template("team/team.html", plan=None, **_page_context(errors))
 
 
 def _page_context(errors: dict[str, list[str]]) -> dict[str, Any]:

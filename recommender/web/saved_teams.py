@@ -1,34 +1,21 @@
-"""Saved teams on the web: log in, the caller's teams, a team's plan and progress, member links.
+"""Saved teams on the web, /teams: the caller's teams, a team's plan and progress, member links.
 
-Thin views: each reads the form, calls one function of `recommender.store`, and redirects or
-renders. Every POST here carries a CSRF token (checked for the whole blueprint).
+Thin views: each reads the form, calls one use-case of recommender.saved_teams (or a query of
+the store), and redirects or renders. Every POST here carries a CSRF token (auth.protect).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf.csrf import CSRFError
+from flask_login import current_user, login_required
 
 from .. import saved_teams as saved
-from ..accounts import throttle
-from ..accounts.passwords import authenticate
 from ..errors import RosterError
-from ..extensions import csrf, current_recommender
+from ..extensions import current_recommender
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
 from ..saved_teams import rules_change_data
 from ..store import teams as q
@@ -36,9 +23,11 @@ from ..store.errors import Invalid, StaleVersion
 from ..store.models import STATUSES, Member, Team, User
 from ..team import LIST_SEPARATOR
 from ..vocabulary import GOALS, LINES, ROLES
-from .team import ROUTE_LABELS
+from .auth import protect
+from .team_plans import ROUTE_LABELS
 
-bp = Blueprint("saved", __name__, template_folder="templates")
+bp = Blueprint("teams", __name__, template_folder="templates")
+protect(bp)
 
 STALE = (
     "This team changed since you opened it (someone saved another change first). Nothing was "
@@ -49,28 +38,8 @@ MEMBER_FIELDS = ("role", "lines", "years_experience", "goal", "hours_per_week", 
 MEMBER_LISTS = ("designations", "completed_courses", "discounts")
 
 
-@bp.before_request
-def _check_csrf() -> None:
-    """Refuse a form post without this session's CSRF token (400)."""
-    if request.method == "POST":
-        csrf.protect()
-
-
-@bp.errorhandler(CSRFError)
-def _csrf_refused(error: CSRFError) -> ResponseReturnValue:
-    """A form without this session's token: say what to do, in the site's look."""
-    page = render_template(
-        "error.html",
-        title="This form was not accepted",
-        message="The form has expired or did not come from this site, so nothing was saved. "
-        "Go back, reload the page and send it again.",
-        request_id=None,
-    )
-    return page, 400
-
-
-@bp.context_processor
-def _template_names() -> dict[str, Any]:
+def template_names() -> dict[str, Any]:
+    """The names the saved teams' templates use (a member's own page's too)."""
     return {
         "ROUTE_LABELS": ROUTE_LABELS,
         "STATUS_LABELS": STATUS_LABELS,
@@ -79,6 +48,9 @@ def _template_names() -> dict[str, Any]:
         "LINES": LINES,
         "GOALS": GOALS,
     }
+
+
+bp.context_processor(template_names)
 
 
 def _user() -> User:
@@ -91,64 +63,12 @@ def _version() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-# --- logging in and out ---------------------------------------------------------------------
-
-
-def _safe_next(target: str | None) -> str:
-    """Where to go after logging in: a path on this site only (never another host)."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            if not target.startswith("//") and "\\" not in target:
-                return target
-    return url_for("saved.teams")
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login() -> ResponseReturnValue:
-    """Log in with an email address and a password."""
-    next_url = request.values.get("next", "")
-    if request.method == "GET":
-        return render_template("web/saved/login.html", email="", error=None, next=next_url)
-    email = request.form.get("email", "").strip()
-    password = request.form.get("password", "")
-    keys = throttle.throttle_keys(email, request.remote_addr)
-    if throttle.login_blocked(keys):
-        message = (
-            "Too many wrong passwords in a row. Wait 15 minutes, then try again "
-            "(or ask an admin to check your account)."
-        )
-        page = render_template("web/saved/login.html", email=email, error=message, next=next_url)
-        return page, 429, {"Retry-After": str(int(throttle.FAILED_LOGIN_WINDOW.total_seconds()))}
-    user = authenticate(email, password) if email and password else None
-    if user is None:
-        throttle.note_failed_login(keys)
-        message = "That email address and password do not match an account."
-        page = render_template("web/saved/login.html", email=email, error=message, next=next_url)
-        return page, 401
-    throttle.clear_failed_logins(keys)
-    session.clear()  # a fresh session (and CSRF token) for the logged-in user
-    login_user(user)
-    return redirect(_safe_next(next_url), 303)
-
-
-@bp.route("/logout", methods=["GET", "POST"])
-def logout() -> ResponseReturnValue:
-    """Log out (a GET asks first: a link alone must not log anyone out)."""
-    if request.method == "GET":
-        return render_template("web/saved/logout.html")
-    logout_user()
-    session.clear()
-    flash("You are logged out.")
-    return redirect(url_for("saved.login"), 303)
-
-
 # --- teams ----------------------------------------------------------------------------------
 
 
 @bp.route("/teams", methods=["GET"])
 @login_required
-def teams() -> ResponseReturnValue:
+def index() -> ResponseReturnValue:
     """The caller's teams, and a form to save a new one from a roster."""
     return _teams_page()
 
@@ -156,7 +76,7 @@ def teams() -> ResponseReturnValue:
 def _teams_page(error: str | None = None, name: str = "", status: int = 200) -> ResponseReturnValue:
     owned = q.teams_of(_user())
     page = render_template(
-        "web/saved/teams.html",
+        "teams/teams.html",
         teams=owned,
         counts=q.member_counts(owned),
         error=error,
@@ -167,7 +87,7 @@ def _teams_page(error: str | None = None, name: str = "", status: int = 200) -> 
 
 @bp.route("/teams", methods=["POST"])
 @login_required
-def create_team() -> ResponseReturnValue:
+def create() -> ResponseReturnValue:
     """Save a team from an uploaded roster."""
     name = ""
     try:
@@ -180,7 +100,7 @@ def create_team() -> ResponseReturnValue:
     except Invalid as exc:
         return _teams_page(exc.message, name, 422)
     flash(f"Saved the team {team.name} with {len(team.members)} members.")
-    return redirect(url_for("saved.team", team_id=team.id), 303)
+    return redirect(url_for("teams.team", team_id=team.id), 303)
 
 
 def _team(team_id: int) -> Team:
@@ -200,7 +120,7 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
     plan = saved.plan(recommender, found)
     members = {m.id: m for m in found.members}
     page = render_template(
-        "web/saved/team.html",
+        "teams/team.html",
         team=found,
         plan=plan.plan,
         members=members,
@@ -215,7 +135,7 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
 
 def _stale(team_id: int) -> ResponseReturnValue:
     flash(STALE, "error")
-    return redirect(url_for("saved.team", team_id=team_id), 303)
+    return redirect(url_for("teams.team", team_id=team_id), 303)
 
 
 @bp.route("/teams/<int:team_id>/rename", methods=["POST"])
@@ -229,7 +149,7 @@ def rename(team_id: int) -> ResponseReturnValue:
         return _stale(team_id)
     except Invalid as exc:
         flash(exc.message, "error")
-    return redirect(url_for("saved.team", team_id=team_id), 303)
+    return redirect(url_for("teams.team", team_id=team_id), 303)
 
 
 @bp.route("/teams/<int:team_id>/delete", methods=["GET", "POST"])
@@ -238,14 +158,14 @@ def delete(team_id: int) -> ResponseReturnValue:
     """Delete a team, after asking."""
     found = _team(team_id)
     if request.method == "GET":
-        return render_template("web/saved/delete.html", team=found)
+        return render_template("teams/delete.html", team=found)
     name = found.name
     try:
         q.delete_team(found, _version())
     except StaleVersion:
         return _stale(team_id)
     flash(f"Deleted the team {name}.")
-    return redirect(url_for("saved.teams"), 303)
+    return redirect(url_for("teams.index"), 303)
 
 
 @bp.route("/teams/<int:team_id>/rules-seen", methods=["POST"])
@@ -257,7 +177,7 @@ def rules_seen(team_id: int) -> ResponseReturnValue:
         saved.acknowledge_rules(current_recommender(), found, _user().email)
     except StaleVersion:
         return _stale(team_id)
-    return redirect(url_for("saved.team", team_id=team_id), 303)
+    return redirect(url_for("teams.team", team_id=team_id), 303)
 
 
 # --- members --------------------------------------------------------------------------------
@@ -295,7 +215,7 @@ def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnVal
     member = q.member_of(found, member_id) if member_id is not None else None
     if request.method == "GET":
         return render_template(
-            "web/saved/member_form.html",
+            "teams/member_form.html",
             team=found,
             member=member,
             values=_form_values(member),
@@ -313,7 +233,7 @@ def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnVal
     except Invalid as exc:
         values = {k: request.form.get(k, "") for k in ("name", *MEMBER_FIELDS, *MEMBER_LISTS)}
         page = render_template(
-            "web/saved/member_form.html",
+            "teams/member_form.html",
             team=found,
             member=member,
             values=values,
@@ -321,7 +241,7 @@ def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnVal
         )
         return page, 422
     flash(f"Saved {data['name'].strip()}.")
-    return redirect(url_for("saved.team", team_id=team_id), 303)
+    return redirect(url_for("teams.team", team_id=team_id), 303)
 
 
 @bp.route("/teams/<int:team_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
@@ -331,16 +251,17 @@ def remove_member(team_id: int, member_id: int) -> ResponseReturnValue:
     found = _team(team_id)
     member = q.member_of(found, member_id)
     if request.method == "GET":
-        return render_template("web/saved/remove.html", team=found, member=member)
+        return render_template("teams/remove.html", team=found, member=member)
     try:
         q.remove_member(member, _user().email, _version())
     except StaleVersion:
         return _stale(team_id)
     flash(f"Removed {member.name}.")
-    return redirect(url_for("saved.team", team_id=team_id), 303)
+    return redirect(url_for("teams.team", team_id=team_id), 303)
 
 
-def _progress_from_form() -> tuple[str, str, date]:
+def progress_from_form() -> tuple[str, str, date]:
+    """The course, status and date of a progress form (Invalid if the date is not one)."""
     raw = request.form.get("date", "")
     try:
         on = date.fromisoformat(raw)
@@ -356,7 +277,7 @@ def record_progress(team_id: int, member_id: int) -> ResponseReturnValue:
     found = _team(team_id)
     member = q.member_of(found, member_id)
     try:
-        course, status, on = _progress_from_form()
+        course, status, on = progress_from_form()
         saved.record_progress(
             current_recommender(), member, course, status, on, _user().email, _version()
         )
@@ -365,7 +286,7 @@ def record_progress(team_id: int, member_id: int) -> ResponseReturnValue:
     except Invalid as exc:
         return _team_page(found, {member.id: exc.message}, 422)
     flash(f"Recorded {member.name}: {course} {status} on {on.isoformat()}.")
-    return redirect(url_for("saved.team", team_id=team_id, _anchor=f"member-{member.id}"), 303)
+    return redirect(url_for("teams.team", team_id=team_id, _anchor=f"member-{member.id}"), 303)
 
 
 @bp.route("/teams/<int:team_id>/members/<int:member_id>/link", methods=["POST"])
@@ -377,55 +298,7 @@ def member_link(team_id: int, member_id: int) -> ResponseReturnValue:
     if request.form.get("action") == "revoke":
         saved.revoke_member_link(member, _user().email)
         flash(f"{member.name}'s private link no longer works.")
-        return redirect(url_for("saved.team", team_id=team_id), 303)
+        return redirect(url_for("teams.team", team_id=team_id), 303)
     token = saved.create_member_link(member, _user().email)
-    link = url_for("saved.member_page", token=token, _external=True)
-    return render_template("web/saved/link.html", team=found, member=member, link=link)
-
-
-# --- a member's own page (private link, no account) ------------------------------------------
-
-
-def _member_for(token: str) -> Member:
-    member = saved.member_for_link(token)
-    if member is None:
-        abort(404)
-    return member
-
-
-@bp.route("/my/<token>", methods=["GET"])
-def member_page(token: str) -> ResponseReturnValue:
-    """A member's own plan and progress, by their private link."""
-    return _member_page(_member_for(token), token)
-
-
-def _member_page(member: Member, token: str, error: str | None = None, status: int = 200) -> Any:
-    recommender = current_recommender()
-    plan = saved.plan(recommender, member.team).plan
-    entry = next(m for m in plan["members"] if m["id"] == member.id)
-    page = render_template(
-        "web/saved/member.html",
-        member=member,
-        entry=entry,
-        token=token,
-        courses=sorted(recommender.catalog.courses),
-        today=date.today().isoformat(),
-        error=error,
-    )
-    # The link is the key: keep it out of other sites' logs and the browser's cache.
-    return page, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-
-
-@bp.route("/my/<token>/progress", methods=["POST"])
-def member_progress(token: str) -> ResponseReturnValue:
-    """A member records their own progress."""
-    member = _member_for(token)
-    try:
-        course, status, on = _progress_from_form()
-        saved.record_progress(
-            current_recommender(), member, course, status, on, f"{member.name} (own link)"
-        )
-    except Invalid as exc:
-        return _member_page(member, token, exc.message, 422)
-    flash(f"Recorded: {course} {status} on {on.isoformat()}.")
-    return redirect(url_for("saved.member_page", token=token), 303)
+    link = url_for("my.page", token=token, _external=True)
+    return render_template("teams/link.html", team=found, member=member, link=link)

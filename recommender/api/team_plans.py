@@ -1,4 +1,4 @@
-"""The team-plans endpoint: a roster (JSON, CSV or an uploaded file) in, the team plan out."""
+"""POST /api/v1/team-plans: a roster (JSON, CSV, a workbook or an upload) in, the team plan out."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..http.planning import planning_slot
 from ..http.rosters import UPLOAD_FIELD, roster_from_body
 from ..team import TeamPlanSchema, plan_team, roster_template
 
-team = Blueprint(
+bp = Blueprint(
     "team_plans",
     __name__,
     url_prefix="/api/v1",
@@ -75,9 +75,9 @@ class PlanQuerySchema(Schema):
     )
 
 
-@team.route("/team-plans", methods=["POST"])
-@team.arguments(PlanQuerySchema, location="query")
-@team.doc(
+@bp.route("/team-plans", methods=["POST"])
+@bp.arguments(PlanQuerySchema, location="query")
+@bp.doc(
     description=(
         'The body is a roster: JSON `{"members": [...]}`, a CSV file as a `text/csv` body, '
         "or a CSV (or JSON) file uploaded as the multipart field `file`. CSV columns are the "
@@ -109,8 +109,8 @@ class PlanQuerySchema(Schema):
         },
     },
 )
-@team.response(200, TeamPlanSchema)
-@team.doc(
+@bp.response(200, TeamPlanSchema)
+@bp.doc(
     responses={
         200: {
             "content": {
@@ -121,10 +121,10 @@ class PlanQuerySchema(Schema):
         }
     }
 )
-@team.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@team.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-@team.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-@team.alt_response(503, response="SERVICE_UNAVAILABLE")
+@bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@bp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@bp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@bp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def team_plans(query: dict[str, Any]) -> Response:
     """Plan training for a team: each person's route, exams, cohorts and the team's budget."""
     # The answer is made inside the slot too: writing a large plan as JSON or a workbook

@@ -1,4 +1,4 @@
-"""The API's views: each parses the request, calls one function, lets a schema dump the answer."""
+"""/api/v1: recommendations (JSON and calendar), the catalog and the rules; thin views."""
 
 from __future__ import annotations
 
@@ -15,25 +15,24 @@ from ..ics import exam_calendar
 from ..rulebook import Rulebook
 from ..schemas import JsonProfileSchema, RecommendationSchema
 from ..vocabulary import ROUTES, choice_message
-from .schemas import CatalogSchema, HealthSchema, RulesSchema
+from .schemas import CatalogSchema, RulesSchema
 
-v1 = Blueprint("api", __name__, url_prefix="/api/v1", description="The JSON API, version 1.")
-health = Blueprint("health", __name__, description="Whether the service is up.")
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="The JSON API, version 1.")
 
 
-@v1.route("/recommendations", methods=["POST"])
-@v1.doc(
+@bp.route("/recommendations", methods=["POST"])
+@bp.doc(
     description=(
         "The body is one profile. Course codes are matched loosely (`cpcu555` is `CPCU 555`); "
         "an unknown course or designation is named under its field in the 422 answer."
     ),
     requestBody={"required": True, "content": {"application/json": {"schema": JsonProfileSchema}}},
 )
-@v1.response(200, RecommendationSchema)
-@v1.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@v1.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-@v1.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-@v1.alt_response(400, response="BAD_REQUEST")
+@bp.response(200, RecommendationSchema)
+@bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@bp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@bp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@bp.alt_response(400, response="BAD_REQUEST")
 def recommend() -> Response:
     """Recommend a route for one profile."""
     # The answer is RecommendationSchema-shaped already (a test holds it to that), and a
@@ -43,8 +42,8 @@ def recommend() -> Response:
     return Response(answer, mimetype="application/json")
 
 
-@v1.route("/recommendations/calendar", methods=["POST"])
-@v1.doc(
+@bp.route("/recommendations/calendar", methods=["POST"])
+@bp.doc(
     description=(
         "The same body as `/recommendations`; the answer is the recommended route's exam plan "
         "as an iCalendar file (one all-day event per testing window). `?route=` picks another "
@@ -61,15 +60,15 @@ def recommend() -> Response:
     ],
     responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}}},
 )
-@v1.response(
+@bp.response(
     200,
     content_type="text/calendar",
     description="The exam windows as an iCalendar (RFC 5545) document.",
 )
-@v1.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@v1.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-@v1.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-@v1.alt_response(400, response="BAD_REQUEST")
+@bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@bp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@bp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@bp.alt_response(400, response="BAD_REQUEST")
 def calendar() -> ResponseReturnValue:
     """Give the exam plan of a profile's recommended route as an iCalendar file."""
     route = request.args.get("route")
@@ -81,22 +80,15 @@ def calendar() -> ResponseReturnValue:
     return calendar_download(exam_calendar(answer, route), "exam-plan.ics")
 
 
-@v1.route("/catalog")
-@v1.response(200, CatalogSchema)
+@bp.route("/catalog")
+@bp.response(200, CatalogSchema)
 def catalog() -> Catalog:
     """Describe the designations, API paths, CPCU structure and courses, with their sources."""
     return current_recommender().catalog
 
 
-@v1.route("/rules")
-@v1.response(200, RulesSchema)
+@bp.route("/rules")
+@bp.response(200, RulesSchema)
 def rules() -> Rulebook:
     """List every rule: its id, kind, description and file."""
     return current_recommender().rulebook
-
-
-@health.route("/healthz")
-@health.response(200, HealthSchema)
-def healthz() -> dict[str, str]:
-    """Say that the service is up with its rules loaded."""
-    return {"status": "ok"}

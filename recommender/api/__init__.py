@@ -2,7 +2,7 @@
 
 recommendations.py (profiles in, advice out; the catalog and the rules), team_plans.py (a
 roster in, a team plan out), saved_teams.py (teams kept for a manager, token-authenticated by
-auth.py), health.py, docs.py; schemas.py and saved_team_schemas.py hold their answers' shapes.
+auth.py), health.py, docs.py; schemas.py holds their bodies' and answers' shapes.
 create_app registers each blueprint on the document that document() makes.
 """
 
@@ -12,13 +12,13 @@ import flask_smorest
 from flask import Flask
 
 from ..extensions import EXTENSION
+from ..http.errorhandlers import ErrorSchema
 from .auth import BEARER, BEARER_SCHEME
 from .docs import bp as docs
 from .docs import catalog_choices
 from .health import bp as health
 from .recommendations import bp as recommendations
 from .saved_teams import bp as saved_teams
-from .schemas import ErrorSchema
 from .team_plans import bp as team_plans
 
 __all__ = ["docs", "document", "health", "recommendations", "saved_teams", "team_plans"]

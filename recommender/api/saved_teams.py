@@ -18,7 +18,7 @@ from ..store.errors import Invalid, StaleVersion
 from ..store.models import Team
 from ..team import Roster
 from .auth import SECURITY, require_token, token_user
-from .saved_team_schemas import (
+from .schemas import (
     EventSchema,
     MemberChangeSchema,
     NewTeamSchema,
@@ -29,6 +29,7 @@ from .saved_team_schemas import (
     TeamListItemSchema,
     TeamNameQuerySchema,
 )
+from .team_plans import UPLOAD
 
 bp = Blueprint(
     "saved_teams",
@@ -39,6 +40,7 @@ bp = Blueprint(
 )
 bp.before_request(require_token)
 
+MEMBER_BODY = {"required": True, "content": {"application/json": {"schema": MemberChangeSchema}}}
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
@@ -131,13 +133,7 @@ def list_teams() -> Any:
         "content": {
             "application/json": {"schema": NewTeamSchema},
             "text/csv": {"schema": {"type": "string"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {UPLOAD_FIELD: {"type": "string", "format": "binary"}},
-                    "required": [UPLOAD_FIELD],
-                }
-            },
+            "multipart/form-data": UPLOAD,
         },
     },
 )
@@ -186,13 +182,7 @@ def delete_team(team_id: int) -> Any:
 
 
 @bp.route("/teams/<int:team_id>/members", methods=["POST"])
-@bp.doc(
-    parameters=[IF_MATCH],
-    requestBody={
-        "required": True,
-        "content": {"application/json": {"schema": MemberChangeSchema}},
-    },
-)
+@bp.doc(parameters=[IF_MATCH], requestBody=MEMBER_BODY)
 @bp.response(201, SavedTeamSchema)
 @_documented(404, 412, 422)
 def add_member(team_id: int) -> Any:
@@ -204,13 +194,7 @@ def add_member(team_id: int) -> Any:
 
 
 @bp.route("/teams/<int:team_id>/members/<int:member_id>", methods=["PUT"])
-@bp.doc(
-    parameters=[IF_MATCH],
-    requestBody={
-        "required": True,
-        "content": {"application/json": {"schema": MemberChangeSchema}},
-    },
-)
+@bp.doc(parameters=[IF_MATCH], requestBody=MEMBER_BODY)
 @bp.response(200, SavedMemberSchema)
 @_documented(404, 412, 422)
 def replace_member(team_id: int, member_id: int) -> Any:

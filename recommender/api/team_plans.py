@@ -47,6 +47,14 @@ class RosterSchema(Schema):
     )
 
 
+# A roster file uploaded in a multipart body (the saved-teams API takes one too).
+UPLOAD = {
+    "schema": {
+        "type": "object",
+        "properties": {UPLOAD_FIELD: {"type": "string", "format": "binary"}},
+        "required": [UPLOAD_FIELD],
+    }
+}
 # The JSON body may also be the bare list of members.
 JSON_ROSTER = {"oneOf": [RosterSchema, {"type": "array", "minItems": 1, "items": {}}]}
 
@@ -99,13 +107,7 @@ class PlanQuerySchema(Schema):
         "content": {
             "application/json": {"schema": JSON_ROSTER},
             "text/csv": {"schema": {"type": "string", "example": roster_template()}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {UPLOAD_FIELD: {"type": "string", "format": "binary"}},
-                    "required": [UPLOAD_FIELD],
-                }
-            },
+            "multipart/form-data": UPLOAD,
         },
     },
 )

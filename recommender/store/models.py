@@ -15,6 +15,16 @@ ROLES = ("manager", "adviser", "admin")
 STATUSES = ("passed", "failed", "scheduled")
 
 
+def _owned(parent: str, order_by: str) -> Any:
+    """A parent's rows in order, deleted with it (by the database's ON DELETE CASCADE too)."""
+    return relationship(
+        back_populates=parent,
+        cascade="all, delete-orphan",
+        order_by=order_by,
+        passive_deletes=True,
+    )
+
+
 class User(db.Model):  # type: ignore[name-defined]
     """An account. Its last four members are what Flask-Login asks of a signed-in user, written
     out so that the store needs nothing of the sign-in layer (accounts.users loads a user)."""
@@ -66,18 +76,8 @@ class Team(db.Model):  # type: ignore[name-defined]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner: Mapped[User] = relationship(back_populates="teams")
-    members: Mapped[list[Member]] = relationship(
-        back_populates="team",
-        cascade="all, delete-orphan",
-        order_by="Member.position, Member.id",
-        passive_deletes=True,
-    )
-    history: Mapped[list[Event]] = relationship(
-        back_populates="team",
-        cascade="all, delete-orphan",
-        order_by="Event.id",
-        passive_deletes=True,
-    )
+    members: Mapped[list[Member]] = _owned("team", "Member.position, Member.id")
+    history: Mapped[list[Event]] = _owned("team", "Event.id")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
@@ -97,12 +97,7 @@ class Member(db.Model):  # type: ignore[name-defined]
     link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # private link
 
     team: Mapped[Team] = relationship(back_populates="members")
-    progress: Mapped[list[Progress]] = relationship(
-        back_populates="member",
-        cascade="all, delete-orphan",
-        order_by="Progress.date, Progress.id",
-        passive_deletes=True,
-    )
+    progress: Mapped[list[Progress]] = _owned("member", "Progress.date, Progress.id")
 
 
 class Progress(db.Model):  # type: ignore[name-defined]

@@ -10,7 +10,7 @@ from typing import Any
 import xlsxwriter
 
 from .planning import NO_ROUTE
-from .roster import LIST_SEPARATOR
+from .rows import LIST_SEPARATOR
 
 EXPORT_COLUMNS = (
     "row",

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..errors import RosterError
+from ..errors import RosterError, readable_size
 from ..extensions import current_recommender
 from ..http.downloads import CSV_TYPE, download, plan_download
 from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
@@ -173,7 +173,7 @@ def _page_context(errors: dict[str, list[str]]) -> dict[str, Any]:
     config = current_app.config
     return {
         "errors": errors,
-        "max_size": _size(config["TEAM_MAX_BYTES"]),
+        "max_size": readable_size(config["TEAM_MAX_BYTES"]),
         "max_rows": config["TEAM_MAX_ROWS"],
         "table_limit": TABLE_LIMIT,
         "ROUTE_LABELS": ROUTE_LABELS,
@@ -187,8 +187,3 @@ def _page_context(errors: dict[str, list[str]]) -> dict[str, Any]:
             for column in ROSTER_COLUMNS
         ],
     }
-
-
-def _size(limit: int) -> str:
-    mib = 1024 * 1024
-    return f"{limit // mib} MiB" if limit % mib == 0 else f"{limit:,} bytes"

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from store_helpers import ROSTER_CSV, ROSTER_JSON, add_user, bearer
 
 from recommender.accounts.tokens import create_token
-from recommender.api.saved_team_schemas import SavedTeamSchema
+from recommender.api.schemas import SavedTeamSchema
 
 
 @pytest.fixture

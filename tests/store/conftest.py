@@ -1,4 +1,5 @@
-"""Store fixtures: a database per test on SQLite and on a real PostgreSQL, and apps on it.
+"""Store fixtures: a database per test on SQLite and on a real PostgreSQL, apps on it, and what
+the saved teams' tests share: users with the test password, rosters, logging in, tokens.
 
 The PostgreSQL cases read CAREER_PATH_TEST_POSTGRES_URL (.ci/postgres sets it): without it
 they skip, except under CI (CI=true), where they fail.
@@ -6,7 +7,9 @@ they skip, except under CI (CI=true), where they fail.
 
 from __future__ import annotations
 
+import copy
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,8 +21,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from recommender import create_app
+from recommender.accounts.users import create_user
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.extensions import db
+from recommender.store.models import User
 
 POSTGRES_ENV = "CAREER_PATH_TEST_POSTGRES_URL"
 
@@ -96,3 +101,92 @@ def store_app(app_factory: Callable[..., Flask]) -> Iterator[Flask]:
     app = app_factory()
     with app.app_context():
         yield app
+
+
+# --- users, rosters, logging in -------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+ROSTER_CSV = (
+    "name,role,lines,years_experience,completed_courses,start_date\n"
+    "Ana Agent,agent,personal,2,,2025-01-06\n"
+    "Carl Claims,claims,both,1,CPCU 500,2025-01-06\n"
+    "Una Underwriter,underwriter,commercial,12,,2025-01-06\n"
+)
+ROSTER_JSON = {
+    "name": "Claims team",
+    "members": [
+        {
+            "name": "Ana Agent",
+            "role": "agent",
+            "lines": "personal",
+            "years_experience": 2,
+            "start_date": "2025-01-06",
+        },
+        {
+            "name": "Carl Claims",
+            "role": "claims",
+            "lines": "both",
+            "years_experience": 1,
+            "completed_courses": ["CPCU 500"],
+            "start_date": "2025-01-06",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def password() -> str:
+    """Every test user's password."""
+    return PASSWORD
+
+
+@pytest.fixture
+def roster_csv() -> str:
+    """A roster of three, as a CSV file's text."""
+    return ROSTER_CSV
+
+
+@pytest.fixture
+def roster_json() -> dict[str, Any]:
+    """A named team of two, as the saved-teams API's JSON body."""
+    return copy.deepcopy(ROSTER_JSON)
+
+
+@pytest.fixture
+def add_user() -> Callable[..., User]:
+    """Add a user with the test password (in an app context)."""
+
+    def add(email: str, role: str = "manager") -> User:
+        return create_user(email, role, PASSWORD)
+
+    return add
+
+
+@pytest.fixture
+def bearer() -> Callable[[str], dict[str, str]]:
+    """The Authorization header for an API token."""
+    return lambda token: {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def csrf_token() -> Callable[[str], str]:
+    """The CSRF token in a page's first form."""
+
+    def token(page: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert found, "no CSRF token in the page"
+        return found.group(1)
+
+    return token
+
+
+@pytest.fixture
+def log_in(csrf_token: Callable[[str], str]) -> Callable[..., Any]:
+    """Log in through the login form, as a browser does: log_in(client, email[, password])."""
+
+    def post(client: Any, email: str, password: str = PASSWORD) -> Any:
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        data = {"email": email, "password": password, "csrf_token": token}
+        return client.post("/login", data=data)
+
+    return post

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from store_helpers import PASSWORD
 
 from recommender.cli import main
 
@@ -33,13 +32,13 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -
 
 
 def test_users_tokens_and_teams_from_the_command_line(
-    env: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+    env: Path, db_url: str, password: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _run(["db", "upgrade"], capsys)[0] == 0
     code, out = _run(
         ["users", "add", "Ann@Example.com", "--role", "manager", "--password-stdin"],
         capsys,
-        PASSWORD + "\n",
+        password + "\n",
     )
     assert (code, out.strip()) == (0, "Added ann@example.com (manager).")
     code, out = _run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,6 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from store_helpers import PASSWORD, ROSTER_CSV, add_user
 
 from recommender import saved_teams
 from recommender.accounts.passwords import authenticate
@@ -23,7 +23,7 @@ from recommender.extensions import current_recommender, db
 from recommender.store import accounts, transfer
 from recommender.store import teams as store_teams
 from recommender.store.errors import Invalid, StaleVersion, TeamNotFound
-from recommender.store.models import Team
+from recommender.store.models import Team, User
 from recommender.team import parse_roster
 
 TABLES = {"users", "api_tokens", "teams", "members", "progress", "events", "login_failures"}
@@ -33,19 +33,26 @@ def _tables() -> set[str]:
     return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
 
 
-def _team(owner_email: str = "ann@example.com") -> Team:
-    owner = accounts.user_by_email(owner_email) or add_user(owner_email)
-    return saved_teams.create_from_roster(
-        current_recommender(), owner, "Claims team", parse_roster(ROSTER_CSV)
-    )
+@pytest.fixture
+def make_team(add_user: Callable[..., User], roster_csv: str) -> Callable[..., Team]:
+    """Save the test roster as a team of `owner_email` (added if need be)."""
+
+    def make(owner_email: str = "ann@example.com") -> Team:
+        owner = accounts.user_by_email(owner_email) or add_user(owner_email)
+        roster = parse_roster(roster_csv)
+        return saved_teams.create_from_roster(current_recommender(), owner, "Claims team", roster)
+
+    return make
 
 
 def test_upgrade_from_empty_creates_every_table(store_app: Flask) -> None:
     assert _tables() == TABLES
 
 
-def test_downgrade_then_upgrade_round_trips(store_app: Flask) -> None:
-    _team()
+def test_downgrade_then_upgrade_round_trips(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
+    make_team()
     flask_migrate.downgrade(revision="base")
     assert _tables() == set()
     flask_migrate.upgrade()
@@ -62,26 +69,32 @@ def test_migrations_match_the_models(store_app: Flask) -> None:
     assert diff == []
 
 
-def test_passwords_are_hashed_and_checked(store_app: Flask) -> None:
+def test_passwords_are_hashed_and_checked(
+    store_app: Flask, add_user: Callable[..., User], password: str
+) -> None:
     user = add_user("Ann@Example.com ")
     assert user.email == "ann@example.com"
-    assert PASSWORD not in (user.password_hash or "")
+    assert password not in (user.password_hash or "")
     assert user.password_hash.startswith("$argon2id$")
-    assert authenticate("ANN@example.com", PASSWORD) == user
+    assert authenticate("ANN@example.com", password) == user
     assert authenticate("ann@example.com", "wrong") is None
-    assert authenticate("nobody@example.com", PASSWORD) is None
+    assert authenticate("nobody@example.com", password) is None
 
 
-def test_a_taken_email_or_unknown_role_is_refused(store_app: Flask) -> None:
+def test_a_taken_email_or_unknown_role_is_refused(
+    store_app: Flask, add_user: Callable[..., User], password: str
+) -> None:
     add_user("ann@example.com")
     with pytest.raises(Invalid, match="exists already"):
         add_user("ANN@example.com")
     with pytest.raises(Invalid) as caught:
-        create_user("bob@example.com", "boss", PASSWORD)
+        create_user("bob@example.com", "boss", password)
     assert "role" in caught.value.errors
 
 
-def test_tokens_are_stored_hashed_and_find_their_user(store_app: Flask) -> None:
+def test_tokens_are_stored_hashed_and_find_their_user(
+    store_app: Flask, add_user: Callable[..., User]
+) -> None:
     user = add_user("ann@example.com")
     token = create_token(user)
     stored = db.session.scalars(sa.text("SELECT token_hash FROM api_tokens")).all()
@@ -90,8 +103,10 @@ def test_tokens_are_stored_hashed_and_find_their_user(store_app: Flask) -> None:
     assert user_for_token(token + "x") is None
 
 
-def test_a_team_is_saved_with_its_members_and_history(store_app: Flask) -> None:
-    team = _team()
+def test_a_team_is_saved_with_its_members_and_history(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
+    team = make_team()
     assert [m.name for m in team.members] == ["Ana Agent", "Carl Claims", "Una Underwriter"]
     assert team.version == 1
     assert team.rules_version == current_recommender().rulebook.version
@@ -99,8 +114,10 @@ def test_a_team_is_saved_with_its_members_and_history(store_app: Flask) -> None:
     assert store_teams.teams_of(team.owner) == [team]
 
 
-def test_another_users_team_is_not_found(store_app: Flask) -> None:
-    team = _team()
+def test_another_users_team_is_not_found(
+    store_app: Flask, make_team: Callable[..., Team], add_user: Callable[..., User]
+) -> None:
+    team = make_team()
     bob = add_user("bob@example.com")
     with pytest.raises(TeamNotFound):
         store_teams.team_for(bob, team.id)
@@ -108,9 +125,11 @@ def test_another_users_team_is_not_found(store_app: Flask) -> None:
     assert store_teams.team_for(team.owner, team.id) is team
 
 
-def test_a_passed_course_leaves_the_plan_and_is_in_the_history(store_app: Flask) -> None:
+def test_a_passed_course_leaves_the_plan_and_is_in_the_history(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
     recommender = current_recommender()
-    team = _team()
+    team = make_team()
     ana = team.members[0]
     before = saved_teams.plan(recommender, team).plan["members"][0]
     first = before["remaining_courses"][0]
@@ -139,10 +158,12 @@ def _cohort_members(plan: dict[str, Any], window_start: str, code: str) -> list[
     return next((c["members"] for c in cohorts if c["code"] == code), [])
 
 
-def test_a_failed_course_is_retaken_in_its_window_at_the_retake_price(store_app: Flask) -> None:
+def test_a_failed_course_is_retaken_in_its_window_at_the_retake_price(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
     recommender = current_recommender()
     catalog = recommender.catalog
-    team = _team()
+    team = make_team()
     ana = team.members[0]
     today = date(2025, 5, 2)
     before = saved_teams.plan(recommender, team, today=today).plan["members"][0]
@@ -172,9 +193,11 @@ def test_a_failed_course_is_retaken_in_its_window_at_the_retake_price(store_app:
     assert plan["budget"]["total"] == plan["summary"]["total_cost"]["low"]
 
 
-def test_a_failure_on_a_windows_last_day_is_retaken_in_the_next(store_app: Flask) -> None:
+def test_a_failure_on_a_windows_last_day_is_retaken_in_the_next(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
     recommender = current_recommender()
-    team = _team()
+    team = make_team()
     ana = team.members[0]
     today = date(2025, 6, 16)
     first = _paid_course(saved_teams.plan(recommender, team, today=today).plan["members"][0])
@@ -191,9 +214,10 @@ def test_a_failure_on_a_windows_last_day_is_retaken_in_the_next(store_app: Flask
 
 def test_a_retake_window_closed_by_today_gives_way_to_the_next_open_one(
     store_app: Flask,
+    make_team: Callable[..., Team],
 ) -> None:
     recommender = current_recommender()
-    team = _team()
+    team = make_team()
     ana = team.members[0]
     today = date(2025, 9, 1)  # the failed exam's window (to 2025-06-15) has closed
     first = _paid_course(saved_teams.plan(recommender, team, today=today).plan["members"][0])
@@ -207,9 +231,11 @@ def test_a_retake_window_closed_by_today_gives_way_to_the_next_open_one(
     assert "Ana Agent" in _cohort_members(plan, "2025-07-15", first)
 
 
-def test_a_pass_after_a_failure_clears_the_retake(store_app: Flask) -> None:
+def test_a_pass_after_a_failure_clears_the_retake(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
     recommender = current_recommender()
-    team = _team()
+    team = make_team()
     ana = team.members[0]
     today = date(2025, 8, 1)
     first = _paid_course(saved_teams.plan(recommender, team, today=today).plan["members"][0])
@@ -222,9 +248,11 @@ def test_a_pass_after_a_failure_clears_the_retake(store_app: Flask) -> None:
     assert first not in [e["code"] for e in member["exam_schedule"]]
 
 
-def test_all_courses_passed_shows_the_designation_earned(store_app: Flask) -> None:
+def test_all_courses_passed_shows_the_designation_earned(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
     recommender = current_recommender()
-    team = _team()
+    team = make_team()
     ana = team.members[0]
     member = saved_teams.plan(recommender, team).plan["members"][0]
     assert member["recommended_route"] == "API"
@@ -236,9 +264,11 @@ def test_all_courses_passed_shows_the_designation_earned(store_app: Flask) -> No
     assert member["status"] == "completed"
 
 
-def test_a_member_past_their_exam_windows_is_behind(store_app: Flask) -> None:
+def test_a_member_past_their_exam_windows_is_behind(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
     recommender = current_recommender()
-    team = _team()
+    team = make_team()
     plan = saved_teams.plan(recommender, team, today=date(2025, 1, 7)).plan
     assert {m["status"] for m in plan["members"]} == {"on_track"}
     late = saved_teams.plan(recommender, team, today=date(2027, 1, 7)).plan["members"][0]
@@ -246,8 +276,10 @@ def test_a_member_past_their_exam_windows_is_behind(store_app: Flask) -> None:
     assert late["overdue_courses"]
 
 
-def test_an_unknown_course_is_refused_naming_the_field(store_app: Flask) -> None:
-    team = _team()
+def test_an_unknown_course_is_refused_naming_the_field(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
+    team = make_team()
     with pytest.raises(Invalid) as caught:
         saved_teams.record_progress(
             current_recommender(), team.members[0], "XYZ 1", "passed", date(2025, 1, 1), "ann"
@@ -256,8 +288,8 @@ def test_an_unknown_course_is_refused_naming_the_field(store_app: Flask) -> None
     assert team.version == 1
 
 
-def test_a_stale_version_changes_nothing(store_app: Flask) -> None:
-    team = _team()
+def test_a_stale_version_changes_nothing(store_app: Flask, make_team: Callable[..., Team]) -> None:
+    team = make_team()
     store_teams.rename_team(team, "Renamed", "ann", expected_version=1)
     assert team.version == 2
     with pytest.raises(StaleVersion):
@@ -266,8 +298,10 @@ def test_a_stale_version_changes_nothing(store_app: Flask) -> None:
     assert db.session.get(Team, team.id).name == "Renamed"
 
 
-def test_a_concurrent_change_is_caught(store_app: Flask, db_url: str) -> None:
-    team = _team()
+def test_a_concurrent_change_is_caught(
+    store_app: Flask, db_url: str, make_team: Callable[..., Team]
+) -> None:
+    team = make_team()
     assert team.version == 1  # this app server has read the team
     # Another app server changes the team between this one reading and writing it.
     other = sa.create_engine(db_url)
@@ -279,8 +313,10 @@ def test_a_concurrent_change_is_caught(store_app: Flask, db_url: str) -> None:
     assert db.session.get(Team, team.id).name == "Theirs"
 
 
-def test_a_change_that_fails_leaves_nothing_behind(store_app: Flask) -> None:
-    team = _team()
+def test_a_change_that_fails_leaves_nothing_behind(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
+    team = make_team()
     with pytest.raises(RuntimeError), store_teams.change(team):
         team.name = "Half done"
         raise RuntimeError("boom")
@@ -289,8 +325,10 @@ def test_a_change_that_fails_leaves_nothing_behind(store_app: Flask) -> None:
     assert len(store_teams.history_of(db.session.get(Team, team.id))) == 1
 
 
-def test_deleting_a_team_deletes_its_members_progress_and_history(store_app: Flask) -> None:
-    team = _team()
+def test_deleting_a_team_deletes_its_members_progress_and_history(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
+    team = make_team()
     saved_teams.record_progress(
         current_recommender(), team.members[0], "API 29", "passed", date(2025, 1, 1), "ann"
     )
@@ -299,8 +337,10 @@ def test_deleting_a_team_deletes_its_members_progress_and_history(store_app: Fla
         assert db.session.scalar(sa.text(f"SELECT count(*) FROM {table}")) == 0
 
 
-def test_a_member_link_is_unguessable_and_revocable(store_app: Flask) -> None:
-    team = _team()
+def test_a_member_link_is_unguessable_and_revocable(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
+    team = make_team()
     ana = team.members[0]
     token = saved_teams.create_member_link(ana, "ann")
     assert len(token) >= 40
@@ -310,9 +350,11 @@ def test_a_member_link_is_unguessable_and_revocable(store_app: Flask) -> None:
     assert saved_teams.member_for_link(token) is None
 
 
-def test_export_then_import_round_trips_a_team_exactly(store_app: Flask) -> None:
+def test_export_then_import_round_trips_a_team_exactly(
+    store_app: Flask, make_team: Callable[..., Team], add_user: Callable[..., User]
+) -> None:
     recommender = current_recommender()
-    team = _team()
+    team = make_team()
     saved_teams.record_progress(
         recommender, team.members[1], "CPCU 520", "failed", date(2025, 6, 1), "x"
     )
@@ -325,7 +367,9 @@ def test_export_then_import_round_trips_a_team_exactly(store_app: Flask) -> None
     assert copy.id != team.id and copy.owner == bob
 
 
-def test_import_refuses_what_is_not_an_export(store_app: Flask) -> None:
+def test_import_refuses_what_is_not_an_export(
+    store_app: Flask, add_user: Callable[..., User]
+) -> None:
     with pytest.raises(Invalid, match="Not a team export"):
         transfer.import_team({"name": "x"})
     with pytest.raises(Invalid, match="No user nobody@example.com"):
@@ -336,9 +380,11 @@ def test_import_refuses_what_is_not_an_export(store_app: Flask) -> None:
     assert db.session.scalar(sa.text("SELECT count(*) FROM teams")) == 0
 
 
-def test_rules_change_names_the_members_whose_route_changes(store_app: Flask) -> None:
+def test_rules_change_names_the_members_whose_route_changes(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
     recommender = current_recommender()
-    team = _team()
+    team = make_team()
     # As if the team had last been shown under other rules that sent Ana to the CPCU.
     team.rules_version = "2020.1.1+00000000"
     team.members[0].shown_route = "CPCU"
@@ -353,8 +399,10 @@ def test_rules_change_names_the_members_whose_route_changes(store_app: Flask) ->
     assert team.members[0].shown_route == "API"
 
 
-def test_backup_copies_the_whole_database(store_app: Flask, db_url: str, tmp_path: Path) -> None:
-    _team()
+def test_backup_copies_the_whole_database(
+    store_app: Flask, db_url: str, tmp_path: Path, make_team: Callable[..., Team]
+) -> None:
+    make_team()
     target = tmp_path / "backup.db"
     result = store_app.test_cli_runner().invoke(args=["db", "backup", str(target)])
     assert result.exit_code == 0, result.output

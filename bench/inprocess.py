@@ -8,7 +8,7 @@ Times each call over the same 1,000 mixed profiles (bench/_common.mixed_profiles
   earlier calls, then fresh: every kept answer forgotten before each call (not timed), so
   each call runs the engine (one session) for its profile and the changed profiles it tries;
 - engine only: Recommender.fired_rules, fresh: one durable_rules session (decide + advise);
-- floor: `floor_route` below, the decision table of POLICY.md by hand, the route only.
+- floor: `floor_route` below, the decision table of docs/policy.md by hand, the route only.
 Each profile runs once to warm up, then ROUNDS (default 3) times per figure. A time per call
 includes reading the clock (well under 0.1 us), which is most of the floor's.
 Target: a recommendation's median at most 500 us (fresh, the worst case).
@@ -29,7 +29,7 @@ PROFILES = 1000
 
 
 def floor_route(p: Profile) -> str | None:
-    """POLICY.md's decision table by hand: the first matching row's route (a floor, not product)."""
+    """docs/policy.md's decision table by hand: the first matching row's route (a floor)."""
     api, cpcu = "API" in p.designations, "CPCU" in p.designations
     years, goal = p.years_experience, p.goal
     if api and cpcu:

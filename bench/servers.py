@@ -9,7 +9,7 @@ free loopback port, all started before the first figure and stopped at the end, 
 - gunicorn gthread, 2 workers x 4 threads: bin/serve's server before this comparison;
 - granian (Rust HTTP), WSGI interface, 2 workers x 4 blocking threads: a thread gets a request
   once its headers are in, and then waits for its body;
-- granian, RSGI interface, 2 workers: recommender/rsgi.py reads each body on the event loop,
+- granian, RSGI interface, 2 workers: recommender/http/rsgi.py reads each body on the event loop,
   then runs the WSGI app in one of 4 threads (CAREER_PATH_THREADS), as bin/serve runs it;
 - waitress (asyncore-style: reads a whole request before a thread gets it), 1 process x 8.
 

@@ -159,7 +159,7 @@ class TeamBudgetSchema(Schema):
 
 
 class TeamPlanSchema(Schema):
-    """The team plan of CONTRACT.md: members, summary, schedule, budget, notices."""
+    """The team plan, the API's answer to a roster: members, summary, schedule, budget, notices."""
 
     rules_version = fields.String(required=True)
     members = fields.List(fields.Nested(TeamMemberSchema), required=True)

@@ -19,12 +19,15 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
-from recommender import create_app
+from recommender import create_app, saved_teams
 from recommender.accounts.users import create_user
 from recommender.config import DEFAULT_RULES_DIR
-from recommender.extensions import db
-from recommender.store.models import User
+from recommender.extensions import current_recommender, db
+from recommender.store import accounts
+from recommender.store.models import Team, User
+from recommender.team import parse_roster
 
 POSTGRES_ENV = "CAREER_PATH_TEST_POSTGRES_URL"
 
@@ -190,3 +193,26 @@ def log_in(csrf_token: Callable[[str], str]) -> Callable[..., Any]:
         return client.post("/login", data=data)
 
     return post
+
+
+@pytest.fixture
+def make_team(add_user: Callable[..., User], roster_csv: str) -> Callable[..., Team]:
+    """Save the test roster as a team of `owner_email` (added if need be)."""
+
+    def make(owner_email: str = "ann@example.com") -> Team:
+        owner = accounts.user_by_email(owner_email) or add_user(owner_email)
+        roster = parse_roster(roster_csv)
+        return saved_teams.create_from_roster(current_recommender(), owner, "Claims team", roster)
+
+    return make
+
+
+@pytest.fixture
+def web(app_factory: Callable[..., Flask], add_user: Callable[..., Any]) -> FlaskClient:
+    """A browser on a fresh app with Ann and Bob; outside any app context, as a real one is
+    (a pushed context would share `g`, and so the logged-in user, between requests)."""
+    app = app_factory()
+    with app.app_context():
+        add_user("ann@example.com")
+        add_user("bob@example.com", "adviser")
+    return app.test_client()

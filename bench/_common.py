@@ -1,4 +1,4 @@
-"""Helpers shared by the bench scripts: a mixed set of profiles and resident memory."""
+"""Helpers shared by the bench scripts: a mixed set of profiles, resident memory, a p99."""
 
 from __future__ import annotations
 
@@ -7,12 +7,45 @@ import json
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from recommender.vocabulary import GOALS, LINES, ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def microseconds(
+    call: Callable[[Any], object], args: Iterable[Any], before: Callable[[], object] = lambda: None
+) -> list[float]:
+    """Microseconds of `call(arg)` for each of `args`; `before()` runs ahead of each, not timed."""
+    clock = time.perf_counter_ns
+    samples = []
+    for arg in args:
+        before()
+        start = clock()
+        call(arg)
+        samples.append((clock() - start) / 1000)
+    return samples
+
+
+def one_size(argv: list[str], measure: Callable[[int], dict]) -> bool:
+    """`--one SIZE`: print measure(SIZE) as JSON, as a fresh process of in_fresh_processes."""
+    if argv[:1] != ["--one"]:
+        return False
+    print(json.dumps(measure(int(argv[1]))))
+    return True
+
+
+def size_table(
+    script: str, argv: list[str], sizes: Iterable[int], head: str, row: Callable[[dict], str]
+) -> None:
+    """Print `head`, then a `row` of figures per size (argv's sizes, else `sizes`)."""
+    print(head)
+    for figures in in_fresh_processes(script, [int(a) for a in argv] or list(sizes)):
+        print(row(figures))
 
 
 def in_fresh_processes(script: str, sizes: list[int]) -> Iterator[dict]:
@@ -30,13 +63,13 @@ def in_fresh_processes(script: str, sizes: list[int]) -> Iterator[dict]:
         yield json.loads(out)
 
 
-def rss_mb() -> float:
-    """Resident memory of this process in MB, from /proc (Linux)."""
-    with open("/proc/self/status", encoding="ascii") as status:
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of process `pid` (default: this one) in MB, from /proc (Linux)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    raise RuntimeError(f"no VmRSS in /proc/{pid}/status")
 
 
 def mixed_profiles(count: int, seed: int = 7) -> list[dict]:

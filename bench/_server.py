@@ -1,87 +1,16 @@
-"""Helpers for the HTTP bench scripts: run bin/serve on a free port, find wrk, read RSS."""
+"""Helpers for the HTTP bench scripts: a server's workers and their CPU time, and wrk.
+
+The server itself is started by recommender.testing (serving, started), as in the tests.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from _common import ROOT
-
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(workers: int = 2, threads: int = 4) -> Iterator[tuple[str, int]]:
-    """Run the production command, bin/serve, on a free port; yield (base URL, master pid).
-
-    The server is stopped on the way out, whatever happened; its output (one access-log line
-    a request) goes to a temporary file, shown if it fails to start.
-    """
-    port = free_port()
-    log = tempfile.TemporaryFile(mode="w+", prefix="bench-serve-")
-    command = [
-        str(ROOT / "bin" / "serve"),
-        *("--host", HOST, "--port", str(port), "--workers", str(workers)),
-        *("--threads", str(threads)),
-    ]
-    # A session of its own, so that stopping it reaches every worker too.
-    server = subprocess.Popen(
-        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        base = f"http://{HOST}:{port}"
-        _wait_until_healthy(base, server, log)
-        yield base, server.pid
-    finally:
-        _stop(server)
-        log.close()
-
-
-def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], log: object) -> None:
-    deadline = time.monotonic() + 120  # bin/serve may first have to set up .venv
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    log.seek(0)  # type: ignore[attr-defined]
-    tail = log.read()[-3000:]  # type: ignore[attr-defined]
-    raise SystemExit(f"the server did not come up at {base}/healthz:\n{tail}")
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)  # the server's graceful stop
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(server.pid, signal.SIGKILL)  # any worker left behind
-    except ProcessLookupError:
-        pass
-    server.wait()
 
 
 def worker_pids(master: int) -> list[int]:
@@ -104,15 +33,6 @@ def cpu_seconds_of(pid: int) -> float:
     with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb_of(pid: int) -> float:
-    """Resident memory of process `pid` in MB, from /proc/<pid>/status (Linux)."""
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
 
 
 def wrk_path() -> str:

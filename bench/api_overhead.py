@@ -18,26 +18,13 @@ import logging
 import os
 import statistics
 import sys
-import time
-from collections.abc import Callable
 
-from _common import mixed_profiles, p99
+from _common import microseconds, mixed_profiles, p99
 
 from recommender import create_app
 
 TARGET_RATIO = 0.70
 ONE = {"role": "agent", "lines": "personal", "years_experience": 4, "goal": "advance_to_leadership"}
-
-
-def timed(call: Callable[[int], object], count: int) -> list[float]:
-    """Microseconds of each of `count` calls."""
-    clock = time.perf_counter_ns
-    samples = []
-    for n in range(count):
-        start = clock()
-        call(n)
-        samples.append((clock() - start) / 1000)
-    return samples
 
 
 def main() -> None:
@@ -63,11 +50,14 @@ def main() -> None:
         for n in range(len(mixed)):  # warm-up: imports, caches
             healthz(n), recommend(one), recommend(mixed[n])
         figures = [
-            ("GET /healthz", timed(healthz, count)),
-            ("POST recommendations, one profile", timed(lambda _: recommend(one), count)),
+            ("GET /healthz", microseconds(healthz, range(count))),
+            (
+                "POST recommendations, one profile",
+                microseconds(lambda _: recommend(one), range(count)),
+            ),
             (
                 "POST recommendations, 1,000 profiles",
-                timed(lambda n: recommend(mixed[n % len(mixed)]), count),
+                microseconds(lambda n: recommend(mixed[n % len(mixed)]), range(count)),
             ),
         ]
     health = statistics.median(figures[0][1])

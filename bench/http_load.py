@@ -29,7 +29,9 @@ import sys
 from typing import Any
 
 from _common import mixed_profiles
-from _server import cpu_seconds_of, run_wrk, serving, worker_pids, wrk_path
+from _server import cpu_seconds_of, run_wrk, worker_pids, wrk_path
+
+from recommender.testing import serving
 
 TARGET_RATIO = 0.7  # issue 13: recommendations at 70% of the same server's /healthz
 PATHS = {"healthz": "/healthz", "recommendations": "/api/v1/recommendations"}
@@ -50,8 +52,8 @@ def main() -> None:
         "recommendations": [json.dumps(p) for p in mixed_profiles(args.profiles)],
     }
     results: dict[str, list[dict[str, Any]]] = {name: [] for name in PATHS}
-    with serving(args.workers, args.threads) as (base, master):
-        workers = worker_pids(master)
+    with serving(workers=args.workers, threads=args.threads) as server:
+        base, workers = server.url, worker_pids(server.pid)
         for name, path in PATHS.items():
             run_wrk(base + path, bodies[name], seconds=3, connections=args.connections)
         for _ in range(args.rounds):

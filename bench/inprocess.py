@@ -8,7 +8,7 @@ Times each call over the same 1,000 mixed profiles (bench/_common.mixed_profiles
   earlier calls, then fresh: every kept answer forgotten before each call (not timed), so
   each call runs the engine (one session) for its profile and the changed profiles it tries;
 - engine only: Recommender.fired_rules, fresh: one durable_rules session (decide + advise);
-- floor: `floor_route` below, the decision table of POLICY.md by hand, the route only.
+- floor: `floor_route` below, the decision table of docs/policy.md by hand, the route only.
 Each profile runs once to warm up, then ROUNDS (default 3) times per figure. A time per call
 includes reading the clock (well under 0.1 us), which is most of the floor's.
 Target: a recommendation's median at most 500 us (fresh, the worst case).
@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
-from collections.abc import Callable
-from typing import Any
 
-from _common import ROOT, mixed_profiles, p99
+from _common import ROOT, microseconds, mixed_profiles, p99
 
 from recommender.planner import Profile
 from recommender.recommendation import Recommender
@@ -32,7 +29,7 @@ PROFILES = 1000
 
 
 def floor_route(p: Profile) -> str | None:
-    """POLICY.md's decision table by hand: the first matching row's route (a floor, not product)."""
+    """docs/policy.md's decision table by hand: the first matching row's route (a floor)."""
     api, cpcu = "API" in p.designations, "CPCU" in p.designations
     years, goal = p.years_experience, p.goal
     if api and cpcu:
@@ -50,24 +47,6 @@ def floor_route(p: Profile) -> str | None:
     return "API_THEN_CPCU" if years < 10 else "CPCU"
 
 
-def timed(
-    call: Callable[[Profile], Any],
-    profiles: list[Profile],
-    rounds: int,
-    before: Callable[[], Any] = lambda: None,
-) -> list[float]:
-    """Microseconds of each call, over `rounds` passes of `profiles`; `before` is not timed."""
-    clock = time.perf_counter_ns
-    samples = []
-    for _ in range(rounds):
-        for profile in profiles:
-            before()
-            start = clock()
-            call(profile)
-            samples.append((clock() - start) / 1000)
-    return samples
-
-
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     recommender = Recommender.from_dir(ROOT / "rules")
@@ -79,13 +58,16 @@ def main() -> None:
 
     forget = recommender.clear_cache
     figures = [
-        ("recommendation, kept answers warm", timed(recommender.recommend, profiles, rounds)),
-        ("recommendation, fresh", timed(recommender.recommend, profiles, rounds, forget)),
+        (
+            "recommendation, kept answers warm",
+            microseconds(recommender.recommend, profiles * rounds),
+        ),
+        ("recommendation, fresh", microseconds(recommender.recommend, profiles * rounds, forget)),
         (
             "engine only (fired_rules), fresh",
-            timed(recommender.fired_rules, profiles, rounds, forget),
+            microseconds(recommender.fired_rules, profiles * rounds, forget),
         ),
-        ("floor (route by hand, floor_route)", timed(floor_route, profiles, rounds)),
+        ("floor (route by hand, floor_route)", microseconds(floor_route, profiles * rounds)),
     ]
     floor = statistics.median(figures[-1][1])
     print(f"{PROFILES:,} mixed profiles x {rounds} rounds, microseconds per call")

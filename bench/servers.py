@@ -9,7 +9,7 @@ free loopback port, all started before the first figure and stopped at the end, 
 - gunicorn gthread, 2 workers x 4 threads: bin/serve's server before this comparison;
 - granian (Rust HTTP), WSGI interface, 2 workers x 4 blocking threads: a thread gets a request
   once its headers are in, and then waits for its body;
-- granian, RSGI interface, 2 workers: recommender/rsgi.py reads each body on the event loop,
+- granian, RSGI interface, 2 workers: recommender/http/rsgi.py reads each body on the event loop,
   then runs the WSGI app in one of 4 threads (CAREER_PATH_THREADS), as bin/serve runs it;
 - waitress (asyncore-style: reads a whole request before a thread gets it), 1 process x 8.
 
@@ -33,11 +33,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -46,7 +44,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from _common import ROOT, mixed_profiles
-from _server import HOST, free_port, run_wrk, wrk_path
+from _server import run_wrk, wrk_path
+
+from recommender.testing import HOST, ServerDidNotStart, free_port, started
 
 VENV = ROOT / ".venv" / "bin"
 SLOW_CLIENTS = 64
@@ -96,33 +96,13 @@ class Candidate:
 
 @contextmanager
 def running(name: str, command: list[str], port: int) -> Iterator[Candidate]:
-    """Start one candidate in a session of its own; stop every process of it on the way out."""
-    log = tempfile.TemporaryFile(prefix="bench-servers-")
+    """Start one candidate (recommender.testing.started); stop every process of it after."""
     env = {**os.environ, "CAREER_PATH_THREADS": "4"}  # the RSGI app's threads
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
     try:
-        deadline = time.monotonic() + 60
-        while request_seconds(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 1)[1] != 200:
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise SystemExit(f"{name} did not come up:\n{log.read()[-2000:].decode()}")
-            time.sleep(0.2)
-        yield Candidate(name, port)
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(server.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        server.wait()
-        log.close()
+        with started(command, port, env=env):
+            yield Candidate(name, port)
+    except ServerDidNotStart as exc:
+        raise SystemExit(f"{name}: {exc}") from None
 
 
 def exchange(port: int, data: bytes, timeout: float) -> bytes:

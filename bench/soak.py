@@ -19,8 +19,10 @@ import subprocess
 import sys
 import time
 
-from _common import mixed_profiles
-from _server import rss_mb_of, serving, worker_pids
+from _common import mixed_profiles, rss_mb
+from _server import worker_pids
+
+from recommender.testing import serving
 
 TARGET_GROWTH_MB = 10.0
 CLIENTS = 3
@@ -62,13 +64,12 @@ def main(argv: list[str]) -> None:
         client(*map(int, argv[1:4]))
         return
     total = int(argv[0]) if argv else 100_000
-    with serving(workers=1, threads=4) as (base, master):
-        (worker,) = worker_pids(master)
-        port = int(base.rsplit(":", 1)[1])
-        readings = [(0, rss_mb_of(worker), 0.0)]
+    with serving(workers=1, threads=4) as server:
+        (worker,) = worker_pids(server.pid)
+        readings = [(0, rss_mb(worker), 0.0)]
         for done in (total // 2, total):
-            seconds = drive(port, done - readings[-1][0])
-            readings.append((done, rss_mb_of(worker), seconds))
+            seconds = drive(server.port, done - readings[-1][0])
+            readings.append((done, rss_mb(worker), seconds))
     print("bin/serve --workers 1 --threads 4; worker VmRSS after N recommendation requests")
     previous = 0
     for done, rss, seconds in readings:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import in_fresh_processes  # noqa: E402
+from _common import one_size, size_table  # noqa: E402
 
 from recommender.config import DEFAULT_RULES_DIR  # noqa: E402
 from recommender.recommendation import Recommender  # noqa: E402
@@ -229,9 +229,24 @@ def ratio(size: int) -> None:
     print("  and start date, so no two rows share any planning input")
 
 
+HEAD = (
+    f"{'rows':>7} {'MiB in':>6} {'bad':>5} {'evals':>6} {'runs':>5} {'plan s':>7} "
+    f"{'json s':>7} {'csv s':>6} {'peak RSS':>9} {'+RSS':>6} {'traced':>7}"
+)
+
+
+def _row(r: dict) -> str:
+    return (
+        f"{r['rows']:>7,} {r['bytes'] / 2**20:>6.2f} {r['bad']:>5,} {r['evaluations']:>6,} "
+        f"{r['engine_runs']:>5,} "
+        f"{r['seconds']:>7.2f} {r['json_seconds']:>7.2f} {r['csv_seconds']:>6.2f} "
+        f"{r['peak_rss_mib']:>6.0f} MiB {r['added_rss_mib']:>6.0f} "
+        f"{r['traced_peak_mib']:>3.0f} MiB"
+    )
+
+
 def main(argv: list[str]) -> None:
-    if argv[:1] == ["--one"]:
-        print(json.dumps(measure(int(argv[1]))))
+    if one_size(argv, measure):
         return
     if argv[:1] == ["--one-kind"]:
         print(json.dumps(measure_kind(argv[1], int(argv[2]))))
@@ -239,20 +254,7 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--ratio"]:
         ratio(int(argv[1]) if argv[1:] else RATIO_SIZE)
         return
-    sizes = [int(a) for a in argv] or list(SIZES)
-    print(
-        f"{'rows':>7} {'MiB in':>6} {'bad':>5} {'evals':>6} {'runs':>5} {'plan s':>7} "
-        f"{'json s':>7} {'csv s':>6} {'peak RSS':>9} {'+RSS':>6} {'traced':>7}"
-    )
-    for r in in_fresh_processes(__file__, sizes):
-        print(
-            f"{r['rows']:>7,} {r['bytes'] / 2**20:>6.2f} {r['bad']:>5,} {r['evaluations']:>6,} "
-            f"{r['engine_runs']:>5,} "
-            f"{r['seconds']:>7.2f} {r['json_seconds']:>7.2f} {r['csv_seconds']:>6.2f} "
-            f"{r['peak_rss_mib']:>6.0f} MiB {r['added_rss_mib']:>6.0f} "
-            f"{r['traced_peak_mib']:>3.0f} MiB"
-        )
-
+    size_table(__file__, argv, SIZES, HEAD, _row)
     print()
     ratio(RATIO_SIZE)
 

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 import resource
 import sys
 import time
@@ -20,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import in_fresh_processes  # noqa: E402
+from _common import one_size, size_table  # noqa: E402
 from team_plan import SIZES, synthetic_roster  # noqa: E402
 
 from recommender import create_app  # noqa: E402
@@ -71,21 +70,24 @@ def measure(size: int) -> dict[str, float]:
     }
 
 
-def main(argv: list[str]) -> None:
-    if argv[:1] == ["--one"]:
-        print(json.dumps(measure(int(argv[1]))))
-        return
-    sizes = [int(a) for a in argv] or list(SIZES)
-    print(
-        f"{'rows':>7} {'MiB in':>6} {'json s':>7} {'csv s':>6} {'upload s':>8} "
-        f"{'MiB out':>7} {'peak RSS':>9}"
+HEAD = (
+    f"{'rows':>7} {'MiB in':>6} {'json s':>7} {'csv s':>6} {'upload s':>8} "
+    f"{'MiB out':>7} {'peak RSS':>9}"
+)
+
+
+def _row(r: dict) -> str:
+    return (
+        f"{r['rows']:>7,} {r['bytes'] / 2**20:>6.2f} {r['json_seconds']:>7.2f} "
+        f"{r['csv_seconds']:>6.2f} {r['upload_seconds']:>8.2f} "
+        f"{r['json_bytes'] / 2**20:>7.2f} {r['peak_rss_mib']:>6.0f} MiB"
     )
-    for r in in_fresh_processes(__file__, sizes):
-        print(
-            f"{r['rows']:>7,} {r['bytes'] / 2**20:>6.2f} {r['json_seconds']:>7.2f} "
-            f"{r['csv_seconds']:>6.2f} {r['upload_seconds']:>8.2f} "
-            f"{r['json_bytes'] / 2**20:>7.2f} {r['peak_rss_mib']:>6.0f} MiB"
-        )
+
+
+def main(argv: list[str]) -> None:
+    if one_size(argv, measure):
+        return
+    size_table(__file__, argv, SIZES, HEAD, _row)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 # Usage: .venv/bin/python bench/team_plan_load.py [ROSTERS]
 #
-# Starts bin/serve (gunicorn gthread, 2 workers x 4 threads) on a free loopback port, posts
+# Starts bin/serve (granian, 2 workers x 4 threads) on a free loopback port, posts
 # ROSTERS (default 8) different 1 MB CSV rosters at once to POST /api/v1/team-plans, and asks
 # GET /healthz every 50 ms until the last roster is answered. Printed: each roster's status
 # (200, or 503 with Retry-After when every planning slot of its worker was taken) and time,
@@ -16,11 +16,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _server import serving  # noqa: E402
+from recommender.testing import serving
 
 MEGABYTE = 1024 * 1024
 
@@ -55,7 +52,8 @@ def post(base: str, data: bytes, results: list[tuple[int, float, str]]) -> None:
 def main(argv: list[str]) -> None:
     count = int(argv[0]) if argv else 8
     rosters = [roster(seed) for seed in range(count)]
-    with serving() as (base, _master):
+    with serving(workers=2) as server:
+        base = server.url
         results: list[tuple[int, float, str]] = []
         threads = [threading.Thread(target=post, args=(base, r, results)) for r in rosters]
         for thread in threads:

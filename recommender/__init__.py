@@ -7,14 +7,16 @@ from typing import Any
 
 from flask import Flask
 
-from .api import init_api
+from . import api, web
+from .accounts import cli as accounts_cli
+from .accounts.users import load_user
 from .config import DEFAULTS, ENV_PREFIX
-from .errorhandlers import init_errorhandlers
-from .extensions import init_recommender
-from .hooks import ExcInfo, init_request_hooks, log_request_exception
-from .store import init_store
-from .web import init_web
-from .web.saved import bp as saved_pages
+from .extensions import csrf, db, login_manager, migrate, recommender
+from .http.errorhandlers import init_errorhandlers
+from .http.hooks import ExcInfo, init_request_hooks, log_request_exception
+from .http.sessions import init_sessions
+from .store import cli as store_cli
+from .store.db import configure_database
 
 
 class App(Flask):
@@ -27,28 +29,45 @@ class App(Flask):
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then CAREER_PATH_* environment variables, then `config`."""
     app = App(__name__)
-    app.config.from_mapping(DEFAULTS)
-    app.config.from_prefixed_env(ENV_PREFIX)
-    app.config.from_mapping(config or {})
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # answer in the schemas' order
+    configure(app, config)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
+    register_commands(app)
     return app
 
 
+def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
+    """Settings: the defaults, then CAREER_PATH_* variables, then `config`; the instance folder."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    app.config.from_mapping(config or {})
+    if app.config.get("INSTANCE_PATH"):  # CAREER_PATH_INSTANCE_PATH: another folder
+        app.instance_path = str(app.config["INSTANCE_PATH"])
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # answer in the schemas' order
+
+
 def register_extensions(app: Flask) -> None:
-    """Load the rules once per app (a broken rules directory raises RulesError here)."""
-    init_recommender(app)
-    init_store(app)  # the database, accounts, sessions, CSRF
+    """The rules (a broken rules directory raises RulesError here), the database, sign-in, CSRF."""
+    recommender.init_app(app)
+    configure_database(app)
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the JSON API, its OpenAPI document and docs page, and the web pages."""
-    init_api(app)
-    init_web(app)
-    app.register_blueprint(saved_pages)  # saved teams: /login, /logout, /teams, /my/<link>
+    """Mount the JSON API on its OpenAPI document, the API's docs page, and the web pages."""
+    document = api.document(app)  # /api/openapi.json
+    for endpoints in (api.recommendations, api.team_plans, api.saved_teams, api.health):
+        document.register_blueprint(endpoints)
+    csrf.exempt(api.saved_teams)  # token-authenticated: no cookie for a forged request to ride
+    app.register_blueprint(api.docs)
+    for pages in (web.pages, web.team_plans, web.auth, web.teams, web.my):
+        app.register_blueprint(pages)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -57,5 +76,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Request ids, access logging and security headers on every response."""
+    """Request ids, access logging, security headers; sessions' cookies and trusted proxies."""
     init_request_hooks(app)
+    init_sessions(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The commands that need the app: `db` (Flask-Migrate's, and backup), users, tokens, teams."""
+    store_cli.add_backup_command()
+    app.cli.add_command(accounts_cli.users)
+    app.cli.add_command(accounts_cli.tokens)
+    app.cli.add_command(store_cli.teams)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -12,21 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from .check import check_rules, format_report
-from .config import DEFAULTS, ENV_PREFIX, rules_dir_from_env
+from .config import rules_dir_from_env
 from .diff import diff_rules, format_diff, merged_grid
-from .errors import EngineError, ProfileError, RosterError, RulesError
+from .errors import CliError, EngineError, ProfileError, RosterError, RulesError
+from .http.serve import add_serve_parser, cmd_serve
 from .recommendation import Recommender
 from .scenarios import load_scenarios
-from .serve import add_serve_parser, cmd_serve
-from .team import (
-    export_csv,
-    export_ics,
-    export_xlsx,
-    format_table,
-    parse_roster,
-    plan_team,
-    read_limited,
-)
+from .team import parse_roster
+from .team.cli import add_team_plan_parser, cmd_team_plan, read_roster_file
 from .vocabulary import GOALS, LINES, ROLES
 from .wording import (
     REQUIREMENT_WORDS,
@@ -41,10 +33,6 @@ from .wording import (
 STORE_COMMANDS = ("db", "users", "tokens", "teams")
 
 EXIT_INVALID = 2
-
-
-class CliError(Exception):
-    """A mistake in what the user gave: printed as one line, exit status 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="profiles to compare: a roster (CSV or JSON, - = stdin); default: the grid of "
         "'rules check'",
     )
-    _add_team_plan_parser(commands)
+    add_team_plan_parser(commands)
     add_serve_parser(commands)
     return parser
 
@@ -131,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in STORE_COMMANDS:  # saved teams: click commands on the app
-        from .store.cli import main as store_main
+        from .app_cli import main as store_main
 
         return store_main(argv)
     parser = build_parser()
@@ -370,112 +358,6 @@ def _other_route_lines(result: dict[str, Any], chosen: dict[str, Any] | None) ->
         text = note if status == "in_progress" else humanise(route["reasons"][0]["text"])
         out.append(f"  {route['route']} ({status.replace('_', ' ')}): {text}")
     return out
-
-
-def _add_team_plan_parser(commands: Any) -> None:
-    team = commands.add_parser(
-        "team-plan",
-        help="plan training for a team from a roster (CSV or JSON)",
-        description="Plan every person of a roster and sum up the team. The CSV has a header "
-        "row: name (or id), role, lines, years_experience, and optionally designations, "
-        "completed_courses, discounts (lists separated by ';'), goal, hours_per_week, "
-        "start_date. Limits: $CAREER_PATH_TEAM_MAX_BYTES and $CAREER_PATH_TEAM_MAX_ROWS "
-        "(default 5 MiB and 50,000 rows).",
-    )
-    team.add_argument("roster", metavar="ROSTER", help="the roster file (- = stdin)")
-    team.add_argument(
-        "--format",
-        choices=("table", "json", "csv", "xlsx", "ics"),
-        default="table",
-        help="table (default), the API's JSON, the per-person plan as CSV, an Excel workbook "
-        "(sheets People, Schedule, Budget) or an iCalendar file of the cohorts; xlsx needs "
-        "-o FILE or stdout redirected to a file",
-    )
-    team.add_argument(
-        "--align",
-        action="store_true",
-        help="align cohorts: a person may sit a course one window later to join a larger cohort",
-    )
-    team.add_argument(
-        "--fiscal-year-start",
-        type=int,
-        choices=range(1, 13),
-        default=1,
-        metavar="MONTH",
-        help="the month (1-12) the fiscal year starts, for the budget (default 1)",
-    )
-    team.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
-
-
-def cmd_team_plan(args: argparse.Namespace, rules_dir: Path) -> int:
-    max_bytes, max_rows = _team_limits()
-    roster = parse_roster(
-        read_roster_file(args.roster, max_bytes), max_bytes=max_bytes, max_rows=max_rows
-    )
-    plan = plan_team(
-        Recommender.from_dir(rules_dir),
-        roster,
-        align_cohorts=args.align,
-        fiscal_year_start=args.fiscal_year_start,
-    )
-    to_stdout = not args.output or args.output == "-"
-    if args.format == "xlsx" and to_stdout and sys.stdout.isatty():
-        raise CliError("an Excel workbook is binary: write it with -o FILE (or redirect stdout)")
-    body = _team_plan_body(plan, args.format)
-    if to_stdout:
-        if isinstance(body, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(body)
-        else:
-            sys.stdout.write(body)
-        return 0
-    try:
-        # newline="" keeps the CSV's CRLF row ends as they are.
-        if isinstance(body, bytes):
-            with open(args.output, "wb") as binary:
-                binary.write(body)
-        else:
-            with open(args.output, "w", encoding="utf-8", newline="") as handle:
-                handle.write(body)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.output}: {exc.strerror}") from exc
-    return 0
-
-
-def _team_plan_body(plan: dict[str, Any], format_: str) -> str | bytes:
-    """The team plan in the format asked for."""
-    if format_ == "json":
-        return json.dumps(plan, indent=2) + "\n"
-    if format_ == "csv":
-        return export_csv(plan)
-    if format_ == "xlsx":
-        return export_xlsx(plan)
-    if format_ == "ics":
-        return export_ics(plan)
-    return format_table(plan) + "\n"
-
-
-def _team_limits() -> tuple[int, int]:
-    """The roster limits, as the service has them: CAREER_PATH_TEAM_MAX_BYTES and _ROWS."""
-    limits = []
-    for name in ("TEAM_MAX_BYTES", "TEAM_MAX_ROWS"):
-        raw = os.environ.get(f"{ENV_PREFIX}_{name}")
-        try:
-            limits.append(int(raw) if raw else int(DEFAULTS[name]))
-        except ValueError:
-            raise CliError(f"{ENV_PREFIX}_{name} must be a whole number, not {raw!r}") from None
-    return limits[0], limits[1]
-
-
-def read_roster_file(name: str, max_bytes: int = DEFAULTS["TEAM_MAX_BYTES"]) -> bytes:
-    """Read a roster file's bytes, or stdin's for '-', within the upload size limit."""
-    try:
-        if name == "-":
-            return read_limited(sys.stdin.buffer, max_bytes)
-        with open(name, "rb") as handle:
-            return read_limited(handle, max_bytes)
-    except OSError as exc:
-        raise CliError(f"cannot read {name}: {exc.strerror}") from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

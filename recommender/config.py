@@ -25,6 +25,20 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
     "REFERRER_POLICY": "no-referrer",
+    # Sessions (saved teams' pages). True or false: the session cookie is Secure or not; None:
+    # Secure when the request came over HTTPS (behind a proxy, with PROXY_FIX set, when the
+    # proxy says it did).
+    "SECURE_COOKIES": None,
+    # How many proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none of them).
+    "PROXY_FIX": 0,
+    # The pages of saved teams check their forms themselves (csrf.protect() in their
+    # blueprints): the anonymous pages hold no session and change nothing, and the API uses
+    # tokens.
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    # Over HTTPS Flask-WTF also wants a same-site Referer, which our Referrer-Policy
+    # (no-referrer) means browsers never send: the token and SameSite=Lax protect the forms.
+    "WTF_CSRF_SSL_STRICT": False,
     # flask-smorest: the OpenAPI document at /api/openapi.json.
     "API_TITLE": "career-path",
     "API_VERSION": "1",

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+
+class CliError(Exception):
+    """A mistake in what the user gave on the command line: printed as one line, exit status 2."""
+
 
 class RulesError(Exception):
     """A file in the rules directory is broken: names the file and, where known, the rule."""
@@ -42,32 +48,50 @@ class RosterError(Exception):
         return {self.field: [self.message]}
 
 
-class RosterTooLarge(RosterError):
+class RosterLimitError(RosterError):
+    """A roster past one of its limits, `limit`: its size or its rows."""
+
+    def __init__(self, limit: int, what: str, kind: str):
+        self.limit = limit
+        super().__init__(f"The roster {what}: split it into smaller files.", kind=kind)
+
+
+class RosterTooLarge(RosterLimitError):
     """A roster is over the upload size limit (HTTP 413)."""
 
     def __init__(self, limit: int):
-        self.limit = limit
-        super().__init__(
-            f"The roster is larger than {_size(limit)}: split it into smaller files.",
-            kind="too_large",
-        )
+        super().__init__(limit, f"is larger than {readable_size(limit)}", "too_large")
 
 
-class RosterTooManyRows(RosterError):
+class RosterTooManyRows(RosterLimitError):
     """A roster has more rows than the limit (HTTP 422)."""
 
     def __init__(self, limit: int):
-        self.limit = limit
-        super().__init__(
-            f"The roster has more than {limit:,} rows: split it into smaller files.",
-            kind="too_many_rows",
-        )
+        super().__init__(limit, f"has more than {limit:,} rows", "too_many_rows")
 
 
-def _size(limit: int) -> str:
+def readable_size(limit: int) -> str:
+    """A size limit in words: '5 MiB', or '1,500 bytes' when it is no whole number of MiB."""
     mib = 1024 * 1024
     return f"{limit // mib} MiB" if limit % mib == 0 else f"{limit:,} bytes"
 
 
 class UnmatchedEventError(EngineError):
     """No rule of the ruleset took an event that one must take."""
+
+
+def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten validation messages of any nesting to {field: [message]} ('members.0.role')."""
+    if messages is None:
+        return {}
+    if isinstance(messages, dict):
+        items = [(f"{prefix}.{k}" if prefix else str(k), v) for k, v in messages.items()]
+    elif isinstance(messages, list | tuple):
+        items = [(prefix, m) for m in messages]
+    else:
+        return {prefix or "_schema": [str(messages)]}
+    out: dict[str, list[str]] = {}
+    for name, value in items:
+        for field, texts in field_errors(value, name).items():
+            out.setdefault(field, []).extend(texts)
+    return out

@@ -1,46 +1,71 @@
-"""The app's one Recommender, built by create_app, and the JSON profiles it has checked."""
+"""Every extension object of the app, made here and bound to an app by create_app.
+
+The objects are made without an app (Flask's application-factory pattern): the database
+(`db`, its naming convention and `migrate`), sign-in sessions (`login_manager`), CSRF checks of
+form posts (`csrf`) and the app's one Recommender (`recommender`). A mail extension, when
+the service sends mail, belongs here too. Nothing here imports the domain or the HTTP layers
+when this module is imported: the Recommender's rules are loaded by `init_app`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
 
-from .answers import BoundedCache
-from .planner import Profile
-from .recommendation import Recommender
+if TYPE_CHECKING:
+    from .recommendation import Recommender
 
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 EXTENSION = "career_path"
-PROFILES = "career_path_profiles"
-# Profiles kept by the JSON body that gave them: about 0.6 KB each with a typical body
-# (measured with tracemalloc), bodies of 2 KB at most.
-PROFILES_CACHE_SIZE = 1024
-PROFILE_BODY_MAX = 2048
+
+# Named constraints, so that migrations can drop and alter them on every database.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
-def init_recommender(app: Flask) -> None:
-    """Load the rules in RULES_DIR (RulesError if broken) and keep the recommender on `app`."""
-    app.extensions[EXTENSION] = Recommender.from_dir(app.config["RULES_DIR"])
-    app.extensions[PROFILES] = BoundedCache(PROFILES_CACHE_SIZE)
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class RecommenderExtension:
+    """The app's one Recommender: the rules loaded once per app (RulesError if broken)."""
+
+    def init_app(self, app: Flask) -> None:
+        """Load the rules in RULES_DIR and keep the recommender on `app`."""
+        from .recommendation import Recommender  # the domain, loaded only when an app is made
+
+        app.extensions[EXTENSION] = Recommender.from_dir(app.config["RULES_DIR"])
+
+    @staticmethod
+    def current() -> Recommender:
+        """The recommender of the app handling this request."""
+        found: Recommender = current_app.extensions[EXTENSION]
+        return found
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Log in to see your teams."
+csrf = CSRFProtect()
+recommender = RecommenderExtension()
+# mail: a Flask-Mail (or similar) object, made here and bound in register_extensions.
 
 
 def current_recommender() -> Recommender:
     """The recommender of the app handling this request."""
-    recommender: Recommender = current_app.extensions[EXTENSION]
-    return recommender
-
-
-def profile_from_json(body: bytes, parse: Callable[[bytes], Any]) -> Profile:
-    """The profile in a JSON body, checked once per distinct body (ProfileError if invalid).
-
-    `parse` reads the body as JSON. A profile is a pure function of its body: a client that
-    sends the same body again skips the parsing and the marshmallow load.
-    """
-    kept: BoundedCache[bytes, Profile] = current_app.extensions[PROFILES]
-    profile = kept.get(body)
-    if profile is None:
-        profile = current_recommender().load_json_profile(parse(body))
-        if len(body) <= PROFILE_BODY_MAX:
-            kept.put(body, profile)
-    return profile
+    return recommender.current()

@@ -1,18 +1,13 @@
-"""Shared fixtures: the shipped rules, a recommender, a rules copy to break, an app, bin/serve."""
+"""Shared fixtures: the shipped rules, a recommender, a rules copy, an app, servers, a browser."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from flask import Flask
@@ -21,6 +16,7 @@ from flask.testing import FlaskClient
 from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.recommendation import Recommender
+from recommender.testing import Served, app_server, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,58 +54,91 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@dataclass
-class Served:
-    """A server that bin/serve started: its address and the file its output goes to."""
-
-    host: str
-    port: int
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+# --- servers: the service as bin/serve runs it, and an app behind werkzeug's server -----------
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The service as the README starts it, `bin/serve`, on a free loopback port (1 worker)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
     log = tmp_path_factory.mktemp("served") / "server.log"
-    command = [str(ROOT / "bin" / "serve"), "--port", str(port), "--workers", "1"]
-    with log.open("wb") as out:
-        # A session of its own, so that stopping it reaches the worker too.
-        process = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    server = Served("127.0.0.1", port, log)
-    try:
-        _wait_until_up(server, process)
+    with serving(workers=1, log=log) as server:
         yield server
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
 
-def _wait_until_up(server: Served, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120  # bin/serve may first set up .venv
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(server.url + "/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"bin/serve did not come up:\n{server.log.read_text(errors='replace')[-3000:]}")
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    """The app served by a real threaded HTTP server on a free loopback port."""
+    with app_server(create_app({"RULES_DIR": DEFAULT_RULES_DIR})) as url:
+        yield url
+
+
+# --- the browser: Debian's chromium driven by Playwright, axe-core injected ------------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# The flags this machine needs: no sandbox as root, and no calls home on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium, headless; the test skips where chromium or axe-core is missing (not under CI)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not (Path(CHROMIUM).exists() and AXE.exists()):
+        # CI installs both (.ci/run); elsewhere say what is missing instead of failing obscurely.
+        if os.environ.get("CI"):
+            raise RuntimeError(f"browser tests need {CHROMIUM} and {AXE}: see .ci/run")
+        pytest.skip("chromium or node_modules/axe-core missing (run .ci/run)")
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open pages in contexts of your choice; each asserts at the end that it stayed local."""
+    opened = []
+
+    def open_page(**options: Any) -> Any:
+        context = browser.new_context(**options)
+        page = context.new_page()
+        page.requested = []
+        page.on("request", lambda request: page.requested.append(request.url))
+        opened.append((context, page))
+        return page
+
+    yield open_page
+    for context, page in opened:
+        hosts = {urlparse(url).hostname for url in page.requested if not url.startswith("data:")}
+        context.close()
+        assert hosts <= {"127.0.0.1"}, f"requests left localhost: {hosts}"
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any], base_url: str) -> Any:
+    """A fresh page on the app's server that records every request it makes."""
+    return new_page(viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture(scope="session")
+def axe() -> Callable[[Any], list[dict[str, Any]]]:
+    """The axe-core audit of a page: its serious and critical accessibility violations."""
+
+    def violations(page: Any) -> list[dict[str, Any]]:
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate("async () => await axe.run(document)")
+        return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+    return violations
 
 
 # Under CI a skipped browser or PostgreSQL test fails the run: there both must be set up (bin/test

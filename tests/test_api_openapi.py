@@ -18,11 +18,10 @@ from openapi_spec_validator import validate
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.core.parameters import ParameterLocation
 
-from recommender import create_app
-from recommender.extensions import current_recommender
-from recommender.store import queries
-from recommender.store import teams as saved
-from recommender.store.db import db
+from recommender import create_app, saved_teams
+from recommender.accounts.tokens import create_token
+from recommender.accounts.users import create_user
+from recommender.extensions import current_recommender, db
 from recommender.store.models import User
 from recommender.team import parse_roster
 
@@ -104,8 +103,8 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app_with_database)
 # The saved-teams operations need `bearerAuth`: a token of a user who owns teams, so the
 # generated requests reach the teams rather than a 401.
 with app_with_database.app_context():
-    OWNER = queries.create_user("owner@example.com", "manager", "correct horse battery")
-    AUTH = {"Authorization": f"Bearer {queries.create_token(OWNER)}"}
+    OWNER = create_user("owner@example.com", "manager", "correct horse battery")
+    AUTH = {"Authorization": f"Bearer {create_token(OWNER)}"}
     OWNER_ID = OWNER.id
 
 OWNER_ROSTER = (
@@ -119,7 +118,7 @@ def _owned_team() -> tuple[int, int]:
     """A fresh team of the token's user: its id and its first member's id."""
     with app_with_database.app_context():
         owner = db.session.get(User, OWNER_ID)
-        team = saved.create_from_roster(
+        team = saved_teams.create_from_roster(
             current_recommender(), owner, "Generated team", parse_roster(OWNER_ROSTER)
         )
         return team.id, team.members[0].id

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +15,10 @@ import requests
 
 from recommender.cli import build_parser, main
 from recommender.config import DEFAULT_RULES_DIR
+from recommender.http.serve import granian_argv
 from recommender.recommendation import Recommender
 from recommender.schemas import RecommendationSchema
-from recommender.serve import granian_argv
+from recommender.testing import Served, career_path_serve, serving
 
 PROFILES: list[dict[str, Any]] = [
     {"role": "agent", "lines": "personal", "years_experience": 4, "goal": "advance_to_leadership"},
@@ -44,54 +41,12 @@ CONCURRENT_REQUESTS = 2_000
 SEQUENTIAL_REQUESTS = 5_000  # well past durable_rules' 1,024 live sessions per ruleset
 
 
-@dataclass
-class Server:
-    url: str
-    log: Path
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited:\n{log.read_text(errors='replace')}")
-        try:
-            if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    pytest.fail(f"the server did not come up:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """One granian worker process with 8 app threads, started with `career-path serve`."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "server.log"
-    command = [
-        *(sys.executable, "-m", "recommender.cli", "--rules-dir", str(DEFAULT_RULES_DIR)),
-        *("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "8"),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process, log)
-        yield Server(url, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with serving(career_path_serve(DEFAULT_RULES_DIR), workers=1, threads=8, log=log) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +61,7 @@ def report(label: str, count: int, seconds: float) -> None:
 
 
 @pytest.mark.slow
-def test_the_live_server_answers_with_request_ids_and_security_headers(server: Server) -> None:
+def test_the_live_server_answers_with_request_ids_and_security_headers(server: Served) -> None:
     response = requests.post(
         server.url + URL, json=PROFILES[0], headers={"X-Request-ID": "live-1"}, timeout=5
     )
@@ -120,7 +75,7 @@ def test_the_live_server_answers_with_request_ids_and_security_headers(server: S
 
 @pytest.mark.slow
 def test_2000_concurrent_requests_from_16_threads_all_get_the_right_answer(
-    server: Server, expected: list[dict[str, Any]]
+    server: Served, expected: list[dict[str, Any]]
 ) -> None:
     per_thread = CONCURRENT_REQUESTS // CLIENT_THREADS
 
@@ -150,7 +105,7 @@ def test_2000_concurrent_requests_from_16_threads_all_get_the_right_answer(
 
 @pytest.mark.slow
 def test_one_server_process_answers_5000_requests_in_a_row(
-    server: Server, expected: list[dict[str, Any]]
+    server: Served, expected: list[dict[str, Any]]
 ) -> None:
     statuses: dict[int, int] = {}
     bodies: dict[int, set[bytes]] = {}

@@ -10,13 +10,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import icalendar
 import pytest
 
-from recommender import rsgi
-from recommender.rsgi import BufferedWSGI, wsgi_environ
+from recommender.http import rsgi
+from recommender.http.rsgi import BufferedWSGI, wsgi_environ
+from recommender.testing import Served
 
 PROFILE = {"role": "agent", "lines": "personal", "years_experience": 4}
 NO_ROUTE = {
@@ -27,9 +27,6 @@ NO_ROUTE = {
 }
 LIMIT = 1024 * 1024  # MAX_CONTENT_LENGTH's default
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options")
-
-if TYPE_CHECKING:  # tests/conftest.py; a plain import could find tests/store/conftest.py
-    from conftest import Served
 
 
 class Answer:

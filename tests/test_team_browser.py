@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-
-# The server, the browser and the axe-core audit of the profile pages' browser tests (that
-# module skips, and so this one, where chromium or axe-core is missing).
-from test_web_browser import axe_violations, base_url, browser  # noqa: F401
 
 from recommender.recommendation import Recommender
 from recommender.team import parse_roster, plan_team
@@ -37,27 +31,7 @@ def roster_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def new_page(browser) -> Iterator[object]:  # noqa: F811
-    """Open pages in contexts of your choice; each asserts at the end that it stayed local."""
-    opened = []
-
-    def open_page(**options):  # type: ignore[no-untyped-def]
-        context = browser.new_context(**options)
-        page = context.new_page()
-        page.requested = []
-        page.on("request", lambda request: page.requested.append(request.url))
-        opened.append((context, page))
-        return page
-
-    yield open_page
-    for context, page in opened:
-        hosts = {urlparse(url).hostname for url in page.requested if not url.startswith("data:")}
-        context.close()
-        assert hosts <= {"127.0.0.1"}, f"requests left localhost: {hosts}"
-
-
-def upload(page, base_url: str, path: Path) -> None:  # noqa: F811
+def upload(page, base_url: str, path: Path) -> None:
     page.goto(base_url + "/team")
     page.get_by_label("Roster file").set_input_files(str(path))
     page.get_by_role("button", name="Plan the team").click()
@@ -67,7 +41,7 @@ def upload(page, base_url: str, path: Path) -> None:  # noqa: F811
 @pytest.mark.parametrize("scripts", [True, False], ids=["scripts", "no-scripts"])
 def test_a_manager_uploads_a_roster_sees_the_plan_and_downloads_it(
     new_page,
-    base_url: str,  # noqa: F811
+    base_url: str,
     roster_file: Path,
     recommender: Recommender,
     scripts: bool,
@@ -107,7 +81,7 @@ def test_a_manager_uploads_a_roster_sees_the_plan_and_downloads_it(
 
 def test_the_page_shows_the_schedule_the_budget_and_offers_every_download(
     new_page,
-    base_url: str,  # noqa: F811
+    base_url: str,
     roster_file: Path,
     recommender: Recommender,
 ) -> None:
@@ -138,7 +112,7 @@ def test_the_page_shows_the_schedule_the_budget_and_offers_every_download(
 
 def test_a_bad_roster_shows_its_error_next_to_the_file_input(
     new_page,
-    base_url: str,  # noqa: F811
+    base_url: str,
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "people.csv"
@@ -150,7 +124,7 @@ def test_a_bad_roster_shows_its_error_next_to_the_file_input(
     assert page.get_by_label("Roster file").get_attribute("aria-invalid") == "true"
 
 
-def test_the_template_link_downloads_the_template(new_page, base_url: str) -> None:  # noqa: F811
+def test_the_template_link_downloads_the_template(new_page, base_url: str) -> None:
     page = new_page()
     page.goto(base_url + "/team")
     with page.expect_download() as info:
@@ -162,7 +136,8 @@ def test_the_template_link_downloads_the_template(new_page, base_url: str) -> No
 @pytest.mark.parametrize("step", ["upload", "result", "error"])
 def test_no_serious_or_critical_accessibility_violations(
     new_page,
-    base_url: str,  # noqa: F811
+    base_url: str,
+    axe,
     roster_file: Path,
     tmp_path: Path,
     step: str,
@@ -175,14 +150,14 @@ def test_no_serious_or_critical_accessibility_violations(
         bad = tmp_path / "bad.csv"
         bad.write_bytes(b"name,role\nAna,agent\n")
         upload(page, base_url, roster_file if step == "result" else bad)
-    violations = axe_violations(page)
+    violations = axe(page)
     assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
 
 
 @pytest.mark.parametrize("step", ["upload", "result"])
 def test_a_375px_phone_needs_no_sideways_scrolling(
     new_page,
-    base_url: str,  # noqa: F811
+    base_url: str,
     roster_file: Path,
     step: str,
 ) -> None:

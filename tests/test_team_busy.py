@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +13,8 @@ import requests
 
 from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
-from recommender.team_http import planning_slot
+from recommender.http.planning import planning_slot
+from recommender.testing import career_path_serve, serving
 
 URL = "/api/v1/team-plans"
 ROSTER = "name,role,lines,years_experience\nAna,agent,personal,2\n"
@@ -54,36 +51,10 @@ def test_with_every_slot_taken_a_roster_is_answered_503_and_healthz_200():
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """The production server, one gunicorn worker of 4 threads: the hardest case to keep free."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [
-        *(sys.executable, "-m", "recommender.cli", "--rules-dir", str(DEFAULT_RULES_DIR)),
-        *("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "4"),
-    ]
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            try:
-                if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """The production server, one granian worker of 4 threads: the hardest case to keep free."""
+    command = career_path_serve(DEFAULT_RULES_DIR)
+    with serving(command, workers=1, threads=4, log=tmp_path / "server.log") as served:
+        yield served.url
 
 
 @pytest.mark.slow

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from flask.testing import FlaskClient
 
+from recommender.ics import team_calendar
 from recommender.team import (
     EXPORT_COLUMNS,
     XLSX_TYPE,
     export_csv,
-    export_ics,
     export_xlsx,
     parse_roster,
     plan_team,
@@ -82,7 +82,7 @@ def test_the_workbook_headers_are_frozen_and_the_columns_fit(plan):
 
 
 def test_the_calendar_has_an_event_per_cohort_naming_its_members_with_an_alarm(plan):
-    calendar = icalendar.Calendar.from_ical(export_ics(plan))
+    calendar = icalendar.Calendar.from_ical(team_calendar(plan))
     events = list(calendar.walk("VEVENT"))
     cohorts = [(w, c) for w in plan["schedule"] for c in w["cohorts"]]
     assert len(events) == len(cohorts) > 0

@@ -2,75 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-from werkzeug.serving import make_server
 
 from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
 
 pytestmark = pytest.mark.browser
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
 ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-# The flags this machine needs: no sandbox as root, and no calls home on a closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if not (Path(CHROMIUM).exists() and AXE.exists()):
-    # CI installs both (.ci/run); elsewhere say what is missing instead of failing obscurely.
-    if os.environ.get("CI"):
-        raise RuntimeError(f"browser tests need {CHROMIUM} and {AXE}: see .ci/run")
-    pytest.skip("chromium or node_modules/axe-core missing (run .ci/run)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    """The app served by a real threaded HTTP server on a free loopback port."""
-    app = create_app({"RULES_DIR": DEFAULT_RULES_DIR})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, base_url: str):
-    """A fresh page that records every request it makes."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.requested = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    yield page
-    hosts = {urlparse(url).hostname for url in page.requested if not url.startswith("data:")}
-    assert hosts <= {"127.0.0.1"}, f"requests left localhost: {hosts}"
-    context.close()
 
 
 def fill_form(page, *, role: str, lines: str, years: str, goal: str, held=(), passed=()) -> None:
@@ -139,12 +82,6 @@ def test_invalid_input_shows_the_field_error_and_keeps_the_answers(page, base_ur
     assert page.get_by_label("Years in insurance").get_attribute("aria-invalid") == "true"
 
 
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("async () => await axe.run(document)")
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize(
     "path",
     [
@@ -158,13 +95,13 @@ def axe_violations(page) -> list[dict]:
 )
 @pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
 def test_no_serious_or_critical_accessibility_violations(
-    browser, base_url: str, path: str, width: int
+    browser, base_url: str, axe, path: str, width: int
 ) -> None:
     # The site's CSP rightly refuses injected scripts: let axe-core in for the audit only.
     context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(base_url + path)
-    violations = axe_violations(page)
+    violations = axe(page)
     context.close()
     assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
 

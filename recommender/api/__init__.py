@@ -1,4 +1,10 @@
-"""The JSON API: /api/v1, /healthz, the OpenAPI document at /api/openapi.json, docs at /api/docs."""
+"""The JSON API: /api/v1, /healthz, the OpenAPI document at /api/openapi.json, docs at /api/docs.
+
+recommendations.py (profiles in, advice out; the catalog and the rules), team_plans.py (a
+roster in, a team plan out), saved_teams.py (teams kept for a manager, token-authenticated by
+auth.py), health.py, docs.py; schemas.py holds their bodies' and answers' shapes.
+create_app registers each blueprint on the document that document() makes.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,16 @@ import flask_smorest
 from flask import Flask
 
 from ..extensions import EXTENSION
-from .docs import catalog_choices, docs
-from .schemas import ErrorSchema
-from .team import team
-from .teams import init_teams_api
-from .views import health, v1
+from ..http.errorhandlers import ErrorSchema
+from .auth import BEARER, BEARER_SCHEME
+from .docs import bp as docs
+from .docs import catalog_choices
+from .health import bp as health
+from .recommendations import bp as recommendations
+from .saved_teams import bp as saved_teams
+from .team_plans import bp as team_plans
+
+__all__ = ["docs", "document", "health", "recommendations", "saved_teams", "team_plans"]
 
 
 class Api(flask_smorest.Api):
@@ -19,13 +30,10 @@ class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema
 
 
-def init_api(app: Flask) -> None:
-    """Register the API's blueprints, its OpenAPI document and its docs page on `app`."""
+def document(app: Flask) -> Api:
+    """The OpenAPI document of `app`: the catalog's names as choices, the bearer-token scheme."""
     api = Api(app)
     catalog = app.extensions[EXTENSION].catalog
     api.ma_plugin.converter.add_attribute_function(catalog_choices(catalog))
-    api.register_blueprint(v1)
-    api.register_blueprint(team)
-    init_teams_api(api)  # saved teams, with their security scheme
-    api.register_blueprint(health)
-    app.register_blueprint(docs)
+    api.spec.components.security_scheme(BEARER, BEARER_SCHEME)
+    return api

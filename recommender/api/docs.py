@@ -14,8 +14,8 @@ from ..catalog import Catalog
 # its page has an inline script, which our Content-Security-Policy forbids).
 SWAGGER_UI_DIR = str(files("flask_swagger_ui") / "dist")
 
-docs = Blueprint(
-    "api_docs_ui",
+bp = Blueprint(
+    "api_docs",
     __name__,
     url_prefix="/api/docs",
     template_folder="templates",
@@ -23,13 +23,13 @@ docs = Blueprint(
 )
 
 
-@docs.route("")
+@bp.route("")
 def index() -> str:
     """Show the interactive documentation of the OpenAPI document."""
     return render_template("api/docs.html")
 
 
-@docs.route("/swagger-ui/<path:filename>")
+@bp.route("/swagger-ui/<path:filename>")
 def swagger_ui(filename: str) -> Response:
     """Serve one of Swagger UI's files."""
     return send_from_directory(SWAGGER_UI_DIR, filename)

@@ -1,4 +1,4 @@
-"""`career-path db|users|tokens|teams`: click commands on the app (Flask-Migrate's `db` too)."""
+"""The store's commands: `career-path db backup` and `career-path teams export|import`."""
 
 from __future__ import annotations
 
@@ -6,78 +6,24 @@ import json
 import shutil
 import sqlite3
 import subprocess
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from flask_migrate.cli import db as db_group
 
-from . import queries
-from .db import db
-from .models import ROLES, Team, User
+from ..extensions import db
+from . import transfer
+from .accounts import normalise_email, user_by_email
+from .errors import Invalid
+from .models import Team
 
 
-def init_cli(app: Flask) -> None:
-    """Add the users, tokens and teams commands, and `db backup`, to the app's CLI."""
-    app.cli.add_command(users)
-    app.cli.add_command(tokens)
-    app.cli.add_command(teams)
+def add_backup_command() -> None:
+    """Add `db backup` to Flask-Migrate's `db` group (once: the group is shared by every app)."""
     if "backup" not in db_group.commands:
         db_group.add_command(backup)
-
-
-def _user(email: str) -> User:
-    user = queries.user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no user {queries.normalise_email(email)}")
-    return user
-
-
-@click.group(help="Accounts: managers, advisers and admins.")
-def users() -> None:
-    pass
-
-
-@users.command("add")
-@click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option(
-    "--password-stdin", is_flag=True, help="read the password from the first line of stdin"
-)
-@with_appcontext
-def add_user(email: str, role: str, password_stdin: bool) -> None:
-    """Add a user; asks for the password unless --password-stdin."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if not password:
-        raise click.ClickException("the password is empty")
-    try:
-        user = queries.create_user(email, role, password)
-    except queries.StoreError as exc:
-        raise click.ClickException(exc.message) from None
-    click.echo(f"Added {user.email} ({user.role}).")
-
-
-@click.group(help="API tokens for scripts.")
-def tokens() -> None:
-    pass
-
-
-@tokens.command("create")
-@click.argument("email")
-@with_appcontext
-def create_token(email: str) -> None:
-    """Make a new API token for a user; it is printed once, as the last line."""
-    user = _user(email)
-    token = queries.create_token(user)
-    click.echo(f"A new API token for {user.email}; it is shown only now:")
-    click.echo(token)
 
 
 @click.group(help="Saved teams: export and import as JSON.")
@@ -94,7 +40,7 @@ def export_team(team_id: int, file: str) -> None:
     team = db.session.get(Team, team_id)
     if team is None:
         raise click.ClickException(f"no team {team_id}")
-    text = json.dumps(queries.export_team(team), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(transfer.export_team(team), indent=2, ensure_ascii=False) + "\n"
     if file == "-":
         click.echo(text, nl=False)
     else:
@@ -112,9 +58,14 @@ def import_team(file: TextIO, owner: str | None) -> None:
         data = json.load(file)
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"not valid JSON: {exc}") from None
+    owner_user = None
+    if owner:
+        owner_user = user_by_email(owner)
+        if owner_user is None:
+            raise click.ClickException(f"no user {normalise_email(owner)}")
     try:
-        team = queries.import_team(data, _user(owner) if owner else None)
-    except queries.StoreError as exc:
+        team = transfer.import_team(data, owner_user)
+    except Invalid as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Imported the team {team.name!r} as team {team.id}.")
 
@@ -148,46 +99,3 @@ def backup(file: str) -> None:
     else:
         raise click.ClickException(f"no backup for {url.get_backend_name()} databases")
     click.echo(f"Backed up the database to {file}.")
-
-
-_apps: list[Flask] = []
-
-
-def _create_app() -> Flask:
-    from .. import create_app
-
-    app = create_app()
-    _apps.append(app)
-    return app
-
-
-def _close_apps() -> None:
-    # A command's connections are closed when it ends, not left to the garbage collector.
-    while _apps:
-        with _apps.pop().app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-cli = FlaskGroup(
-    name="career-path",
-    create_app=_create_app,
-    add_default_commands=False,
-    add_version_option=False,
-    load_dotenv=False,
-    set_debug_flag=False,
-)
-
-COMMANDS = ("db", "users", "tokens", "teams")
-
-
-def main(argv: Sequence[str]) -> int:
-    """Run `career-path db|users|tokens|teams ...`; return the exit status."""
-    try:
-        cli.main(args=list(argv), prog_name="career-path", standalone_mode=True)
-    except SystemExit as exc:
-        code = exc.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
-    finally:
-        _close_apps()
-    return 0

@@ -14,41 +14,16 @@ Traps of the drivers, and what this module does about them:
 
 from __future__ import annotations
 
-import os
-import secrets
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
 
 SQLITE_FILE = "career-path.sqlite3"
-SECRET_KEY_FILE = "secret_key"
 BUSY_TIMEOUT_MS = 5000
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
-
-# Named constraints, so that migrations can drop and alter them on every database.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-
-
-db = SQLAlchemy(model_class=Base)
-migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
 
 
 def utcnow() -> datetime:
@@ -68,14 +43,12 @@ def database_url(app: Flask) -> str:
     return url
 
 
-def init_db(app: Flask) -> None:
-    """Bind the database and the migrations to `app`; the schema comes from `db upgrade`."""
+def configure_database(app: Flask) -> None:
+    """Point `app`'s Flask-SQLAlchemy at its database; the schema comes from `db upgrade`."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
     # Connections that died while pooled (a PostgreSQL restart) are replaced, not handed out.
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
-    db.init_app(app)
-    migrate.init_app(app, db)
 
 
 @event.listens_for(Engine, "connect")
@@ -89,31 +62,3 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
         cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
-
-
-def init_secret_key(app: Flask) -> None:
-    """SECRET_KEY from CAREER_PATH_SECRET_KEY, else one generated once into the instance folder."""
-    if app.config.get("SECRET_KEY"):
-        return
-    path = Path(app.instance_path) / SECRET_KEY_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        # O_EXCL: of several workers starting at once, one writes the key and the rest read it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = _read_key(path)
-    else:
-        key = secrets.token_hex(32)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key)
-    app.config["SECRET_KEY"] = key
-
-
-def _read_key(path: Path) -> str:
-    # Another worker may have created the file a moment ago and not yet written it.
-    for _ in range(50):
-        key = path.read_text().strip()
-        if key:
-            return key
-        time.sleep(0.02)
-    raise RuntimeError(f"the secret key file {path.name} in the instance folder is empty")

@@ -5,17 +5,30 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import db, utcnow
+from ..extensions import db
+from .db import utcnow
 
 ROLES = ("manager", "adviser", "admin")
 STATUSES = ("passed", "failed", "scheduled")
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined]
+def _owned(parent: str, order_by: str) -> Any:
+    """A parent's rows in order, deleted with it (by the database's ON DELETE CASCADE too)."""
+    return relationship(
+        back_populates=parent,
+        cascade="all, delete-orphan",
+        order_by=order_by,
+        passive_deletes=True,
+    )
+
+
+class User(db.Model):  # type: ignore[name-defined]
+    """An account. Its last four members are what Flask-Login asks of a signed-in user, written
+    out so that the store needs nothing of the sign-in layer (accounts.users loads a user)."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +41,13 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined]
@@ -47,7 +67,7 @@ class Team(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    # Raised by every change to the team or its members (queries.change), sent as the ETag.
+    # Raised by every change to the team or its members (store.teams.change), sent as the ETag.
     # SQLAlchemy's version counter makes each UPDATE match the version read: a stale one
     # matches no row and fails. Raised by the code (no generator), so an import keeps it.
     version: Mapped[int] = mapped_column(default=1)
@@ -56,18 +76,8 @@ class Team(db.Model):  # type: ignore[name-defined]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner: Mapped[User] = relationship(back_populates="teams")
-    members: Mapped[list[Member]] = relationship(
-        back_populates="team",
-        cascade="all, delete-orphan",
-        order_by="Member.position, Member.id",
-        passive_deletes=True,
-    )
-    history: Mapped[list[Event]] = relationship(
-        back_populates="team",
-        cascade="all, delete-orphan",
-        order_by="Event.id",
-        passive_deletes=True,
-    )
+    members: Mapped[list[Member]] = _owned("team", "Member.position, Member.id")
+    history: Mapped[list[Event]] = _owned("team", "Event.id")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
@@ -87,12 +97,7 @@ class Member(db.Model):  # type: ignore[name-defined]
     link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # private link
 
     team: Mapped[Team] = relationship(back_populates="members")
-    progress: Mapped[list[Progress]] = relationship(
-        back_populates="member",
-        cascade="all, delete-orphan",
-        order_by="Progress.date, Progress.id",
-        passive_deletes=True,
-    )
+    progress: Mapped[list[Progress]] = _owned("member", "Progress.date, Progress.id")
 
 
 class Progress(db.Model):  # type: ignore[name-defined]

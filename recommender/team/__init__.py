@@ -1,23 +1,25 @@
 """Team plans: read a roster, plan each person, schedule cohorts, budget, export.
 
-roster.py and workbook.py read rosters; planning.py plans each row and the team;
-schedule.py makes cohorts and aligns them; budget.py sums fees by period; exports.py writes
-CSV, Excel and iCalendar; text.py the terminal table; schemas.py the API's shape.
+rows.py is what a roster is read into, roster.py (JSON, and the choice of reader),
+csv_roster.py and workbook.py read one; planning.py plans the team, outcomes.py each distinct
+profile; schedule.py makes cohorts and aligns them; budget.py sums fees by period; exports.py
+writes CSV and Excel (recommender/ics.py writes the calendar); text.py the terminal table;
+schemas.py the API's shape; cli.py the `team-plan` command.
 """
 
 from .budget import budget, buy_by, fiscal_year_of, quarter_of
+from .csv_roster import parse_csv_roster
 from .exports import (
     EXPORT_COLUMNS,
     FORMULA_PREFIXES,
-    ICS_TYPE,
     XLSX_TYPE,
     export_csv,
-    export_ics,
     export_xlsx,
     guard_cell,
 )
 from .planning import NO_ROUTE, ROUTE_KEYS, plan_team, summarise
-from .roster import (
+from .roster import parse_json_roster, parse_roster, read_limited, roster_template
+from .rows import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
     LIST_SEPARATOR,
@@ -27,11 +29,6 @@ from .roster import (
     Failure,
     Roster,
     RosterRow,
-    parse_csv_roster,
-    parse_json_roster,
-    parse_roster,
-    read_limited,
-    roster_template,
 )
 from .schemas import TeamMemberSchema, TeamPlanSchema
 from .text import format_table
@@ -41,7 +38,6 @@ __all__ = [
     "DEFAULT_MAX_ROWS",
     "EXPORT_COLUMNS",
     "FORMULA_PREFIXES",
-    "ICS_TYPE",
     "LIST_SEPARATOR",
     "NAME_COLUMNS",
     "NO_ROUTE",
@@ -57,7 +53,6 @@ __all__ = [
     "budget",
     "buy_by",
     "export_csv",
-    "export_ics",
     "export_xlsx",
     "fiscal_year_of",
     "format_table",

@@ -1,17 +1,16 @@
-"""The team plan as files: CSV (per person), an Excel workbook, an iCalendar file of cohorts."""
+"""The team plan as files: CSV (per person) and an Excel workbook (the calendar: ../ics.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import xlsxwriter
-from icalendar import Alarm, Calendar, Event
 
 from .planning import NO_ROUTE
-from .roster import LIST_SEPARATOR
+from .rows import LIST_SEPARATOR
 
 EXPORT_COLUMNS = (
     "row",
@@ -33,8 +32,6 @@ EXPORT_COLUMNS = (
 # OWASP's CSV-injection list: a spreadsheet runs a cell starting with one of these.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ICS_TYPE = "text/calendar"
-ALARM_BEFORE = timedelta(days=14)  # time to book the exam and finish studying
 _MAX_WIDTH = 60
 
 
@@ -255,54 +252,3 @@ def _write(sheet: Any, styles: dict[str, Any], row: int, column: int, value: Any
     text = str(value)
     sheet.write_string(row, column, text)
     return max((len(part) for part in text.splitlines()), default=0)
-
-
-# --- iCalendar ---------------------------------------------------------------------------------
-
-
-def export_ics(plan: dict[str, Any]) -> bytes:
-    """One all-day event per cohort naming its members, with an alarm before the window."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//career-path//team exam plan//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "Team exam plan")
-    stamp = datetime.now(UTC)
-    for window in plan["schedule"]:
-        start = date.fromisoformat(window["window_start"])
-        end = date.fromisoformat(window["window_end"]) + timedelta(days=1)  # DTEND exclusive
-        for cohort in window["cohorts"]:
-            calendar.add_component(_cohort_event(cohort, start, end, stamp))
-    return calendar.to_ical()
-
-
-def _cohort_event(cohort: dict[str, Any], start: date, end: date, stamp: datetime) -> Event:
-    people = len(cohort["members"])
-    event = Event()
-    event.add("uid", f"{cohort['code'].replace(' ', '-')}-{start:%Y%m%d}-team@career-path")
-    event.add("dtstamp", stamp)
-    event.add("dtstart", start)
-    event.add("dtend", end)
-    event.add(
-        "summary",
-        f"{cohort['code']} exams: {people} {'person' if people == 1 else 'people'}",
-    )
-    session = (
-        f"A group study session can start on {cohort['study_starts']}."
-        if cohort["group_session"]
-        else "Studied on one's own."
-    )
-    event.add(
-        "description",
-        f"{cohort['code']} {cohort['title']}: sat in this testing window by "
-        f"{', '.join(cohort['members'])}. {session} Exam fees: {cohort['fees']:,.2f}. "
-        "Dates to confirm with The Institutes.",
-    )
-    event.add("transp", "TRANSPARENT")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", f"{cohort['code']} testing window opens in two weeks: book the exams.")
-    alarm.add("trigger", -ALARM_BEFORE)
-    event.add_component(alarm)
-    return event

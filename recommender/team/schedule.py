@@ -100,7 +100,8 @@ def align(seats: list[Seat], catalog: Catalog) -> list[Seat]:
 
 def schedule_windows(cohorts: Cohorts, catalog: Catalog) -> list[dict[str, Any]]:
     """The schedule: windows in order, each with its cohorts and fees (the API's shape)."""
-    ethics = catalog.api_ethics  # self-paced online: never a group session (POLICY.md)
+    # Ethics is short and online (docs/policy.md, Course plans): never a group session.
+    ethics = catalog.api_ethics
     order = {code: index for index, code in enumerate(catalog.courses)}
     windows: dict[date, dict[str, Any]] = {}
     totals: dict[date, int] = {}  # cents, summed exactly

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ..bands import BandSchema
 from ..schemas import ExamSchema, MonthsSchema
 from ..vocabulary import ROUTES
 from .planning import ROUTE_KEYS
@@ -13,16 +14,13 @@ def _day(description: str) -> fields.String:
     return fields.String(required=True, metadata={"format": "date", "description": description})
 
 
-class HoursBandSchema(Schema):
-    low = fields.Integer(required=True)
-    high = fields.Integer(required=True)
+class HoursBandSchema(MonthsSchema):
+    """Study hours in whole hours: a band of whole numbers, as the recommendation's months."""
 
 
-class CostBandSchema(Schema):
+class CostBandSchema(BandSchema):
     """Exam fees as a low-high band; `verified` is false while a fee is to confirm."""
 
-    low = fields.Float(required=True)
-    high = fields.Float(required=True)
     currency = fields.String(required=True)
     verified = fields.Boolean(required=True)
 
@@ -161,7 +159,7 @@ class TeamBudgetSchema(Schema):
 
 
 class TeamPlanSchema(Schema):
-    """The team plan of CONTRACT.md: members, summary, schedule, budget, notices."""
+    """The team plan, the API's answer to a roster: members, summary, schedule, budget, notices."""
 
     rules_version = fields.String(required=True)
     members = fields.List(fields.Nested(TeamMemberSchema), required=True)

@@ -1,4 +1,5 @@
-"""Store fixtures: a database per test on SQLite and on a real PostgreSQL, and apps on it.
+"""Store fixtures: a database per test on SQLite and on a real PostgreSQL, apps on it, and what
+the saved teams' tests share: users with the test password, rosters, logging in, tokens.
 
 The PostgreSQL cases (marked `postgres`) read CAREER_PATH_TEST_POSTGRES_URL, which bin/test
 sets (bin/with-postgres starts a throwaway cluster): without it they skip, and under CI (CI=true)
@@ -7,7 +8,9 @@ a skip fails the run (tests/conftest.py).
 
 from __future__ import annotations
 
+import copy
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,10 +20,15 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
-from recommender import create_app
+from recommender import create_app, saved_teams
+from recommender.accounts.users import create_user
 from recommender.config import DEFAULT_RULES_DIR
-from recommender.store.db import db
+from recommender.extensions import current_recommender, db
+from recommender.store import accounts
+from recommender.store.models import Team, User
+from recommender.team import parse_roster
 
 POSTGRES_ENV = "CAREER_PATH_TEST_POSTGRES_URL"
 
@@ -95,3 +103,115 @@ def store_app(app_factory: Callable[..., Flask]) -> Iterator[Flask]:
     app = app_factory()
     with app.app_context():
         yield app
+
+
+# --- users, rosters, logging in -------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+ROSTER_CSV = (
+    "name,role,lines,years_experience,completed_courses,start_date\n"
+    "Ana Agent,agent,personal,2,,2025-01-06\n"
+    "Carl Claims,claims,both,1,CPCU 500,2025-01-06\n"
+    "Una Underwriter,underwriter,commercial,12,,2025-01-06\n"
+)
+ROSTER_JSON = {
+    "name": "Claims team",
+    "members": [
+        {
+            "name": "Ana Agent",
+            "role": "agent",
+            "lines": "personal",
+            "years_experience": 2,
+            "start_date": "2025-01-06",
+        },
+        {
+            "name": "Carl Claims",
+            "role": "claims",
+            "lines": "both",
+            "years_experience": 1,
+            "completed_courses": ["CPCU 500"],
+            "start_date": "2025-01-06",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def password() -> str:
+    """Every test user's password."""
+    return PASSWORD
+
+
+@pytest.fixture
+def roster_csv() -> str:
+    """A roster of three, as a CSV file's text."""
+    return ROSTER_CSV
+
+
+@pytest.fixture
+def roster_json() -> dict[str, Any]:
+    """A named team of two, as the saved-teams API's JSON body."""
+    return copy.deepcopy(ROSTER_JSON)
+
+
+@pytest.fixture
+def add_user() -> Callable[..., User]:
+    """Add a user with the test password (in an app context)."""
+
+    def add(email: str, role: str = "manager") -> User:
+        return create_user(email, role, PASSWORD)
+
+    return add
+
+
+@pytest.fixture
+def bearer() -> Callable[[str], dict[str, str]]:
+    """The Authorization header for an API token."""
+    return lambda token: {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def csrf_token() -> Callable[[str], str]:
+    """The CSRF token in a page's first form."""
+
+    def token(page: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert found, "no CSRF token in the page"
+        return found.group(1)
+
+    return token
+
+
+@pytest.fixture
+def log_in(csrf_token: Callable[[str], str]) -> Callable[..., Any]:
+    """Log in through the login form, as a browser does: log_in(client, email[, password])."""
+
+    def post(client: Any, email: str, password: str = PASSWORD) -> Any:
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        data = {"email": email, "password": password, "csrf_token": token}
+        return client.post("/login", data=data)
+
+    return post
+
+
+@pytest.fixture
+def make_team(add_user: Callable[..., User], roster_csv: str) -> Callable[..., Team]:
+    """Save the test roster as a team of `owner_email` (added if need be)."""
+
+    def make(owner_email: str = "ann@example.com") -> Team:
+        owner = accounts.user_by_email(owner_email) or add_user(owner_email)
+        roster = parse_roster(roster_csv)
+        return saved_teams.create_from_roster(current_recommender(), owner, "Claims team", roster)
+
+    return make
+
+
+@pytest.fixture
+def web(app_factory: Callable[..., Flask], add_user: Callable[..., Any]) -> FlaskClient:
+    """A browser on a fresh app with Ann and Bob; outside any app context, as a real one is
+    (a pushed context would share `g`, and so the logged-in user, between requests)."""
+    app = app_factory()
+    with app.app_context():
+        add_user("ann@example.com")
+        add_user("bob@example.com", "adviser")
+    return app.test_client()

@@ -1,4 +1,4 @@
-"""Saved teams on the web: logging in, CSRF, teams, progress, stale forms, member links."""
+"""Saved teams on the web: teams, progress, stale forms, member links, a member's own page."""
 
 from __future__ import annotations
 
@@ -12,43 +12,38 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from store_helpers import PASSWORD, ROSTER_CSV, add_user, csrf_token, log_in
 
+from recommender import saved_teams
 from recommender.extensions import current_recommender
-from recommender.store import queries
-from recommender.store import teams as saved
-
-
-@pytest.fixture
-def web(app_factory: Callable[..., Flask]) -> FlaskClient:
-    """A browser on a fresh app with Ann and Bob; outside any app context, as a real one is
-    (a pushed context would share `g`, and so the logged-in user, between requests)."""
-    app = app_factory()
-    with app.app_context():
-        add_user("ann@example.com")
-        add_user("bob@example.com", "adviser")
-    return app.test_client()
+from recommender.store import accounts
+from recommender.store import teams as store_teams
 
 
 def _ann_team(web: FlaskClient) -> tuple[int, list[int], int]:
     """Ann's first team: its id, its members' ids, its version."""
     with web.application.app_context():
-        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
+        team = store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0]
         return team.id, [m.id for m in team.members], team.version
 
 
-def _create_team(client: FlaskClient) -> str:
-    token = csrf_token(client.get("/teams").get_data(as_text=True))
-    response = client.post(
-        "/teams",
-        data={
-            "name": "Claims team",
-            "csrf_token": token,
-            "roster": (io.BytesIO(ROSTER_CSV.encode()), "roster.csv"),
-        },
-    )
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return str(response.headers["Location"])
+@pytest.fixture
+def create_team(csrf_token: Callable[[str], str], roster_csv: str) -> Callable[[FlaskClient], str]:
+    """Save the test roster as "Claims team" through the web form; answer the team's URL."""
+
+    def create(client: FlaskClient) -> str:
+        token = csrf_token(client.get("/teams").get_data(as_text=True))
+        response = client.post(
+            "/teams",
+            data={
+                "name": "Claims team",
+                "csrf_token": token,
+                "roster": (io.BytesIO(roster_csv.encode()), "roster.csv"),
+            },
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return str(response.headers["Location"])
+
+    return create
 
 
 def _form(page: str, action: str) -> dict[str, str]:
@@ -58,65 +53,11 @@ def _form(page: str, action: str) -> dict[str, str]:
     return dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form.group(1)))
 
 
-def test_the_login_page_has_email_password_and_csrf(web: FlaskClient) -> None:
-    page = web.get("/login").get_data(as_text=True)
-    assert 'type="email"' in page and 'type="password"' in page
-    assert csrf_token(page)
-
-
-def test_teams_need_a_login(web: FlaskClient) -> None:
-    response = web.get("/teams")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
-
-
-def test_logging_in_and_out(web: FlaskClient) -> None:
-    response = log_in(web, "ANN@example.com")
-    assert response.status_code == 303 and response.headers["Location"] == "/teams"
-    cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    assert web.get("/teams").status_code == 200
-    page = web.get("/logout").get_data(as_text=True)
-    web.post("/logout", data={"csrf_token": csrf_token(page)})
-    assert web.get("/teams").status_code == 302
-
-
-def test_the_session_cookie_is_secure_over_https(web: FlaskClient) -> None:
-    token = csrf_token(web.get("/login", base_url="https://localhost").get_data(as_text=True))
-    response = web.post(
-        "/login",
-        base_url="https://localhost",
-        data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": token},
-    )
-    assert response.status_code == 303  # logged in, though browsers send no Referer here
-    assert "Secure" in response.headers["Set-Cookie"]
-
-
-def test_a_wrong_password_and_then_too_many_in_a_row_answer_429(web: FlaskClient) -> None:
-    for _ in range(queries.MAX_FAILED_LOGINS):
-        assert log_in(web, "ann@example.com", "wrong").status_code == 401
-    blocked = log_in(web, "ann@example.com")  # even the right password, for now
-    assert blocked.status_code == 429 and "Too many wrong passwords" in blocked.get_data(
-        as_text=True
-    )
-    assert blocked.headers["Retry-After"]
-
-
-def test_a_post_without_the_csrf_token_is_refused(web: FlaskClient) -> None:
-    response = web.post("/login", data={"email": "ann@example.com", "password": PASSWORD})
-    assert response.status_code == 400
-    assert "nothing was saved" in response.get_data(as_text=True)
+def test_a_team_from_a_roster_with_progress_and_history(
+    web: FlaskClient, create_team: Callable[[FlaskClient], str], log_in: Callable[..., Any]
+) -> None:
     log_in(web, "ann@example.com")
-    response = web.post(
-        "/teams", data={"name": "X", "roster": (io.BytesIO(ROSTER_CSV.encode()), "r.csv")}
-    )
-    assert response.status_code == 400
-    with web.application.app_context():
-        assert queries.teams_of(queries.user_by_email("ann@example.com")) == []
-
-
-def test_a_team_from_a_roster_with_progress_and_history(web: FlaskClient) -> None:
-    log_in(web, "ann@example.com")
-    url = _create_team(web)
+    url = create_team(web)
     page = web.get(url).get_data(as_text=True)
     assert "Claims team" in page and "Ana Agent" in page and "Una Underwriter" in page
     team_id, members, _ = _ann_team(web)
@@ -132,9 +73,11 @@ def test_a_team_from_a_roster_with_progress_and_history(web: FlaskClient) -> Non
     assert "ann@example.com" in page
 
 
-def test_a_form_opened_before_another_change_says_so(web: FlaskClient) -> None:
+def test_a_form_opened_before_another_change_says_so(
+    web: FlaskClient, create_team: Callable[[FlaskClient], str], log_in: Callable[..., Any]
+) -> None:
     log_in(web, "ann@example.com")
-    url = _create_team(web)
+    url = create_team(web)
     page = web.get(url).get_data(as_text=True)
     team_id, _, _ = _ann_team(web)
     rename = _form(page, f"/teams/{team_id}/rename")
@@ -144,12 +87,17 @@ def test_a_form_opened_before_another_change_says_so(web: FlaskClient) -> None:
     )
     assert "changed since you opened it" in response.get_data(as_text=True)
     with web.application.app_context():
-        assert queries.teams_of(queries.user_by_email("ann@example.com"))[0].name == "First"
+        assert store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0].name == "First"
 
 
-def test_another_users_team_is_404_on_the_web(web: FlaskClient) -> None:
+def test_another_users_team_is_404_on_the_web(
+    web: FlaskClient,
+    create_team: Callable[[FlaskClient], str],
+    log_in: Callable[..., Any],
+    csrf_token: Callable[[str], str],
+) -> None:
     log_in(web, "ann@example.com")
-    url = _create_team(web)
+    url = create_team(web)
     web.post("/logout", data={"csrf_token": csrf_token(web.get("/logout").get_data(as_text=True))})
     log_in(web, "bob@example.com")
     assert web.get(url).status_code == 404
@@ -157,9 +105,11 @@ def test_another_users_team_is_404_on_the_web(web: FlaskClient) -> None:
     assert "Claims team" not in web.get("/teams").get_data(as_text=True)
 
 
-def test_deleting_a_team_asks_first(web: FlaskClient) -> None:
+def test_deleting_a_team_asks_first(
+    web: FlaskClient, create_team: Callable[[FlaskClient], str], log_in: Callable[..., Any]
+) -> None:
     log_in(web, "ann@example.com")
-    url = _create_team(web)
+    url = create_team(web)
     ask = web.get(url + "/delete")
     assert "Delete the team Claims team?" in ask.get_data(as_text=True)
     fields = _form(ask.get_data(as_text=True), url + "/delete")
@@ -167,9 +117,11 @@ def test_deleting_a_team_asks_first(web: FlaskClient) -> None:
     assert web.get(url).status_code == 404
 
 
-def test_editing_a_member_checks_the_fields(web: FlaskClient) -> None:
+def test_editing_a_member_checks_the_fields(
+    web: FlaskClient, create_team: Callable[[FlaskClient], str], log_in: Callable[..., Any]
+) -> None:
     log_in(web, "ann@example.com")
-    url = _create_team(web)
+    url = create_team(web)
     _, members, _ = _ann_team(web)
     edit = f"{url}/members/{members[0]}/edit"
     page = web.get(edit).get_data(as_text=True)
@@ -200,9 +152,11 @@ def test_editing_a_member_checks_the_fields(web: FlaskClient) -> None:
     assert "Ana B" in web.get(url).get_data(as_text=True)
 
 
-def test_a_member_link_shows_their_plan_and_takes_their_progress(web: FlaskClient) -> None:
+def test_a_member_link_shows_their_plan_and_takes_their_progress(
+    web: FlaskClient, create_team: Callable[[FlaskClient], str], log_in: Callable[..., Any]
+) -> None:
     log_in(web, "ann@example.com")
-    url = _create_team(web)
+    url = create_team(web)
     team_id, members, _ = _ann_team(web)
     page = web.get(url).get_data(as_text=True)
     action = f"/teams/{team_id}/members/{members[0]}/link"
@@ -236,29 +190,11 @@ def test_the_anonymous_pages_work_without_an_account(web: FlaskClient) -> None:
     assert response.status_code == 200
 
 
-def test_login_goes_back_only_to_this_site(web: FlaskClient) -> None:
-    token = csrf_token(web.get("/login").get_data(as_text=True))
-    for target, expected in [
-        ("/teams/1", "/teams/1"),
-        ("//evil.example", "/teams"),
-        ("https://evil.example/x", "/teams"),
-    ]:
-        web.get("/logout")
-        response = web.post(
-            "/login",
-            data={
-                "email": "ann@example.com",
-                "password": PASSWORD,
-                "csrf_token": token,
-                "next": target,
-            },
-        )
-        assert response.headers["Location"] == expected
-        token = csrf_token(web.get("/login").get_data(as_text=True))
-
-
 def test_everything_survives_a_restart_and_users_stay_apart(
     app_factory: Callable[..., Flask],
+    create_team: Callable[[FlaskClient], str],
+    add_user: Callable[..., Any],
+    log_in: Callable[..., Any],
 ) -> None:
     first = app_factory()  # no SECRET_KEY given: the one generated into the instance folder
     with first.app_context():
@@ -267,7 +203,7 @@ def test_everything_survives_a_restart_and_users_stay_apart(
     ann, bob = first.test_client(), first.test_client()
     log_in(ann, "ann@example.com")
     log_in(bob, "bob@example.com")
-    url = _create_team(ann)
+    url = create_team(ann)
     team_id, members, _ = _ann_team(ann)
     action = f"/teams/{team_id}/members/{members[0]}/progress"
     page = ann.get(url).get_data(as_text=True)
@@ -290,31 +226,15 @@ def test_everything_survives_a_restart_and_users_stay_apart(
     assert "Claims team" not in bob_again.get("/teams").get_data(as_text=True)
 
 
-def test_behind_a_proxy_the_cookie_is_secure_when_the_proxy_says_https(
-    app_factory: Callable[..., Flask],
+def test_the_team_page_says_whose_route_the_new_rules_change(
+    web: FlaskClient, create_team: Callable[[FlaskClient], str], log_in: Callable[..., Any]
 ) -> None:
-    app = app_factory(PROXY_FIX=1)
-    with app.app_context():
-        add_user("ann@example.com")
-    client = app.test_client()
-    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
-    token = csrf_token(client.get("/login", headers=https).get_data(as_text=True))
-    response = client.post(
-        "/login",
-        headers=https,
-        data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": token},
-    )
-    assert response.status_code == 303
-    assert "Secure" in response.headers["Set-Cookie"]
-
-
-def test_the_team_page_says_whose_route_the_new_rules_change(web: FlaskClient) -> None:
     log_in(web, "ann@example.com")
-    url = _create_team(web)
+    url = create_team(web)
     with web.application.app_context():
-        from recommender.store.db import db
+        from recommender.extensions import db
 
-        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
+        team = store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0]
         team.rules_version = "2020.1.1+00000000"  # as if last shown under older rules
         team.members[0].shown_route = "CPCU"  # which sent Ana to the CPCU
         db.session.commit()
@@ -330,8 +250,8 @@ def test_the_team_page_says_whose_route_the_new_rules_change(web: FlaskClient) -
 def _ann_plan(web: FlaskClient) -> dict[str, Any]:
     """Ann's first team's plan worked out now, as the page works it out."""
     with web.application.app_context():
-        team = queries.teams_of(queries.user_by_email("ann@example.com"))[0]
-        return saved.plan(current_recommender(), team).plan
+        team = store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0]
+        return saved_teams.plan(current_recommender(), team).plan
 
 
 def _section(page: str, heading_id: str) -> str:
@@ -340,9 +260,11 @@ def _section(page: str, heading_id: str) -> str:
     return found.group(0)
 
 
-def test_the_team_page_shows_the_schedule_cohorts_and_budget(web: FlaskClient) -> None:
+def test_the_team_page_shows_the_schedule_cohorts_and_budget(
+    web: FlaskClient, create_team: Callable[[FlaskClient], str], log_in: Callable[..., Any]
+) -> None:
     log_in(web, "ann@example.com")
-    url = _create_team(web)
+    url = create_team(web)
     page = web.get(url).get_data(as_text=True)
     plan = _ann_plan(web)
     assert plan["schedule"] and plan["budget"]["total"] > 0
@@ -359,9 +281,11 @@ def test_the_team_page_shows_the_schedule_cohorts_and_budget(web: FlaskClient) -
         assert f'<th scope="row">{quarter["quarter"]}</th>' in budget
 
 
-def test_a_failure_shows_its_retake_on_the_team_page(web: FlaskClient) -> None:
+def test_a_failure_shows_its_retake_on_the_team_page(
+    web: FlaskClient, create_team: Callable[[FlaskClient], str], log_in: Callable[..., Any]
+) -> None:
     log_in(web, "ann@example.com")
-    url = _create_team(web)
+    url = create_team(web)
     team_id, members, _ = _ann_team(web)
     action = f"/teams/{team_id}/members/{members[0]}/progress"
     fields = _form(web.get(url).get_data(as_text=True), action)

@@ -2,35 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from store_helpers import ROSTER_CSV, ROSTER_JSON, add_user, bearer
 
-from recommender.api.teams import SavedTeamSchema
-from recommender.store import queries
+from recommender.accounts.tokens import create_token
+from recommender.api.schemas import SavedTeamSchema
 
 
 @pytest.fixture
-def api(store_app: Flask) -> Iterator[tuple[FlaskClient, dict[str, str], dict[str, str]]]:
+def api(
+    store_app: Flask, add_user: Callable[..., Any], bearer: Callable[[str], dict[str, str]]
+) -> Iterator[tuple[FlaskClient, dict[str, str], dict[str, str]]]:
     """A client, and the headers of two users: Ann and Bob."""
-    ann = bearer(queries.create_token(add_user("ann@example.com")))
-    bob = bearer(queries.create_token(add_user("bob@example.com", "adviser")))
+    ann = bearer(create_token(add_user("ann@example.com")))
+    bob = bearer(create_token(add_user("bob@example.com", "adviser")))
     yield store_app.test_client(), ann, bob
 
 
-def _create(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
-    response = client.post("/api/v1/teams", json=ROSTER_JSON, headers=headers)
-    assert response.status_code == 201, response.json
-    body: dict[str, Any] = response.json
-    return body
+@pytest.fixture
+def create_team(roster_json: dict[str, Any]) -> Callable[..., dict[str, Any]]:
+    """Save the test team over the API as the user of `headers`: create_team(client, headers)."""
+
+    def create(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
+        response = client.post("/api/v1/teams", json=roster_json, headers=headers)
+        assert response.status_code == 201, response.json
+        body: dict[str, Any] = response.json
+        return body
+
+    return create
 
 
-def test_every_call_needs_a_token(api: Any) -> None:
+def test_every_call_needs_a_token(api: Any, bearer: Callable[[str], dict[str, str]]) -> None:
     client, _, _ = api
     for method, path in [
         ("get", "/api/v1/teams"),
@@ -46,9 +53,11 @@ def test_every_call_needs_a_token(api: Any) -> None:
     assert client.get("/api/v1/teams", headers=bearer("cp_wrong")).status_code == 401
 
 
-def test_a_team_is_created_from_json_with_its_plan(api: Any) -> None:
+def test_a_team_is_created_from_json_with_its_plan(
+    api: Any, create_team: Callable[..., dict[str, Any]]
+) -> None:
     client, ann, _ = api
-    team = _create(client, ann)
+    team = create_team(client, ann)
     assert team["name"] == "Claims team" and team["version"] == 1
     assert [m["name"] for m in team["members"]] == ["Ana Agent", "Carl Claims"]
     assert all(isinstance(m["id"], int) for m in team["members"])
@@ -68,10 +77,10 @@ def test_a_team_is_created_from_json_with_its_plan(api: Any) -> None:
     ]
 
 
-def test_a_team_is_created_from_a_csv_body_or_an_upload(api: Any) -> None:
+def test_a_team_is_created_from_a_csv_body_or_an_upload(api: Any, roster_csv: str) -> None:
     client, ann, _ = api
     response = client.post(
-        "/api/v1/teams?name=Sales", data=ROSTER_CSV, content_type="text/csv", headers=ann
+        "/api/v1/teams?name=Sales", data=roster_csv, content_type="text/csv", headers=ann
     )
     assert response.status_code == 201 and response.json["summary"]["people"] == 3
     import io
@@ -79,16 +88,40 @@ def test_a_team_is_created_from_a_csv_body_or_an_upload(api: Any) -> None:
     response = client.post(
         "/api/v1/teams?name=Up",
         headers=ann,
-        data={"file": (io.BytesIO(ROSTER_CSV.encode()), "r.csv")},
+        data={"file": (io.BytesIO(roster_csv.encode()), "r.csv")},
     )
     assert response.status_code == 201 and response.json["name"] == "Up"
-    response = client.post("/api/v1/teams", data=ROSTER_CSV, content_type="text/csv", headers=ann)
+    response = client.post("/api/v1/teams", data=roster_csv, content_type="text/csv", headers=ann)
     assert response.status_code == 422 and "name" in response.json["errors"]
 
 
-def test_another_users_team_is_404(api: Any) -> None:
+def test_a_bad_body_gets_the_same_careful_answers_as_the_rest_of_the_api(
+    api: Any, create_team: Callable[..., dict[str, Any]]
+) -> None:
+    client, ann, _ = api
+    broken = client.post(
+        "/api/v1/teams",
+        data='{"name": "x", "members": [}',
+        content_type="application/json",
+        headers=ann,
+    )
+    assert broken.status_code == 400
+    assert broken.json["message"].startswith(
+        "The body is not valid JSON: Expecting value at line 1"
+    )
+    listed = client.post("/api/v1/teams", json=[{"name": "Ana"}], headers=ann)
+    assert listed.status_code == 422 and "_schema" in listed.json["errors"]
+    team = create_team(client, ann)
+    url = f"/api/v1/teams/{team['id']}/members"
+    nan = client.post(url, data='{"name": NaN}', content_type="application/json", headers=ann)
+    assert nan.status_code == 400 and "NaN is not a JSON number" in nan.json["message"]
+    plain = client.post(url, data="name=Ana", content_type="text/plain", headers=ann)
+    assert plain.status_code == 415 and "Content-Type: application/json" in plain.json["message"]
+
+
+def test_another_users_team_is_404(api: Any, create_team: Callable[..., dict[str, Any]]) -> None:
     client, ann, bob = api
-    team = _create(client, ann)
+    team = create_team(client, ann)
     url = f"/api/v1/teams/{team['id']}"
     member = team["members"][0]["id"]
     assert client.get(url, headers=bob).status_code == 404
@@ -100,9 +133,11 @@ def test_another_users_team_is_404(api: Any) -> None:
     assert client.get("/api/v1/teams/99999", headers=ann).json["code"] == 404
 
 
-def test_a_stale_if_match_is_412_and_changes_nothing(api: Any) -> None:
+def test_a_stale_if_match_is_412_and_changes_nothing(
+    api: Any, create_team: Callable[..., dict[str, Any]]
+) -> None:
     client, ann, _ = api
-    team = _create(client, ann)
+    team = create_team(client, ann)
     url = f"/api/v1/teams/{team['id']}"
     got = client.get(url, headers=ann)
     assert got.headers["ETag"] == '"1"'
@@ -122,9 +157,11 @@ def test_a_stale_if_match_is_412_and_changes_nothing(api: Any) -> None:
     assert after["members"][0]["profile"]["years_experience"] == 4
 
 
-def test_an_invalid_member_is_422_naming_the_field(api: Any) -> None:
+def test_an_invalid_member_is_422_naming_the_field(
+    api: Any, create_team: Callable[..., dict[str, Any]]
+) -> None:
     client, ann, _ = api
-    team = _create(client, ann)
+    team = create_team(client, ann)
     url = f"/api/v1/teams/{team['id']}/members/{team['members'][0]['id']}"
     response = client.put(
         url,
@@ -135,9 +172,9 @@ def test_an_invalid_member_is_422_naming_the_field(api: Any) -> None:
     assert client.get(f"/api/v1/teams/{team['id']}", headers=ann).json["version"] == 1
 
 
-def test_progress_replans_the_member(api: Any) -> None:
+def test_progress_replans_the_member(api: Any, create_team: Callable[..., dict[str, Any]]) -> None:
     client, ann, _ = api
-    team = _create(client, ann)
+    team = create_team(client, ann)
     member = team["members"][0]
     first = member["remaining_courses"][0]
     url = f"/api/v1/teams/{team['id']}/members/{member['id']}/progress"
@@ -158,9 +195,11 @@ def test_progress_replans_the_member(api: Any) -> None:
     assert history[-1]["member_id"] == member["id"]
 
 
-def test_members_are_added_and_removed_and_the_team_renamed_and_deleted(api: Any) -> None:
+def test_members_are_added_and_removed_and_the_team_renamed_and_deleted(
+    api: Any, create_team: Callable[..., dict[str, Any]]
+) -> None:
     client, ann, _ = api
-    team = _create(client, ann)
+    team = create_team(client, ann)
     url = f"/api/v1/teams/{team['id']}"
     added = client.post(
         f"{url}/members",
@@ -177,9 +216,11 @@ def test_members_are_added_and_removed_and_the_team_renamed_and_deleted(api: Any
     assert client.get(url, headers=ann).status_code == 404
 
 
-def test_a_team_carries_its_schedule_and_budget(api: Any) -> None:
+def test_a_team_carries_its_schedule_and_budget(
+    api: Any, create_team: Callable[..., dict[str, Any]]
+) -> None:
     client, ann, _ = api
-    team_id = _create(client, ann)["id"]
+    team_id = create_team(client, ann)["id"]
     team = client.get(f"/api/v1/teams/{team_id}", headers=ann).json
     assert SavedTeamSchema().validate(team) == {}
     seats = {
@@ -202,9 +243,11 @@ def test_a_team_carries_its_schedule_and_budget(api: Any) -> None:
     ]
 
 
-def test_a_failure_over_the_api_answers_its_retake(api: Any) -> None:
+def test_a_failure_over_the_api_answers_its_retake(
+    api: Any, create_team: Callable[..., dict[str, Any]]
+) -> None:
     client, ann, _ = api
-    team = _create(client, ann)
+    team = create_team(client, ann)
     member = team["members"][0]
     url = f"/api/v1/teams/{team['id']}/members/{member['id']}/progress"
     body = {"course": "API 29", "status": "failed", "date": "2025-06-15"}

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from store_helpers import PASSWORD
 
 from recommender.cli import main
 
@@ -34,13 +33,13 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -
 
 @pytest.mark.slow
 def test_users_tokens_and_teams_from_the_command_line(
-    env: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+    env: Path, db_url: str, password: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _run(["db", "upgrade"], capsys)[0] == 0
     code, out = _run(
         ["users", "add", "Ann@Example.com", "--role", "manager", "--password-stdin"],
         capsys,
-        PASSWORD + "\n",
+        password + "\n",
     )
     assert (code, out.strip()) == (0, "Added ann@example.com (manager).")
     code, out = _run(
@@ -53,22 +52,22 @@ def test_users_tokens_and_teams_from_the_command_line(
     code, out = _run(["tokens", "create", "nobody@example.com"], capsys)
     assert code == 1 and "no user nobody@example.com" in out
 
-    from recommender import create_app
+    from recommender import create_app, saved_teams
+    from recommender.accounts.tokens import user_for_token
     from recommender.extensions import current_recommender
-    from recommender.store import queries, teams
     from recommender.team import parse_roster
 
     app = create_app()
     with app.app_context():
-        owner = queries.user_for_token(token)
-        team = teams.create_from_roster(
+        owner = user_for_token(token)
+        team = saved_teams.create_from_roster(
             current_recommender(),
             owner,
             "Sales",
             parse_roster("name,role,lines,years_experience\nA,agent,personal,2\n"),
         )
         team_id = team.id
-        from recommender.store.db import db
+        from recommender.extensions import db
 
         db.session.remove()
         db.engine.dispose()

@@ -1,0 +1,35 @@
+"""Passwords: argon2id hashes, checked in the same time whether or not the account exists."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..store import accounts as rows
+from ..store.models import User
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    """Whether `password` is the user's."""
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose email and password these are, or None."""
+    user = rows.user_by_email(email)
+    if user is None:
+        _hasher.hash(password)  # the same time whether or not the account exists
+        return None
+    return user if check_password(user, password) else None

@@ -1,0 +1,25 @@
+"""Users: managers, advisers and admins, each with a password or only API tokens."""
+
+from __future__ import annotations
+
+from ..store import accounts as rows
+from ..store.errors import Invalid
+from ..store.models import ROLES, User
+from .passwords import hash_password
+
+
+def create_user(email: str, role: str, password: str | None = None) -> User:
+    """Add a user (Invalid if the email is taken or malformed, or the role unknown)."""
+    email = rows.normalise_email(email)
+    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+        raise Invalid("Give a valid email address.", {"email": ["Not a valid email address."]})
+    if role not in ROLES:
+        raise Invalid(
+            f"Role must be one of: {', '.join(ROLES)}.", {"role": [f"Must be one of: {ROLES}."]}
+        )
+    return rows.add_user(email, role, hash_password(password) if password else None)
+
+
+def load_user(user_id: str) -> User | None:
+    """The signed-in user of a session (Flask-Login's user loader), or None."""
+    return rows.user_by_id(int(user_id)) if user_id.isdigit() else None

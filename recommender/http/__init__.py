@@ -1,0 +1,1 @@
+"""The HTTP plumbing under the views: hooks, error answers, sessions, bodies, downloads, serving."""

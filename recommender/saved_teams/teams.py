@@ -1,0 +1,132 @@
+"""Saved teams' use-cases: every change that re-plans, the one writer of a member's shown route.
+
+A view or a command calls one of these; each checks its input with the recommender, hands the
+store what to keep (recommender.store.teams), and the plan is worked out afresh when read
+(plans.py). Nothing else writes a member's shown route.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..accounts.tokens import new_secret, token_hash
+from ..errors import ProfileError
+from ..recommendation import Recommender
+from ..schemas import PROFILE_FIELDS
+from ..store import teams as store
+from ..store.errors import Invalid
+from ..store.models import Member, Team, User
+from ..team import NAME_COLUMNS, Roster
+from .plans import SavedPlan, outcome_of, plan_saved_team
+
+
+def _pinned(profile: dict[str, Any], today: date) -> dict[str, Any]:
+    # A saved plan starts on the day it was made, not on each day it is shown: that is the
+    # schedule a member is on track for, or behind.
+    if not profile.get("start_date"):
+        return {**profile, "start_date": today.isoformat()}
+    return profile
+
+
+def create_from_roster(
+    recommender: Recommender, owner: User, name: str, roster: Roster, today: date | None = None
+) -> Team:
+    """Save a roster as a team: every row a member (a bad row too, to be fixed later)."""
+    today = today or date.today()
+    members = []
+    for row in roster.rows:
+        profile = _pinned(dict(row.data or {}), today)
+        members.append((row.name or f"Row {row.row}", profile, outcome_of(recommender, profile)))
+    return store.create_team(owner, name, members, recommender.rulebook.version)
+
+
+def checked_member(
+    recommender: Recommender, data: Any, today: date | None = None
+) -> tuple[str, dict[str, Any]]:
+    """A member's name and profile from request data (Invalid naming each bad field)."""
+    if not isinstance(data, dict):
+        raise Invalid(
+            "A member is an object: a name and the profile fields.",
+            {"_schema": ["Invalid input type."]},
+        )
+    name = next((data[c] for c in NAME_COLUMNS if data.get(c) not in (None, "")), "")
+    errors: dict[str, list[str]] = {}
+    if not isinstance(name, str) or not name.strip():
+        errors["name"] = ["Missing data for required field."]
+    unknown = sorted(str(k) for k in data if k not in PROFILE_FIELDS and k not in NAME_COLUMNS)
+    for key in unknown:
+        errors[key] = ["Unknown field."]
+    profile = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
+    try:
+        recommender.load_profile(profile)
+    except ProfileError as exc:
+        errors.update(exc.errors)
+    if errors:
+        field = next(iter(errors))
+        raise Invalid(f"The member is not valid: {field}: {errors[field][0]}", errors)
+    return str(name).strip(), _pinned(profile, today or date.today())
+
+
+def add_member(
+    recommender: Recommender, team: Team, data: Any, actor: str, expected: int | None = None
+) -> Member:
+    """Add a checked member to a team."""
+    name, profile = checked_member(recommender, data)
+    route, rule = outcome_of(recommender, profile)
+    # Under rules the team was never shown, or with a route decided, the member is shown it.
+    shown = (route, rule) if team.rules_version is None or rule is not None else None
+    return store.add_member(team, name, profile, actor, shown, expected)
+
+
+def replace_member(
+    recommender: Recommender, member: Member, data: Any, actor: str, expected: int | None = None
+) -> None:
+    """Replace a member's name and profile with checked data."""
+    name, profile = checked_member(recommender, data)
+    shown = outcome_of(recommender, profile)
+    store.update_member(member, name, profile, actor, shown, expected)
+
+
+def record_progress(
+    recommender: Recommender,
+    member: Member,
+    course: str,
+    status: str,
+    on: date,
+    actor: str,
+    expected: int | None = None,
+) -> None:
+    """Record progress on a course named in any spelling the catalog knows ('api29')."""
+    code = recommender.catalog.normalise_code(course or "")
+    if code is None:
+        raise Invalid(f"Unknown course {course!r}.", {"course": [f"Unknown course: {course}."]})
+    store.record_progress(member, code, status, on, actor, expected)
+
+
+def plan(recommender: Recommender, team: Team, today: date | None = None) -> SavedPlan:
+    """The team's plan now."""
+    return plan_saved_team(recommender, team, today)
+
+
+def acknowledge_rules(recommender: Recommender, team: Team, actor: str) -> None:
+    """Record that the team was shown under the current rules, with its members' routes now."""
+    saved = plan_saved_team(recommender, team)
+    store.mark_rules_shown(team, recommender.rulebook.version, saved.outcomes, actor)
+
+
+def create_member_link(member: Member, actor: str) -> str:
+    """A new private link token for a member (any earlier one stops working): shown once."""
+    token = new_secret()
+    store.set_member_link(member, token_hash(token), actor)
+    return token
+
+
+def revoke_member_link(member: Member, actor: str) -> None:
+    """Stop a member's private link working."""
+    store.set_member_link(member, None, actor)
+
+
+def member_for_link(token: str) -> Member | None:
+    """The member whose private link this is, or None."""
+    return store.member_by_link_hash(token_hash(token)) if token else None

@@ -1,0 +1,91 @@
+"""Signing in: /login and /logout, and the CSRF guard of every page that keeps a session."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_user, logout_user
+from flask_wtf.csrf import CSRFError
+
+from ..accounts import throttle
+from ..accounts.passwords import authenticate
+from ..extensions import csrf
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def protect(blueprint: Blueprint) -> None:
+    """Refuse every form post to `blueprint` without this session's CSRF token (400)."""
+    blueprint.before_request(_check_csrf)
+    blueprint.register_error_handler(CSRFError, _csrf_refused)
+
+
+def _check_csrf() -> None:
+    if request.method == "POST":
+        csrf.protect()
+
+
+def _csrf_refused(error: CSRFError) -> ResponseReturnValue:
+    """A form without this session's token: say what to do, in the site's look."""
+    page = render_template(
+        "error.html",
+        title="This form was not accepted",
+        message="The form has expired or did not come from this site, so nothing was saved. "
+        "Go back, reload the page and send it again.",
+        request_id=None,
+    )
+    return page, 400
+
+
+protect(bp)
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after logging in: a path on this site only (never another host)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            if not target.startswith("//") and "\\" not in target:
+                return target
+    return url_for("teams.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Log in with an email address and a password."""
+    next_url = request.values.get("next", "")
+    if request.method == "GET":
+        return render_template("auth/login.html", email="", error=None, next=next_url)
+    email = request.form.get("email", "").strip()
+    password = request.form.get("password", "")
+    keys = throttle.throttle_keys(email, request.remote_addr)
+    if throttle.login_blocked(keys):
+        message = (
+            "Too many wrong passwords in a row. Wait 15 minutes, then try again "
+            "(or ask an admin to check your account)."
+        )
+        page = render_template("auth/login.html", email=email, error=message, next=next_url)
+        return page, 429, {"Retry-After": str(int(throttle.FAILED_LOGIN_WINDOW.total_seconds()))}
+    user = authenticate(email, password) if email and password else None
+    if user is None:
+        throttle.note_failed_login(keys)
+        message = "That email address and password do not match an account."
+        page = render_template("auth/login.html", email=email, error=message, next=next_url)
+        return page, 401
+    throttle.clear_failed_logins(keys)
+    session.clear()  # a fresh session (and CSRF token) for the logged-in user
+    login_user(user)
+    return redirect(_safe_next(next_url), 303)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout() -> ResponseReturnValue:
+    """Log out (a GET asks first: a link alone must not log anyone out)."""
+    if request.method == "GET":
+        return render_template("auth/logout.html")
+    logout_user()
+    session.clear()
+    flash("You are logged out.")
+    return redirect(url_for("auth.login"), 303)

@@ -1,0 +1,304 @@
+"""Saved teams on the web, /teams: the caller's teams, a team's plan and progress, member links.
+
+Thin views: each reads the form, calls one use-case of recommender.saved_teams (or a query of
+the store), and redirects or renders. Every POST here carries a CSRF token (auth.protect).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from .. import saved_teams as saved
+from ..errors import RosterError
+from ..extensions import current_recommender
+from ..http.rosters import allow_roster_body, roster_from_form, roster_status
+from ..saved_teams import rules_change_data
+from ..store import teams as q
+from ..store.errors import Invalid, StaleVersion
+from ..store.models import STATUSES, Member, Team, User
+from ..team import LIST_SEPARATOR
+from ..vocabulary import GOALS, LINES, ROLES
+from .auth import protect
+from .team_plans import ROUTE_LABELS
+
+bp = Blueprint("teams", __name__, template_folder="templates")
+protect(bp)
+
+STALE = (
+    "This team changed since you opened it (someone saved another change first). Nothing was "
+    "saved: here it is as it is now. Make your change again if it is still needed."
+)
+STATUS_LABELS = {"on_track": "On track", "behind": "Behind schedule", "completed": "Completed"}
+MEMBER_FIELDS = ("role", "lines", "years_experience", "goal", "hours_per_week", "start_date")
+MEMBER_LISTS = ("designations", "completed_courses", "discounts")
+
+
+def template_names() -> dict[str, Any]:
+    """The names the saved teams' templates use (a member's own page's too)."""
+    return {
+        "ROUTE_LABELS": ROUTE_LABELS,
+        "STATUS_LABELS": STATUS_LABELS,
+        "STATUSES": STATUSES,
+        "ROLES": ROLES,
+        "LINES": LINES,
+        "GOALS": GOALS,
+    }
+
+
+bp.context_processor(template_names)
+
+
+def _user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+# --- teams ----------------------------------------------------------------------------------
+
+
+@bp.route("/teams", methods=["GET"])
+@login_required
+def index() -> ResponseReturnValue:
+    """The caller's teams, and a form to save a new one from a roster."""
+    return _teams_page()
+
+
+def _teams_page(error: str | None = None, name: str = "", status: int = 200) -> ResponseReturnValue:
+    owned = q.teams_of(_user())
+    page = render_template(
+        "teams/teams.html",
+        teams=owned,
+        counts=q.member_counts(owned),
+        error=error,
+        name=name,
+    )
+    return page, status
+
+
+@bp.route("/teams", methods=["POST"])
+@login_required
+def create() -> ResponseReturnValue:
+    """Save a team from an uploaded roster."""
+    name = ""
+    try:
+        allow_roster_body()  # the form holds the roster: its limit applies before it is read
+        name = request.form.get("name", "").strip()
+        roster, _ = roster_from_form("roster", "Choose a roster file (CSV or JSON) to upload.")
+        team = saved.create_from_roster(current_recommender(), _user(), name, roster)
+    except RosterError as exc:
+        return _teams_page(exc.message, name, roster_status(exc))
+    except Invalid as exc:
+        return _teams_page(exc.message, name, 422)
+    flash(f"Saved the team {team.name} with {len(team.members)} members.")
+    return redirect(url_for("teams.team", team_id=team.id), 303)
+
+
+def _team(team_id: int) -> Team:
+    return q.team_for(_user(), team_id)
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET"])
+@login_required
+def team(team_id: int) -> ResponseReturnValue:
+    """A team: its plan now, members and their progress, history."""
+    found = _team(team_id)
+    return _team_page(found)
+
+
+def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 200) -> Any:
+    recommender = current_recommender()
+    plan = saved.plan(recommender, found)
+    members = {m.id: m for m in found.members}
+    page = render_template(
+        "teams/team.html",
+        team=found,
+        plan=plan.plan,
+        members=members,
+        rules_change=rules_change_data(plan),
+        history=list(reversed(q.history_of(found)))[:50],
+        courses=sorted(recommender.catalog.courses),
+        today=date.today().isoformat(),
+        errors=errors or {},
+    )
+    return page, status
+
+
+def _stale(team_id: int) -> ResponseReturnValue:
+    flash(STALE, "error")
+    return redirect(url_for("teams.team", team_id=team_id), 303)
+
+
+@bp.route("/teams/<int:team_id>/rename", methods=["POST"])
+@login_required
+def rename(team_id: int) -> ResponseReturnValue:
+    """Rename a team."""
+    found = _team(team_id)
+    try:
+        q.rename_team(found, request.form.get("name", ""), _user().email, _version())
+    except StaleVersion:
+        return _stale(team_id)
+    except Invalid as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("teams.team", team_id=team_id), 303)
+
+
+@bp.route("/teams/<int:team_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(team_id: int) -> ResponseReturnValue:
+    """Delete a team, after asking."""
+    found = _team(team_id)
+    if request.method == "GET":
+        return render_template("teams/delete.html", team=found)
+    name = found.name
+    try:
+        q.delete_team(found, _version())
+    except StaleVersion:
+        return _stale(team_id)
+    flash(f"Deleted the team {name}.")
+    return redirect(url_for("teams.index"), 303)
+
+
+@bp.route("/teams/<int:team_id>/rules-seen", methods=["POST"])
+@login_required
+def rules_seen(team_id: int) -> ResponseReturnValue:
+    """Note that the team has been shown under the current rules."""
+    found = _team(team_id)
+    try:
+        saved.acknowledge_rules(current_recommender(), found, _user().email)
+    except StaleVersion:
+        return _stale(team_id)
+    return redirect(url_for("teams.team", team_id=team_id), 303)
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+def member_form_data(form: Any) -> dict[str, Any]:
+    """A member's fields from the member form (blank fields left out: the defaults apply)."""
+    data: dict[str, Any] = {"name": form.get("name", "")}
+    for key in MEMBER_FIELDS:
+        value = form.get(key, "").strip()
+        if value:
+            data[key] = value
+    for key in MEMBER_LISTS:
+        items = [i.strip() for i in form.get(key, "").replace(",", LIST_SEPARATOR).split(";")]
+        if any(items):
+            data[key] = [i for i in items if i]
+    return data
+
+
+def _form_values(member: Member | None) -> dict[str, str]:
+    if member is None:
+        return {}
+    values = {"name": member.name}
+    for key, value in member.profile.items():
+        values[key] = f"{LIST_SEPARATOR} ".join(value) if isinstance(value, list) else str(value)
+    return values
+
+
+@bp.route("/teams/<int:team_id>/members/new", methods=["GET", "POST"])
+@bp.route("/teams/<int:team_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
+@login_required
+def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnValue:
+    """Add a member, or edit one."""
+    found = _team(team_id)
+    member = q.member_of(found, member_id) if member_id is not None else None
+    if request.method == "GET":
+        return render_template(
+            "teams/member_form.html",
+            team=found,
+            member=member,
+            values=_form_values(member),
+            errors={},
+        )
+    data = member_form_data(request.form)
+    recommender = current_recommender()
+    try:
+        if member is None:
+            saved.add_member(recommender, found, data, _user().email, _version())
+        else:
+            saved.replace_member(recommender, member, data, _user().email, _version())
+    except StaleVersion:
+        return _stale(team_id)
+    except Invalid as exc:
+        values = {k: request.form.get(k, "") for k in ("name", *MEMBER_FIELDS, *MEMBER_LISTS)}
+        page = render_template(
+            "teams/member_form.html",
+            team=found,
+            member=member,
+            values=values,
+            errors=exc.errors,
+        )
+        return page, 422
+    flash(f"Saved {data['name'].strip()}.")
+    return redirect(url_for("teams.team", team_id=team_id), 303)
+
+
+@bp.route("/teams/<int:team_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_member(team_id: int, member_id: int) -> ResponseReturnValue:
+    """Remove a member, after asking."""
+    found = _team(team_id)
+    member = q.member_of(found, member_id)
+    if request.method == "GET":
+        return render_template("teams/remove.html", team=found, member=member)
+    try:
+        q.remove_member(member, _user().email, _version())
+    except StaleVersion:
+        return _stale(team_id)
+    flash(f"Removed {member.name}.")
+    return redirect(url_for("teams.team", team_id=team_id), 303)
+
+
+def progress_from_form() -> tuple[str, str, date]:
+    """The course, status and date of a progress form (Invalid if the date is not one)."""
+    raw = request.form.get("date", "")
+    try:
+        on = date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid("Give the date as YYYY-MM-DD.", {"date": ["Not a valid date."]}) from None
+    return request.form.get("course", ""), request.form.get("status", ""), on
+
+
+@bp.route("/teams/<int:team_id>/members/<int:member_id>/progress", methods=["POST"])
+@login_required
+def record_progress(team_id: int, member_id: int) -> ResponseReturnValue:
+    """Record a member's progress on a course."""
+    found = _team(team_id)
+    member = q.member_of(found, member_id)
+    try:
+        course, status, on = progress_from_form()
+        saved.record_progress(
+            current_recommender(), member, course, status, on, _user().email, _version()
+        )
+    except StaleVersion:
+        return _stale(team_id)
+    except Invalid as exc:
+        return _team_page(found, {member.id: exc.message}, 422)
+    flash(f"Recorded {member.name}: {course} {status} on {on.isoformat()}.")
+    return redirect(url_for("teams.team", team_id=team_id, _anchor=f"member-{member.id}"), 303)
+
+
+@bp.route("/teams/<int:team_id>/members/<int:member_id>/link", methods=["POST"])
+@login_required
+def member_link(team_id: int, member_id: int) -> ResponseReturnValue:
+    """Make (or remake) a member's private link, shown once; or revoke it."""
+    found = _team(team_id)
+    member = q.member_of(found, member_id)
+    if request.form.get("action") == "revoke":
+        saved.revoke_member_link(member, _user().email)
+        flash(f"{member.name}'s private link no longer works.")
+        return redirect(url_for("teams.team", team_id=team_id), 303)
+    token = saved.create_member_link(member, _user().email)
+    link = url_for("my.page", token=token, _external=True)
+    return render_template("teams/link.html", team=found, member=member, link=link)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 
 from ..ics import ICS_TYPE, team_calendar
 from ..team import XLSX_TYPE, export_csv, export_xlsx
@@ -27,6 +27,14 @@ def download(body: str | bytes, mimetype: str, filename: str) -> Response:
 def calendar_download(body: str | bytes, filename: str) -> Response:
     """An iCalendar document as a file download named `filename`."""
     return download(body, ICS_TYPE, filename)
+
+
+def answer_format(requested: str | None) -> str:
+    """The answer's format: `?format=` decides, else the Accept header (JSON by default)."""
+    if requested:
+        return requested
+    types = {"application/json": "json", **{mime: name for name, mime in DOWNLOADS.items()}}
+    return types.get(request.accept_mimetypes.best_match(tuple(types)) or "", "json")
 
 
 def plan_download(plan: dict[str, Any], format_: str) -> Response:

@@ -1,0 +1,296 @@
+"""What a saved team shows, read from its members' kept plans (plans.py writes them).
+
+A page of members, each as the API answers them; the team's summary, schedule and budget over
+everyone, summed by the database from the kept rows with the same functions that shape an
+anonymous team plan (team_summary, windows_of, budget_of); the whole plan, every member and
+every name, for the downloads; what a change of the rules did to the members' routes. The
+stale plans among them are re-planned first (plans.refresh).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..diff import Outcome as RouteOutcome
+from ..recommendation import Recommender
+from ..store import plans as kept
+from ..store.models import Member, MemberPlan, Progress, Team
+from ..team import (
+    NO_ROUTE,
+    NOTICE_NUMBERS,
+    CohortTotal,
+    TeamTotals,
+    budget_of,
+    group_sessions,
+    row_notices,
+    team_summary,
+    windows_of,
+)
+from .plans import Slot, fresh_between, kept_plans, refresh
+
+PER_PAGE = 50  # members on a page, unless asked for another number
+MAX_PER_PAGE = 500
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """Which members to show: page `page` of `per_page`, of those whose name holds `search`
+    (any case), of those behind if `behind`."""
+
+    page: int = 1
+    per_page: int = PER_PAGE
+    search: str | None = None
+    behind: bool = False
+
+
+@dataclass(frozen=True)
+class RouteChange:
+    """How the current rules change a member's route: the one shown, the one decided now."""
+
+    old: RouteOutcome
+    new: RouteOutcome
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """A saved team as shown: the team plan's dict (its members a page of them, or all), how
+    many members the page is of, and what a change of the rules did."""
+
+    plan: dict[str, Any]
+    total: int
+    query: PageQuery | None  # None: every member
+    rules_change: dict[str, Any] | None  # None: shown under these rules already
+    changed: list[tuple[int, RouteChange]] = field(default_factory=list)
+    changed_count: int = 0
+
+    @property
+    def last_page(self) -> int:
+        """The number of the last page (1 when there is nothing to show)."""
+        per_page = self.query.per_page if self.query else max(1, self.total)
+        return max(1, -(-self.total // per_page))
+
+
+def team_page(
+    recommender: Recommender,
+    team: Team,
+    query: PageQuery | None = None,
+    today: date | None = None,
+    slot: Slot = nullcontext,
+    changed_limit: int | None = None,
+) -> SavedPlan:
+    """A page of the team's members, with the team's sums over everyone."""
+    day = today or date.today()
+    query = query or PageQuery()
+    refresh(recommender, team, day, slot)
+    total, rows = kept.member_page(
+        team.id,
+        (query.page - 1) * query.per_page,
+        query.per_page,
+        query.search,
+        day if query.behind else None,
+    )
+    names = kept.cohort_members(team.id, [member.id for member, _ in rows])
+    return _shown(recommender, team, rows, total, names, day, query, changed_limit)
+
+
+def whole_plan(
+    recommender: Recommender, team: Team, today: date | None = None, slot: Slot = nullcontext
+) -> SavedPlan:
+    """Every member of the team and every name in its cohorts: what the downloads hold."""
+    day = today or date.today()
+    refresh(recommender, team, day, slot)
+    rows = [row for part in kept.all_members(team.id) for row in part]
+    return _shown(recommender, team, rows, len(rows), kept.cohort_members(team.id), day, None)
+
+
+def _shown(
+    recommender: Recommender,
+    team: Team,
+    rows: list[tuple[Member, MemberPlan]],
+    total: int,
+    names: dict[tuple[date, str], list[tuple[str, int]]],
+    day: date,
+    query: PageQuery | None,
+    changed_limit: int | None = None,
+) -> SavedPlan:
+    progress = kept.progress_of([member.id for member, _ in rows])
+    plan = {
+        "rules_version": recommender.rulebook.version,
+        "members": [member_entry(m, p, progress[m.id], day) for m, p in rows],
+        **team_sums(recommender, team.id, names),
+    }
+    change, changed, count = rules_change(recommender, team, changed_limit)
+    return SavedPlan(plan, total, query, change, changed, count)
+
+
+def team_sums(
+    recommender: Recommender,
+    team_id: int,
+    names: dict[tuple[date, str], list[tuple[str, int]]],
+    fiscal_year_start: int = 1,
+) -> dict[str, Any]:
+    """The team's summary, schedule, group sessions, budget and notices, summed from its kept
+    plans; each cohort names those of its people found in `names`, and counts them all."""
+    catalog = recommender.catalog
+    totals = kept.plan_totals(team_id)
+    cohorts = kept.cohorts(team_id)
+    summary = team_summary(
+        TeamTotals(
+            totals.people,
+            totals.planned,
+            Counter({route or NO_ROUTE: n for route, n in totals.routes.items()}),
+            Counter(kept.course_demand(team_id)),
+            totals.hours_low,
+            totals.hours_high,
+            sum(cohort.cents for cohort in cohorts),
+            totals.unverified == 0,
+        ),
+        catalog,
+    )
+    schedule = windows_of(
+        (
+            CohortTotal(
+                c.window_start,
+                c.window_end,
+                c.code,
+                [name for name, _ in names.get((c.window_start, c.code), [])],
+                [position + 1 for _, position in names.get((c.window_start, c.code), [])],
+                c.people,
+                c.study_starts,
+                c.cents,
+            )
+            for c in cohorts
+        ),
+        catalog,
+    )
+    people = {(c.window_start.isoformat(), c.code): c.people for c in cohorts}
+    for window in schedule:
+        for cohort in window["cohorts"]:
+            cohort["people"] = people[(window["window_start"], cohort["code"])]
+    windows: dict[date, int] = {}
+    for cohort in cohorts:
+        windows[cohort.window_start] = windows.get(cohort.window_start, 0) + cohort.cents
+    bad, warned = (kept.numbered(team_id, errors, NOTICE_NUMBERS) for errors in (True, False))
+    return {
+        "summary": summary,
+        "schedule": schedule,
+        "group_sessions": group_sessions(schedule),
+        "budget": budget_of(windows, catalog.currency, fiscal_year_start),
+        "notices": row_notices(
+            (bad[0], [p + 1 for p in bad[1]]), (warned[0], [p + 1 for p in warned[1]])
+        ),
+    }
+
+
+def member_entry(
+    member: Member, plan: MemberPlan, progress: list[Progress], today: date
+) -> dict[str, Any]:
+    """A member as the API answers them (SavedMemberSchema), from their kept plan, on `today`."""
+    entry = dict(plan.entry)
+    first_ends = entry.pop("first_ends", [])
+    errors = plan.state == kept.ERROR
+    overdue = [] if errors else [code for code, end in first_ends if end < today.isoformat()]
+    if errors:
+        status = None
+    elif plan.state == kept.COMPLETED:
+        status = "completed"
+    else:
+        status = "behind" if overdue else "on_track"
+    return {
+        "row": member.position + 1,
+        "line": None,
+        "name": member.name,
+        "recommended_route": entry["recommended_route"],
+        "remaining_courses": entry["remaining_courses"],
+        "estimated_months": entry["estimated_months"],
+        "study_hours": entry["study_hours"],
+        "estimated_cost": entry["estimated_cost"],
+        "exam_schedule": entry["exam_schedule"],
+        "warnings": entry["warnings"],
+        "extra": {},
+        "errors": entry["errors"],
+        "id": member.id,
+        "profile": member.profile,
+        "progress": [progress_entry(p) for p in progress],
+        "status": status,
+        "overdue_courses": overdue,
+        "earned": entry.get("earned", []),
+        # The planner's retakes (planner.plan_retake): each failed course's retake window, fee,
+        # and what the failure adds in months and fees.
+        "retakes": entry.get("retakes", []),
+        "has_private_link": member.link_hash is not None,
+    }
+
+
+def progress_entry(p: Progress) -> dict[str, Any]:
+    """One attempt as the API answers it."""
+    return {
+        "id": p.id,
+        "course": p.course,
+        "status": p.status,
+        "date": p.date.isoformat(),
+        "recorded_by": p.recorded_by,
+        "recorded_at": p.recorded_at.isoformat(timespec="seconds") + "Z",
+    }
+
+
+def member_plan(
+    recommender: Recommender, member: Member, today: date | None = None
+) -> dict[str, Any]:
+    """One member's entry from their kept plan (re-planned alone if stale): never the team."""
+    day = today or date.today()
+    plan = kept.member_plan(member.id)
+    fresh_from, fresh_to = fresh_between(recommender.catalog, day)
+    if (
+        plan is None
+        or plan.rules_version != recommender.rulebook.version
+        or not fresh_from <= plan.planned_on < fresh_to
+    ):
+        kept.replace_plans(
+            member.team_id, [member.id], lambda members: kept_plans(recommender, members, day)
+        )
+        plan = kept.member_plan(member.id)
+        assert plan is not None  # just written
+    return member_entry(member, plan, kept.progress_of([member.id])[member.id], day)
+
+
+def rules_change(
+    recommender: Recommender, team: Team, limit: int | None = None
+) -> tuple[dict[str, Any] | None, list[tuple[int, RouteChange]], int]:
+    """The rules change since the team was last shown, as the API and the page show it (None
+    if none), how each member's route changes (the first `limit`), and how many change.
+
+    The `rules diff` report: the members are its profiles, the route each was last shown is
+    the old outcome (kept, as the old rules may be gone), the rules' decision now the new one.
+    """
+    current = recommender.rulebook.version
+    if team.rules_version == current:
+        return None, [], 0
+    count, rows = kept.changed_routes(team.id, limit)
+    changed = [
+        (
+            member_id,
+            RouteChange(RouteOutcome(shown, shown_rule or "unknown"), RouteOutcome(route, rule)),
+        )
+        for member_id, _name, shown, shown_rule, route, rule in rows
+    ]
+    data = {
+        "old_version": team.rules_version or "unknown",
+        "new_version": current,
+        "members": kept.member_count(team.id),
+        "changed": [
+            {
+                "member_id": member_id,
+                "name": name,
+                "old_route": shown,
+                "new_route": route,
+                "rule": rule,
+            }
+            for member_id, name, shown, _shown_rule, route, rule in rows
+        ],
+    }
+    return data, changed, count

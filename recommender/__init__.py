@@ -15,6 +15,7 @@ from .extensions import csrf, db, login_manager, migrate, recommender
 from .http.errorhandlers import init_errorhandlers
 from .http.hooks import ExcInfo, init_request_hooks, log_request_exception
 from .http.sessions import init_sessions
+from .saved_teams import cli as saved_teams_cli
 from .store import cli as store_cli
 from .store.db import configure_database
 
@@ -82,8 +83,10 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """The commands that need the app: `db` (Flask-Migrate's, and backup), users, tokens, teams."""
+    """The commands that need the app: `db` (Flask-Migrate's, and backup), users, tokens, teams
+    (export and import, and re-planning stale members)."""
     store_cli.add_backup_command()
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(accounts_cli.tokens)
+    store_cli.teams.add_command(saved_teams_cli.replan)
     app.cli.add_command(store_cli.teams)

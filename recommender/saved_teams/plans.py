@@ -141,8 +141,11 @@ def earned_designations(recommender: Recommender, profile: Profile) -> list[str]
 # --- planning members -----------------------------------------------------------------------
 
 
-def kept_plans(recommender: Recommender, members: list[Member], today: date) -> list[kept.KeptPlan]:
-    """Plan these members (their progress loaded) on `today`: what to keep of each."""
+def rows_of(
+    recommender: Recommender, members: list[Member], today: date
+) -> tuple[list[RosterRow], list[list[dict[str, Any]]]]:
+    """These members (their progress loaded) as roster rows planned on `today`, numbered by
+    their place in the team, and the exam schedule of each one's first plan."""
     firsts = [first_schedule(recommender, m, today) for m in members]
     rows = [
         RosterRow(
@@ -154,6 +157,12 @@ def kept_plans(recommender: Recommender, members: list[Member], today: date) -> 
         )
         for m, first in zip(members, firsts, strict=True)
     ]
+    return rows, firsts
+
+
+def kept_plans(recommender: Recommender, members: list[Member], today: date) -> list[kept.KeptPlan]:
+    """Plan these members (their progress loaded) on `today`: what to keep of each."""
+    rows, firsts = rows_of(recommender, members, today)
     planned = _planned(recommender, rows, today)
     version = recommender.rulebook.version
     return [

@@ -62,6 +62,11 @@ def team_for(user: User, team_id: int) -> Team:
     return team
 
 
+def team_by_id(team_id: int) -> Team | None:
+    """Any team by its id (for commands: no owner to check), or None."""
+    return db.session.get(Team, team_id) if 0 < team_id <= MAX_ID else None
+
+
 def member_of(team: Team, member_id: int) -> Member:
     """A member of `team` (already the caller's); MemberNotFound if it is not one of them."""
     member = db.session.get(Member, member_id)

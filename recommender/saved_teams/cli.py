@@ -40,4 +40,5 @@ def replan(team_ids: tuple[int, ...], every: bool) -> None:
         replan_members(recommender, team_id, stale, today)
         total += len(stale)
         click.echo(f"Team {team_id}: re-planned {len(stale):,} of {kept.member_count(team_id):,}.")
-    click.echo(f"Re-planned {total:,} members in {len(ids):,} teams.")
+    teams = f"{len(ids):,} team{'' if len(ids) == 1 else 's'}"
+    click.echo(f"Re-planned {total:,} member{'' if total == 1 else 's'} ({teams}).")

@@ -2,7 +2,8 @@
 
 Progress loses its one-row-per-course constraint: each row is one attempt, and every existing
 row stays (SQLite copies the table in a batch; PostgreSQL drops the constraint in place). The
-member_id index that the constraint gave is added on its own.
+member_id index that the constraint gave is added on its own, and members get an index in
+team order (a page of them without sorting them all).
 
 member_plans and member_exams hold derived data, each member's plan as last worked out; they
 start empty, and each member is planned when their team is next shown (or by `career-path
@@ -58,7 +59,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("member_id", name=op.f("pk_member_plans")),
     )
-    op.create_index(op.f("ix_member_plans_team_id"), "member_plans", ["team_id"])
+    op.create_index(
+        "ix_member_plans_totals",
+        "member_plans",
+        ["team_id", "state", "route", "study_low", "study_high", "cost_verified", "has_warnings"],
+    )
+    op.create_index("ix_member_plans_behind", "member_plans", ["team_id", "state", "due_on"])
+    op.create_index(
+        "ix_member_plans_fresh", "member_plans", ["team_id", "rules_version", "planned_on"]
+    )
     op.create_table(
         "member_exams",
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -87,14 +96,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("member_id", "seq", name=op.f("pk_member_exams")),
     )
     op.create_index(
-        "ix_member_exams_team_window_code", "member_exams", ["team_id", "window_start", "code"]
+        "ix_member_exams_cohorts",
+        "member_exams",
+        ["team_id", "window_start", "code", "window_end", "study_starts", "cents"],
     )
+    op.create_index("ix_members_team_id_position", "members", ["team_id", "position", "id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_member_exams_team_window_code", table_name="member_exams")
+    op.drop_index("ix_members_team_id_position", table_name="members")
+    op.drop_index("ix_member_exams_cohorts", table_name="member_exams")
     op.drop_table("member_exams")
-    op.drop_index(op.f("ix_member_plans_team_id"), table_name="member_plans")
+    for name in ("ix_member_plans_fresh", "ix_member_plans_behind", "ix_member_plans_totals"):
+        op.drop_index(name, table_name="member_plans")
     op.drop_table("member_plans")
     # One row per course again: the latest attempt recorded stays.
     op.execute(

@@ -17,9 +17,10 @@ is shown (`refresh`), or by `career-path teams replan`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -108,18 +109,31 @@ def failures_of(
     return tuple(failures)
 
 
-def first_schedule(recommender: Recommender, member: Member, today: date) -> list[dict[str, Any]]:
-    """The exam schedule of the member's first plan (as stored, before any progress)."""
+@dataclass(frozen=True)
+class FirstPlan:
+    """What a member's stored profile says before any progress: the rules' decision (progress
+    changes no fact the rules see) and the exam dates of that first plan."""
+
+    route: str | None
+    rule: str | None
+    exams: list[dict[str, Any]]
+
+
+def first_plan(recommender: Recommender, data: dict[str, Any], today: date) -> FirstPlan:
+    """The first plan of a member's stored profile `data` (nothing decided if it is invalid)."""
     try:
-        profile = recommender.load_profile(member.profile)
-        chosen = recommender.chosen_plan(profile, recommender.fired_rules(profile))
+        profile = recommender.load_profile(data)
+        fired = recommender.fired_rules(profile)
+        decision = recommender.decision(fired)
+        chosen = recommender.chosen_plan(profile, fired)
     except (ProfileError, EngineError):
-        return []
-    if chosen is None:
-        return []
-    codes = [s.code for s in chosen.remaining]
-    start = profile.start_date or today
-    return exam_schedule(codes, recommender.catalog, profile.hours_per_week, start)
+        return FirstPlan(None, None, [])
+    exams = []
+    if chosen is not None:
+        codes = [s.code for s in chosen.remaining]
+        start = profile.start_date or today
+        exams = exam_schedule(codes, recommender.catalog, profile.hours_per_week, start)
+    return FirstPlan(decision.recommend, decision.id, exams)
 
 
 def outcome_of(recommender: Recommender, data: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -143,17 +157,23 @@ def earned_designations(recommender: Recommender, profile: Profile) -> list[str]
 
 def rows_of(
     recommender: Recommender, members: list[Member], today: date
-) -> tuple[list[RosterRow], list[list[dict[str, Any]]]]:
+) -> tuple[list[RosterRow], list[FirstPlan]]:
     """These members (their progress loaded) as roster rows planned on `today`, numbered by
-    their place in the team, and the exam schedule of each one's first plan."""
-    firsts = [first_schedule(recommender, m, today) for m in members]
+    their place in the team, and each one's first plan."""
+    seen: dict[str, FirstPlan] = {}  # members of a team often share a stored profile
+    firsts = []
+    for member in members:
+        key = json.dumps(member.profile, sort_keys=True, default=str)
+        if key not in seen:
+            seen[key] = first_plan(recommender, member.profile, today)
+        firsts.append(seen[key])
     rows = [
         RosterRow(
             m.position + 1,
             m.name,
             planned_data(m, today),
             {},
-            failures=failures_of(recommender.catalog, m.progress, first),
+            failures=failures_of(recommender.catalog, m.progress, first.exams),
         )
         for m, first in zip(members, firsts, strict=True)
     ]
@@ -166,8 +186,8 @@ def kept_plans(recommender: Recommender, members: list[Member], today: date) -> 
     planned = _planned(recommender, rows, today)
     version = recommender.rulebook.version
     return [
-        _kept(recommender, member, row, done, first, version, today)
-        for member, row, done, first in zip(members, rows, planned, firsts, strict=True)
+        _kept(recommender, member, done, first, version, today)
+        for member, done, first in zip(members, planned, firsts, strict=True)
     ]
 
 
@@ -193,9 +213,8 @@ def _planned(recommender: Recommender, rows: list[RosterRow], today: date) -> li
 def _kept(
     recommender: Recommender,
     member: Member,
-    row: RosterRow,
     done: PlannedRow,
-    first: list[dict[str, Any]],
+    first: FirstPlan,
     version: str,
     today: date,
 ) -> kept.KeptPlan:
@@ -208,29 +227,27 @@ def _kept(
     passed = set(passed_courses(member.progress))
     # The first plan's exams not passed yet, by when their window closes: behind after that.
     first_ends = sorted(
-        ([e["code"], e["window_end"]] for e in first if e["code"] not in passed),
+        ([e["code"], e["window_end"]] for e in first.exams if e["code"] not in passed),
         key=lambda pair: pair[1],
     )
     entry["first_ends"] = first_ends
-    entry["earned"] = []
     errors = bool(entry["errors"])
-    if not errors:
-        assert row.data is not None  # a row with data is planned
-        entry["earned"] = earned_designations(recommender, recommender.load_profile(row.data))
+    entry["earned"] = (
+        earned_designations(recommender, done.profile) if done.profile and not errors else []
+    )
     route = entry["recommended_route"]
     if errors:
         state = kept.ERROR
     else:
         state = kept.COMPLETED if route and not entry["remaining_courses"] else kept.ACTIVE
-    decided = outcome_of(recommender, row.data or {})
     hours = entry["study_hours"] or {"low": 0, "high": 0}
     columns = {
         "rules_version": version,
         "planned_on": today,
         "state": state,
         "route": route,
-        "decided_route": decided[0],
-        "decided_rule": decided[1],
+        "decided_route": first.route,
+        "decided_rule": first.rule,
         "due_on": date.fromisoformat(first_ends[0][1]) if first_ends and not errors else None,
         "has_warnings": bool(entry["warnings"]),
         "study_low": hours["low"],

@@ -138,12 +138,17 @@ def team_sums(
     catalog = recommender.catalog
     totals = kept.plan_totals(team_id)
     cohorts = kept.cohorts(team_id)
+    # A member sits one exam of each course left to them (a failed one's is its retake), so
+    # a course's demand is the people of its cohorts.
+    demand: Counter[str] = Counter()
+    for cohort in cohorts:
+        demand[cohort.code] += cohort.people
     summary = team_summary(
         TeamTotals(
             totals.people,
             totals.planned,
             Counter({route or NO_ROUTE: n for route, n in totals.routes.items()}),
-            Counter(kept.course_demand(team_id)),
+            demand,
             totals.hours_low,
             totals.hours_high,
             sum(cohort.cents for cohort in cohorts),

@@ -37,12 +37,12 @@ def create_from_roster(
 ) -> Team:
     """Save a roster as a team: every row a member (a bad row too, to be fixed later)."""
     today = today or date.today()
-    members = []
-    for row in roster.rows:
-        profile = _pinned(dict(row.data or {}), today)
-        members.append((row.name or f"Row {row.row}", profile, outcome_of(recommender, profile)))
+    members = [
+        (row.name or f"Row {row.row}", _pinned(dict(row.data or {}), today)) for row in roster.rows
+    ]
     team = store.create_team(owner, name, members, recommender.rulebook.version)
     refresh(recommender, team, today)  # every member planned and kept
+    store.show_kept_routes(team)  # each is shown the route the rules decide, as planned
     return team
 
 

@@ -85,6 +85,8 @@ class Team(db.Model):  # type: ignore[name-defined]
 
 class Member(db.Model):  # type: ignore[name-defined]
     __tablename__ = "members"
+    # A page of a team's members, in team order, without sorting them all.
+    __table_args__ = (Index("ix_members_team_id_position", "team_id", "position", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
@@ -127,11 +129,27 @@ class MemberPlan(db.Model):  # type: ignore[name-defined]
     """
 
     __tablename__ = "member_plans"
+    # Covering indexes: a team's totals, who is behind, and which plans are fresh are counted
+    # from these alone, never from the rows with their entries.
+    __table_args__ = (
+        Index(
+            "ix_member_plans_totals",
+            "team_id",
+            "state",
+            "route",
+            "study_low",
+            "study_high",
+            "cost_verified",
+            "has_warnings",
+        ),
+        Index("ix_member_plans_behind", "team_id", "state", "due_on"),
+        Index("ix_member_plans_fresh", "team_id", "rules_version", "planned_on"),
+    )
 
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
     )
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     rules_version: Mapped[str] = mapped_column(String(100))
     planned_on: Mapped[date]
     state: Mapped[str] = mapped_column(String(16))  # "active", "completed" or "error"
@@ -152,7 +170,18 @@ class MemberExam(db.Model):  # type: ignore[name-defined]
     """One planned exam of a member's kept plan, for summing cohorts and budgets in SQL."""
 
     __tablename__ = "member_exams"
-    __table_args__ = (Index("ix_member_exams_team_window_code", "team_id", "window_start", "code"),)
+    # Covering: a team's cohorts are summed from the index alone.
+    __table_args__ = (
+        Index(
+            "ix_member_exams_cohorts",
+            "team_id",
+            "window_start",
+            "code",
+            "window_end",
+            "study_starts",
+            "cents",
+        ),
+    )
 
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True

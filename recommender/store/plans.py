@@ -96,6 +96,14 @@ def stale_member_ids(
     team_id: int, rules_version: str, fresh_from: date, fresh_to: date
 ) -> list[int]:
     """Members with no kept plan, or one under other rules or planned outside [from, to)."""
+    fresh = select(func.count()).where(
+        MemberPlan.team_id == team_id,
+        MemberPlan.rules_version == rules_version,
+        MemberPlan.planned_on >= fresh_from,
+        MemberPlan.planned_on < fresh_to,
+    )
+    if db.session.scalar(fresh) == member_count(team_id):  # two counts from indexes: the rule
+        return []
     kept = MemberPlan.member_id == Member.id
     query = (
         select(Member.id)
@@ -186,7 +194,10 @@ def member_page(
     `search`: names containing it (any case); `behind_on`: only those behind on that day.
     """
     query = _members_where(team_id, search, behind_on)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if search or behind_on is not None:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    else:
+        total = member_count(team_id)
     rows = db.session.execute(
         query.order_by(Member.position, Member.id).offset(offset).limit(limit)
     ).all()
@@ -266,16 +277,6 @@ def plan_totals(team_id: int) -> PlanTotals:
     )
 
 
-def course_demand(team_id: int) -> dict[str, int]:
-    """Members who still need each course (one exam each in their plan)."""
-    rows = db.session.execute(
-        select(MemberExam.code, func.count(func.distinct(MemberExam.member_id)))
-        .where(MemberExam.team_id == team_id)
-        .group_by(MemberExam.code)
-    )
-    return {code: int(n) for code, n in rows}
-
-
 @dataclass(frozen=True)
 class CohortRow:
     """A cohort summed: a course in a window, how many sit it, when study starts, fees."""
@@ -314,14 +315,18 @@ def cohort_members(
     query = (
         select(MemberExam.window_start, MemberExam.code, Member.name, Member.position)
         .join(Member, Member.id == MemberExam.member_id)
-        .where(MemberExam.team_id == team_id)
         .order_by(Member.position, Member.id)
     )
     ids = None if member_ids is None else list(member_ids)
     found: dict[tuple[date, str], list[tuple[str, int]]] = {}
-    for chunk in [None] if ids is None else list(_chunks(ids)):
-        chunked = query if chunk is None else query.where(MemberExam.member_id.in_(chunk))
-        for window_start, code, name, position in db.session.execute(chunked):
+    # Some members: found by their ids alone (the team's id would lead to all its exams).
+    wheres = (
+        [MemberExam.team_id == team_id]
+        if ids is None
+        else [MemberExam.member_id.in_(chunk) for chunk in _chunks(ids)]
+    )
+    for where in wheres:
+        for window_start, code, name, position in db.session.execute(query.where(where)):
             found.setdefault((window_start, code), []).append((name, position))
     return found
 

@@ -145,21 +145,20 @@ def checked_name(name: str, field: str = "name") -> str:
 def create_team(
     owner: User,
     name: str,
-    members: list[tuple[str, dict[str, Any], Shown]],
+    members: list[tuple[str, dict[str, Any]]],
     rules_version: str,
 ) -> Team:
-    """A new team of (name, profile data, route shown) members, shown under `rules_version`."""
+    """A new team of (name, profile data) members, to be shown under `rules_version` (the
+    route each is shown is set from their kept plan: show_kept_routes)."""
     team = Team(owner=owner, name=checked_name(name), rules_version=rules_version)
     db.session.add(team)
     try:
-        for position, (member_name, profile, (route, rule)) in enumerate(members):
+        for position, (member_name, profile) in enumerate(members):
             team.members.append(
                 Member(
                     position=position,
                     name=checked_name(member_name, "member name")[:NAME_LENGTH],
                     profile=profile,
-                    shown_route=route,
-                    shown_rule=rule,
                 )
             )
         db.session.flush()
@@ -304,6 +303,16 @@ def remove_progress(
         member.progress.remove(entry)
         db.session.flush()
         write_plans(team.id, [replan(member)])
+
+
+def show_kept_routes(team: Team) -> None:
+    """Each member is shown the route their kept plan says the rules decide (a new team's)."""
+    try:
+        show_decided_routes(team.id)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def mark_rules_shown(team: Team, version: str, actor: str) -> None:

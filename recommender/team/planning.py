@@ -30,6 +30,7 @@ class PlannedRow:
     member: dict[str, Any]
     seats: tuple[SeatParts, ...]  # none for a row not planned
     retaken: frozenset[str]  # the codes whose exam is a retake of a failed one
+    profile: Profile | None  # the profile planned (None for a row not planned)
 
 
 def plan_rows(
@@ -43,9 +44,9 @@ def plan_rows(
     planner = Planner(recommender, today or date.today())
     planned = []
     for row in rows:
-        member, outcome = _plan_row(planner, row)
+        member, outcome, profile = _plan_row(planner, row)
         retaken = frozenset(retake["code"] for retake in member.get("retakes", []))
-        planned.append(PlannedRow(member, outcome.seats if outcome else (), retaken))
+        planned.append(PlannedRow(member, outcome.seats if outcome else (), retaken, profile))
     return planned
 
 
@@ -63,7 +64,7 @@ def plan_team(
     members: list[dict[str, Any]] = []
     seats: list[Seat] = []
     for row in roster.rows:
-        member, outcome = _plan_row(planner, row)
+        member, outcome, _ = _plan_row(planner, row)
         if outcome is not None:
             seats.extend(_seats(len(members), member, outcome))
         members.append(member)
@@ -104,7 +105,9 @@ def plan_team(
     return plan
 
 
-def _plan_row(planner: Planner, row: RosterRow) -> tuple[dict[str, Any], Outcome | None]:
+def _plan_row(
+    planner: Planner, row: RosterRow
+) -> tuple[dict[str, Any], Outcome | None, Profile | None]:
     errors = {field: list(messages) for field, messages in row.errors.items()}
     warnings: list[str] = []
     profile = None
@@ -124,7 +127,7 @@ def _plan_row(planner: Planner, row: RosterRow) -> tuple[dict[str, Any], Outcome
     if errors or profile is None:
         if row.hint and ROW_FIELD not in errors:
             errors[ROW_FIELD] = [row.hint]
-        return _member(row, None, errors, warnings), None
+        return _member(row, None, errors, warnings), None, None
     outcome = planner.outcome(profile)
     retakes: list[dict[str, Any]] = []
     failures = [failure for failure in row.failures if failure.code in outcome.courses]
@@ -147,7 +150,7 @@ def _plan_row(planner: Planner, row: RosterRow) -> tuple[dict[str, Any], Outcome
     member = _member(row, outcome, {}, warnings)
     if row.failures:
         member["retakes"] = retakes  # only a saved team's rows have failures
-    return member, outcome
+    return member, outcome, profile
 
 
 def _without_unknown_courses(

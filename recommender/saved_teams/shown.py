@@ -2,14 +2,17 @@
 
 A page of members, each as the API answers them; the team's summary, schedule and budget over
 everyone, summed by the database from the kept rows with the same functions that shape an
-anonymous team plan (team_summary, windows_of, budget_of); the whole plan, every member and
-every name, for the downloads; what a change of the rules did to the members' routes. The
-stale plans among them are re-planned first (plans.refresh).
+anonymous team plan (team_summary, windows_of, budget_of), and kept in the process while they
+cannot change (SumsKept); the whole plan, every member and every name, for the downloads; what
+a change of the rules did to the members' routes. The stale plans among them are re-planned
+first (plans.refresh).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -121,28 +124,78 @@ def _shown(
     plan = {
         "rules_version": recommender.rulebook.version,
         "members": [member_entry(m, p, progress[m.id], day) for m, p in rows],
-        **team_sums(recommender, team.id, names),
+        **team_sums(recommender, sums_of(recommender, team, day), names),
     }
     change, changed, count = rules_change(recommender, team, changed_limit)
     return SavedPlan(plan, total, query, change, changed, count)
 
 
-def team_sums(
-    recommender: Recommender,
-    team_id: int,
-    names: dict[tuple[date, str], list[tuple[str, int]]],
-    fiscal_year_start: int = 1,
-) -> dict[str, Any]:
-    """The team's summary, schedule, group sessions, budget and notices, summed from its kept
-    plans; each cohort names those of its people found in `names`, and counts them all."""
+@dataclass(frozen=True)
+class Sums:
+    """A team's kept plans summed: its cohorts, and its summary, group sessions, budget and
+    notices shaped from them (shared by every page: read, never changed)."""
+
+    cohorts: list[kept.CohortRow]
+    shaped: dict[str, Any]
+
+
+class SumsKept:
+    """The sums of recently shown teams, in this process, by what they are sums of.
+
+    A team's kept plans change only with its version (every change to a member raises it, in
+    the same transaction), with the rules, or when a window's turn makes them stale; sums are
+    made after the stale plans are re-planned, so a team's sums are the same for as long as
+    its version, the rules and the window's turn are: showing a large team again costs its
+    page, not its members.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self.found: OrderedDict[tuple[Any, ...], Sums] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], work: Callable[[], Sums]) -> Sums:
+        with self.lock:
+            if key in self.found:
+                self.found.move_to_end(key)
+                return self.found[key]
+        sums = work()
+        with self.lock:
+            self.found[key] = sums
+            while len(self.found) > self.size:
+                self.found.popitem(last=False)
+        return sums
+
+
+SUMS = SumsKept()
+
+
+def sums_of(recommender: Recommender, team: Team, today: date) -> Sums:
+    """The team's kept plans summed (after plans.refresh): kept while they cannot change."""
+    key = (
+        kept.database_key(),
+        team.id,
+        team.created_at,  # a deleted team's id may be given again (SQLite)
+        team.version,
+        recommender.rulebook.version,
+        fresh_between(recommender.catalog, today)[0],
+    )
+    return SUMS.get(key, lambda: summed(recommender, team.id))
+
+
+def summed(recommender: Recommender, team_id: int, fiscal_year_start: int = 1) -> Sums:
+    """Sum the team's kept plans (the database does) and shape the sums."""
     catalog = recommender.catalog
     totals = kept.plan_totals(team_id)
     cohorts = kept.cohorts(team_id)
+    bad, warned = (kept.numbered(team_id, errors, NOTICE_NUMBERS) for errors in (True, False))
     # A member sits one exam of each course left to them (a failed one's is its retake), so
     # a course's demand is the people of its cohorts.
     demand: Counter[str] = Counter()
+    windows: dict[date, int] = {}
     for cohort in cohorts:
         demand[cohort.code] += cohort.people
+        windows[cohort.window_start] = windows.get(cohort.window_start, 0) + cohort.cents
     summary = team_summary(
         TeamTotals(
             totals.people,
@@ -151,11 +204,43 @@ def team_sums(
             demand,
             totals.hours_low,
             totals.hours_high,
-            sum(cohort.cents for cohort in cohorts),
+            sum(windows.values()),
             totals.unverified == 0,
         ),
         catalog,
     )
+    shaped = {
+        "summary": summary,
+        "group_sessions": group_sessions(_schedule(recommender, cohorts, {})),
+        "budget": budget_of(windows, catalog.currency, fiscal_year_start),
+        "notices": row_notices(
+            (bad[0], [p + 1 for p in bad[1]]), (warned[0], [p + 1 for p in warned[1]])
+        ),
+    }
+    return Sums(cohorts, shaped)
+
+
+def team_sums(
+    recommender: Recommender, sums: Sums, names: dict[tuple[date, str], list[tuple[str, int]]]
+) -> dict[str, Any]:
+    """The team's summary, schedule, group sessions, budget and notices from its sums; each
+    cohort names those of its people found in `names`, and counts them all."""
+    shaped = sums.shaped
+    return {
+        "summary": shaped["summary"],
+        "schedule": _schedule(recommender, sums.cohorts, names),
+        "group_sessions": shaped["group_sessions"],
+        "budget": shaped["budget"],
+        "notices": shaped["notices"],
+    }
+
+
+def _schedule(
+    recommender: Recommender,
+    cohorts: list[kept.CohortRow],
+    names: dict[tuple[date, str], list[tuple[str, int]]],
+) -> list[dict[str, Any]]:
+    """The schedule of these cohorts, each naming its people in `names`, counting them all."""
     schedule = windows_of(
         (
             CohortTotal(
@@ -170,25 +255,13 @@ def team_sums(
             )
             for c in cohorts
         ),
-        catalog,
+        recommender.catalog,
     )
     people = {(c.window_start.isoformat(), c.code): c.people for c in cohorts}
     for window in schedule:
         for cohort in window["cohorts"]:
             cohort["people"] = people[(window["window_start"], cohort["code"])]
-    windows: dict[date, int] = {}
-    for cohort in cohorts:
-        windows[cohort.window_start] = windows.get(cohort.window_start, 0) + cohort.cents
-    bad, warned = (kept.numbered(team_id, errors, NOTICE_NUMBERS) for errors in (True, False))
-    return {
-        "summary": summary,
-        "schedule": schedule,
-        "group_sessions": group_sessions(schedule),
-        "budget": budget_of(windows, catalog.currency, fiscal_year_start),
-        "notices": row_notices(
-            (bad[0], [p + 1 for p in bad[1]]), (warned[0], [p + 1 for p in warned[1]])
-        ),
-    }
+    return schedule
 
 
 def member_entry(

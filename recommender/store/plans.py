@@ -37,6 +37,11 @@ class KeptPlan:
     exams: list[dict[str, Any]]  # MemberExam's columns but member_id, seq and team_id
 
 
+def database_key() -> str:
+    """Which database this is (its URL without a password): for whoever keeps sums of it."""
+    return db.engine.url.render_as_string(hide_password=True)
+
+
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]

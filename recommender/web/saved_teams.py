@@ -23,7 +23,7 @@ from ..http.downloads import plan_download
 from ..http.paging import page_links
 from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
-from ..saved_teams import MAX_PER_PAGE, PER_PAGE, PageQuery
+from ..saved_teams import MAX_PER_PAGE, PageQuery
 from ..store import plans as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
@@ -42,6 +42,9 @@ STALE = (
 )
 STATUS_LABELS = {"on_track": "On track", "behind": "Behind schedule", "completed": "Completed"}
 CHANGED_SHOWN = 100  # members named in a rules change on the page (the API names them all)
+# Members on a page: each comes with their plan, progress and forms, so fewer than the API's
+# (saved_teams.PER_PAGE) make the first screen.
+WEB_PER_PAGE = 25
 MEMBER_FIELDS = ("role", "lines", "years_experience", "goal", "hours_per_week", "start_date")
 MEMBER_LISTS = ("designations", "completed_courses", "discounts")
 
@@ -138,7 +141,7 @@ def page_query(args: Any) -> PageQuery:
     search = args.get("search", "").strip()[: q.NAME_LENGTH] or None
     behind = args.get("behind", "").lower() in ("true", "on", "1", "yes")
     return PageQuery(
-        number("page", 1, 10**9), number("per_page", PER_PAGE, MAX_PER_PAGE), search, behind
+        number("page", 1, 10**9), number("per_page", WEB_PER_PAGE, MAX_PER_PAGE), search, behind
     )
 
 
@@ -148,7 +151,7 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
     shown = saved.team_page(
         recommender, found, query, slot=planning_slot, changed_limit=CHANGED_SHOWN
     )
-    keep: dict[str, Any] = {"per_page": query.per_page} if query.per_page != PER_PAGE else {}
+    keep: dict[str, Any] = {"per_page": query.per_page} if query.per_page != WEB_PER_PAGE else {}
     if query.search:
         keep["search"] = query.search
     if query.behind:
@@ -170,6 +173,7 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
         today=date.today().isoformat(),
         errors=errors or {},
         DOWNLOAD_LABELS=DOWNLOAD_LABELS,
+        WEB_PER_PAGE=WEB_PER_PAGE,
     )
     return page, status
 
@@ -341,7 +345,7 @@ def record_progress(team_id: int, member_id: int) -> ResponseReturnValue:
 
 def _member_url(member: Member) -> str:
     """The team page that lists `member`, at their place on it."""
-    page = kept.members_before(member) // PER_PAGE + 1
+    page = kept.members_before(member) // WEB_PER_PAGE + 1
     anchor = f"member-{member.id}"
     return url_for("teams.team", team_id=member.team_id, page=page, _anchor=anchor)
 

@@ -222,26 +222,27 @@ def test_the_team_page_shows_a_page_of_members_with_links_and_a_filter(
         team = saved_teams.create_from_roster(current_recommender(), owner, "Big", roster)
         team_id, ids = team.id, [m.id for m in team.members]
     first = web.get(f"/teams/{team_id}").get_data(as_text=True)
-    assert "Members 1 to 50 of 55" in first and "Page 1 of 2" in first
-    assert "Person 50" in first and "Person 51" not in first  # the first screen: a page
+    assert "Members 1 to 25 of 55" in first and "Page 1 of 3" in first
+    assert "Person 25" in first and "Person 26" not in first  # the first screen: a page
     assert f'href="/teams/{team_id}?page=2" rel="next"' in first
+    assert f'href="/teams/{team_id}?page=3" rel="last"' in first
     assert f'href="/teams/{team_id}/plan.csv"' in first
-    second = web.get(f"/teams/{team_id}?page=2").get_data(as_text=True)
-    assert "Members 51 to 55 of 55" in second and "Person 51" in second
-    assert "Person 01" not in second
+    last = web.get(f"/teams/{team_id}?page=3").get_data(as_text=True)
+    assert "Members 51 to 55 of 55" in last and "Person 51" in last
+    assert "Person 01" not in last and "Person 50" not in last
     small = web.get(f"/teams/{team_id}?per_page=10&search=person+0").get_data(as_text=True)
     assert "Members 1 to 9 of 9" in small and "Person 09" in small and "Person 10" not in small
     behind = web.get(f"/teams/{team_id}?behind=true").get_data(as_text=True)
     assert "No member here (0 in all)" in behind
-    # Progress for someone on the second page: back to that page, at them.
+    # Progress for someone on the last page: back to that page, at them.
     action = f"/teams/{team_id}/members/{ids[52]}/progress"
-    token = csrf_token(second)
+    token = csrf_token(last)
     done = web.post(
         action,
         data={"csrf_token": token, "course": "API 29", "status": "passed", "date": "2025-05-01"},
     )
     assert done.status_code == 303
-    assert done.headers["Location"].endswith(f"/teams/{team_id}?page=2#member-{ids[52]}")
+    assert done.headers["Location"].endswith(f"/teams/{team_id}?page=3#member-{ids[52]}")
     csv = web.get(f"/teams/{team_id}/plan.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert all(name in csv.get_data(as_text=True) for name in names)

@@ -32,13 +32,13 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import json
+import multiprocessing
 import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -126,9 +126,8 @@ class Client:
     def __init__(self, base: str, token: str) -> None:
         self.base = base
         self.token = token
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def call(
         self,
@@ -251,32 +250,45 @@ def per_size(client: Client, team: dict, rounds: int) -> dict[str, Any]:
     }
 
 
+def view_loop(base: str, token: str, cookies: list[Any], team_id: int, turn: int, stop: Any,
+              out: Any) -> None:  # fmt: skip
+    """One viewer, a process of its own: the team page and the API's first page in turn."""
+    own = Client(base, token)
+    for cookie in cookies:  # signed in as the manager
+        own.jar.set_cookie(cookie)
+    paths = [(f"/teams/{team_id}", False), (f"/api/v1/teams/{team_id}", True)]
+    times, failed = [], []
+    while not stop.is_set():
+        path, api = paths[turn % 2]
+        turn += 1
+        start = time.perf_counter()
+        status, _, _ = own.call("GET", path, api=api)
+        times.append((time.perf_counter() - start) * 1000)
+        if status != 200:
+            failed.append(status)
+    out.put((times, failed))
+
+
 def under_viewers(client: Client, pid: int, team_id: int, viewers: int, seconds: float) -> dict:
-    """/healthz and the workers' memory while `viewers` clients view team `team_id`."""
+    """/healthz and the workers' memory while `viewers` clients view team `team_id`.
+
+    Each viewer is a process of its own, so that the health checks (from this one) wait for
+    the server only, not for the viewers' share of a Python interpreter.
+    """
     workers = worker_pids(pid)
     before = {w: rss_mb(w) for w in workers}
     peak = dict(before)
-    stop = threading.Event()
-    views: list[float] = []
-    failures: list[int] = []
-
-    def view(n: int) -> None:
-        own = Client(client.base, client.token)
-        own.opener = client.opener  # signed in as the manager
-        paths = [(f"/teams/{team_id}", False), (f"/api/v1/teams/{team_id}", True)]
-        turn = n
-        while not stop.is_set():
-            path, api = paths[turn % 2]
-            turn += 1
-            start = time.perf_counter()
-            status, _, _ = own.call("GET", path, api=api)
-            views.append((time.perf_counter() - start) * 1000)
-            if status != 200:
-                failures.append(status)
-
-    threads = [threading.Thread(target=view, args=(n,)) for n in range(viewers)]
-    for thread in threads:
-        thread.start()
+    cookies = list(client.jar)
+    stop, out = multiprocessing.Event(), multiprocessing.Queue()
+    processes = [
+        multiprocessing.Process(
+            target=view_loop, args=(client.base, client.token, cookies, team_id, n, stop, out)
+        )
+        for n in range(viewers)
+    ]
+    for process in processes:
+        process.start()
+    time.sleep(1)  # every viewer under way
     health: list[float] = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -288,8 +300,14 @@ def under_viewers(client: Client, pid: int, team_id: int, viewers: int, seconds:
             peak[w] = max(peak[w], rss_mb(w))
         time.sleep(0.05)
     stop.set()
-    for thread in threads:
-        thread.join()
+    views: list[float] = []
+    failures: list[int] = []
+    for _ in processes:
+        times, failed = out.get()
+        views += times
+        failures += failed
+    for process in processes:
+        process.join()
     time.sleep(5)
     after = {w: rss_mb(w) for w in workers}
     return {

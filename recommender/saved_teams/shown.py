@@ -88,16 +88,21 @@ def team_page(
     """A page of the team's members, with the team's sums over everyone."""
     day = today or date.today()
     query = query or PageQuery()
-    refresh(recommender, team, day, slot)
+    sums = SUMS.peek(_sums_key(recommender, team, day))
+    if sums is None:  # not shown in this process since it changed: its plans may be stale
+        refresh(recommender, team, day, slot)
+        sums = sums_of(recommender, team, day)
+    filtered = bool(query.search) or query.behind
     total, rows = kept.member_page(
         team.id,
         (query.page - 1) * query.per_page,
         query.per_page,
         query.search,
         day if query.behind else None,
+        total=None if filtered else sums.people,
     )
     names = kept.cohort_members(team.id, [member.id for member, _ in rows])
-    return _shown(recommender, team, rows, total, names, day, query, changed_limit)
+    return _shown(recommender, team, sums, rows, total, names, day, query, changed_limit)
 
 
 def whole_plan(
@@ -106,13 +111,16 @@ def whole_plan(
     """Every member of the team and every name in its cohorts: what the downloads hold."""
     day = today or date.today()
     refresh(recommender, team, day, slot)
+    sums = sums_of(recommender, team, day)
     rows = [row for part in kept.all_members(team.id) for row in part]
-    return _shown(recommender, team, rows, len(rows), kept.cohort_members(team.id), day, None)
+    names = kept.cohort_members(team.id)
+    return _shown(recommender, team, sums, rows, len(rows), names, day, None)
 
 
 def _shown(
     recommender: Recommender,
     team: Team,
+    sums: Sums,
     rows: list[tuple[Member, MemberPlan]],
     total: int,
     names: dict[tuple[date, str], list[tuple[str, int]]],
@@ -121,10 +129,15 @@ def _shown(
     changed_limit: int | None = None,
 ) -> SavedPlan:
     progress = kept.progress_of([member.id for member, _ in rows])
+    shaped = sums.shaped
     plan = {
         "rules_version": recommender.rulebook.version,
         "members": [member_entry(m, p, progress[m.id], day) for m, p in rows],
-        **team_sums(recommender, sums_of(recommender, team, day), names),
+        "summary": shaped["summary"],
+        "schedule": _with_names(sums.schedule, names),
+        "group_sessions": shaped["group_sessions"],
+        "budget": shaped["budget"],
+        "notices": shaped["notices"],
     }
     change, changed, count = rules_change(recommender, team, changed_limit)
     return SavedPlan(plan, total, query, change, changed, count)
@@ -132,11 +145,13 @@ def _shown(
 
 @dataclass(frozen=True)
 class Sums:
-    """A team's kept plans summed: its cohorts, and its summary, group sessions, budget and
-    notices shaped from them (shared by every page: read, never changed)."""
+    """A team's kept plans summed: how many members, its schedule (each cohort counted), and
+    its summary, group sessions, budget and notices (shared by every page: read, never
+    changed)."""
 
-    cohorts: list[kept.CohortRow]
-    shaped: dict[str, Any]
+    people: int
+    schedule: list[dict[str, Any]]  # its cohorts counted, none named
+    shaped: dict[str, Any]  # summary, group_sessions, budget, notices
 
 
 class SumsKept:
@@ -154,6 +169,10 @@ class SumsKept:
         self.found: OrderedDict[tuple[Any, ...], Sums] = OrderedDict()
         self.lock = threading.Lock()
 
+    def peek(self, key: tuple[Any, ...]) -> Sums | None:
+        with self.lock:
+            return self.found.get(key)
+
     def get(self, key: tuple[Any, ...], work: Callable[[], Sums]) -> Sums:
         with self.lock:
             if key in self.found:
@@ -170,9 +189,8 @@ class SumsKept:
 SUMS = SumsKept()
 
 
-def sums_of(recommender: Recommender, team: Team, today: date) -> Sums:
-    """The team's kept plans summed (after plans.refresh): kept while they cannot change."""
-    key = (
+def _sums_key(recommender: Recommender, team: Team, today: date) -> tuple[Any, ...]:
+    return (
         kept.database_key(),
         team.id,
         team.created_at,  # a deleted team's id may be given again (SQLite)
@@ -180,7 +198,15 @@ def sums_of(recommender: Recommender, team: Team, today: date) -> Sums:
         recommender.rulebook.version,
         fresh_between(recommender.catalog, today)[0],
     )
-    return SUMS.get(key, lambda: summed(recommender, team.id))
+
+
+def sums_of(recommender: Recommender, team: Team, today: date) -> Sums:
+    """The team's kept plans summed (after plans.refresh): kept while they cannot change.
+
+    Kept sums also say that the team's plans were all fresh for that key: a page shown with
+    them needs no look for stale plans.
+    """
+    return SUMS.get(_sums_key(recommender, team, today), lambda: summed(recommender, team.id))
 
 
 def summed(recommender: Recommender, team_id: int, fiscal_year_start: int = 1) -> Sums:
@@ -209,49 +235,24 @@ def summed(recommender: Recommender, team_id: int, fiscal_year_start: int = 1) -
         ),
         catalog,
     )
+    schedule = _schedule(recommender, cohorts)
     shaped = {
         "summary": summary,
-        "group_sessions": group_sessions(_schedule(recommender, cohorts, {})),
+        "group_sessions": group_sessions(schedule),
         "budget": budget_of(windows, catalog.currency, fiscal_year_start),
         "notices": row_notices(
             (bad[0], [p + 1 for p in bad[1]]), (warned[0], [p + 1 for p in warned[1]])
         ),
     }
-    return Sums(cohorts, shaped)
+    return Sums(totals.people, schedule, shaped)
 
 
-def team_sums(
-    recommender: Recommender, sums: Sums, names: dict[tuple[date, str], list[tuple[str, int]]]
-) -> dict[str, Any]:
-    """The team's summary, schedule, group sessions, budget and notices from its sums; each
-    cohort names those of its people found in `names`, and counts them all."""
-    shaped = sums.shaped
-    return {
-        "summary": shaped["summary"],
-        "schedule": _schedule(recommender, sums.cohorts, names),
-        "group_sessions": shaped["group_sessions"],
-        "budget": shaped["budget"],
-        "notices": shaped["notices"],
-    }
-
-
-def _schedule(
-    recommender: Recommender,
-    cohorts: list[kept.CohortRow],
-    names: dict[tuple[date, str], list[tuple[str, int]]],
-) -> list[dict[str, Any]]:
-    """The schedule of these cohorts, each naming its people in `names`, counting them all."""
+def _schedule(recommender: Recommender, cohorts: list[kept.CohortRow]) -> list[dict[str, Any]]:
+    """The schedule of these cohorts, each counting its people and naming none."""
     schedule = windows_of(
         (
             CohortTotal(
-                c.window_start,
-                c.window_end,
-                c.code,
-                [name for name, _ in names.get((c.window_start, c.code), [])],
-                [position + 1 for _, position in names.get((c.window_start, c.code), [])],
-                c.people,
-                c.study_starts,
-                c.cents,
+                c.window_start, c.window_end, c.code, [], [], c.people, c.study_starts, c.cents
             )
             for c in cohorts
         ),
@@ -262,6 +263,36 @@ def _schedule(
         for cohort in window["cohorts"]:
             cohort["people"] = people[(window["window_start"], cohort["code"])]
     return schedule
+
+
+def _with_names(
+    schedule: list[dict[str, Any]], names: dict[tuple[date, str], list[tuple[str, int]]]
+) -> list[dict[str, Any]]:
+    """The schedule with its cohorts naming their people in `names` (name, position): a copy
+    where they are named, the kept schedule's own cohorts elsewhere."""
+    named = {(start.isoformat(), code): found for (start, code), found in names.items()}
+    if not named:
+        return schedule
+    return [
+        {
+            **window,
+            "cohorts": [
+                _named(cohort, named.get((window["window_start"], cohort["code"])))
+                for cohort in window["cohorts"]
+            ],
+        }
+        for window in schedule
+    ]
+
+
+def _named(cohort: dict[str, Any], found: list[tuple[str, int]] | None) -> dict[str, Any]:
+    if not found:
+        return cohort
+    return {
+        **cohort,
+        "members": [name for name, _ in found],
+        "rows": [position + 1 for _, position in found],
+    }
 
 
 def member_entry(

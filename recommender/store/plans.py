@@ -193,15 +193,17 @@ def member_page(
     limit: int,
     search: str | None = None,
     behind_on: date | None = None,
+    total: int | None = None,
 ) -> tuple[int, list[tuple[Member, MemberPlan]]]:
-    """How many members match, and `limit` of them from `offset` in team order, with plans.
+    """How many members match (`total` if known), and `limit` of them from `offset` in team
+    order, with their plans.
 
     `search`: names containing it (any case); `behind_on`: only those behind on that day.
     """
     query = _members_where(team_id, search, behind_on)
-    if search or behind_on is not None:
+    if total is None and (search or behind_on is not None):
         total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    else:
+    elif total is None:
         total = member_count(team_id)
     rows = db.session.execute(
         query.order_by(Member.position, Member.id).offset(offset).limit(limit)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from recommender import saved_teams
 from recommender.extensions import current_recommender, db
-from recommender.saved_teams.plans import fresh_between, rows_of
+from recommender.saved_teams.plans import fresh_between, kept_plans, rows_of
 from recommender.store import accounts
 from recommender.store import plans as kept
 from recommender.store.models import Team, User
@@ -436,3 +436,30 @@ def test_a_database_of_one_row_per_course_keeps_every_row_when_upgraded(
         entry = saved_teams.plan(recommender, team).plan["members"][0]  # planned on first view
         assert [p["course"] for p in entry["progress"]] == ["API 29", "AINS 21", "API 29"]
         assert "API 29" not in entry["remaining_courses"]  # passed once: passed
+
+
+def test_a_stored_attempt_the_planner_cannot_retake_spoils_only_its_member(
+    store_app: Flask, make_team: Callable[..., Team]
+) -> None:
+    from recommender.store import teams as store_teams
+
+    recommender = current_recommender()
+    team = make_team()
+    ana = team.members[0]
+    # Stored before dates were bounded where they enter: no window holds it.
+    for on in (date(9999, 12, 31), date(1, 1, 1)):
+        store_teams.record_progress(
+            ana,
+            "API 29",
+            "failed",
+            on,
+            "old",
+            lambda member: kept_plans(recommender, [member], date.today())[0],
+        )
+    plan = saved_teams.team_page(recommender, team).plan
+    member = next(m for m in plan["members"] if m["id"] == ana.id)
+    assert member["retakes"] == [] and "API 29" in member["remaining_courses"]
+    assert any("could not be planned as a retake" in w for w in member["warnings"])
+    others = [m for m in plan["members"] if m["id"] != ana.id]
+    assert others and all(not m["errors"] for m in others)
+    assert saved_teams.member_plan(recommender, ana)["warnings"] == member["warnings"]

@@ -208,7 +208,8 @@ def get_team(query: dict[str, Any], team_id: int) -> Any:
     format_ = answer_format(query.get("format"))
     if format_ != "json":
         with planning_slot():  # the file is written inside it too: as long as planning
-            download: Response = plan_download(saved.plan(recommender, team).plan, format_)
+            whole = saved.whole_plan(recommender, team, streamed=True)
+            download: Response = plan_download(whole.plan, format_)
         download.headers.update(_etag(team))
         return download
     page = PageQuery(query["page"], query["per_page"], query.get("search"), query["behind"])

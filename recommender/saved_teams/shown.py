@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -106,15 +106,43 @@ def team_page(
 
 
 def whole_plan(
-    recommender: Recommender, team: Team, today: date | None = None, slot: Slot = nullcontext
+    recommender: Recommender,
+    team: Team,
+    today: date | None = None,
+    slot: Slot = nullcontext,
+    streamed: bool = False,
 ) -> SavedPlan:
-    """Every member of the team and every name in its cohorts: what the downloads hold."""
+    """Every member of the team and every name in its cohorts: what the downloads hold.
+
+    `streamed`: the members are read from the database a thousand at a time on each pass over
+    them (StreamedMembers), never all at once: a large team's download holds a thousand.
+    """
     day = today or date.today()
     refresh(recommender, team, day, slot)
     sums = sums_of(recommender, team, day)
-    rows = [row for part in kept.all_members(team.id) for row in part]
     names = kept.cohort_members(team.id)
+    if streamed:
+        shown = _shown(recommender, team, sums, [], sums.people, names, day, None)
+        shown.plan["members"] = StreamedMembers(team.id, sums.people, day)
+        return shown
+    rows = [row for part in kept.all_members(team.id) for row in part]
     return _shown(recommender, team, sums, rows, len(rows), names, day, None)
+
+
+class StreamedMembers:
+    """A team's members as the API answers them, in team order, read anew on each pass."""
+
+    def __init__(self, team_id: int, total: int, day: date) -> None:
+        self.team_id, self.total, self.day = team_id, total, day
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for part in kept.all_members(self.team_id):
+            progress = kept.progress_of([member.id for member, _ in part])
+            for member, plan in part:
+                yield member_entry(member, plan, progress[member.id], self.day)
 
 
 def _shown(

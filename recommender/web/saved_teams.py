@@ -184,7 +184,8 @@ def plan_file(team_id: int, format_: str) -> Response:
     """The whole saved plan, every member and every name, as a CSV, Excel or calendar file."""
     found = _team(team_id)
     with planning_slot():  # the file is written inside it too: as long as planning
-        return plan_download(saved.plan(current_recommender(), found).plan, format_)
+        whole = saved.whole_plan(current_recommender(), found, streamed=True)
+        return plan_download(whole.plan, format_)
 
 
 def _stale(team_id: int) -> ResponseReturnValue:

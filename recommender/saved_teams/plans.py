@@ -17,7 +17,6 @@ is shown (`refresh`), or by `career-path teams replan`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
@@ -26,11 +25,11 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..errors import EngineError, ProfileError
-from ..planner import Profile, exam_schedule, exam_windows, plan_routes
+from ..planner import Profile, exam_windows, plan_routes
 from ..recommendation import Recommender
 from ..store import plans as kept
 from ..store.models import Member, Progress, Team
-from ..team import Failure, PlannedRow, RosterRow, plan_rows
+from ..team import Failure, PlannedRow, Planner, RosterRow, plan_rows
 
 EARNABLE = ("API", "CPCU")  # the routes' designations, as plan_routes names their plans
 CHUNK = 250  # members re-planned per transaction: a short write turn for everyone else
@@ -119,20 +118,18 @@ class FirstPlan:
     exams: list[dict[str, Any]]
 
 
-def first_plan(recommender: Recommender, data: dict[str, Any], today: date) -> FirstPlan:
-    """The first plan of a member's stored profile `data` (nothing decided if it is invalid)."""
-    try:
-        profile = recommender.load_profile(data)
-        fired = recommender.fired_rules(profile)
-        decision = recommender.decision(fired)
-        chosen = recommender.chosen_plan(profile, fired)
-    except (ProfileError, EngineError):
+def first_plan(recommender: Recommender, planner: Planner, data: dict[str, Any]) -> FirstPlan:
+    """The first plan of a member's stored profile `data` (nothing decided if it is invalid),
+    worked out by `planner` (its caches shared with the members' plans now)."""
+    profile = planner.check(data)
+    if not isinstance(profile, Profile):
         return FirstPlan(None, None, [])
-    exams = []
-    if chosen is not None:
-        codes = [s.code for s in chosen.remaining]
-        start = profile.start_date or today
-        exams = exam_schedule(codes, recommender.catalog, profile.hours_per_week, start)
+    try:
+        decision = recommender.decision(planner.rules(profile))
+        # The outcome's exams start on the profile's start date (its first plan's), else today.
+        exams = planner.outcome(profile).exams if decision.recommend else []
+    except EngineError:
+        return FirstPlan(None, None, [])
     return FirstPlan(decision.recommend, decision.id, exams)
 
 
@@ -156,17 +153,12 @@ def earned_designations(recommender: Recommender, profile: Profile) -> list[str]
 
 
 def rows_of(
-    recommender: Recommender, members: list[Member], today: date
+    recommender: Recommender, members: list[Member], today: date, planner: Planner | None = None
 ) -> tuple[list[RosterRow], list[FirstPlan]]:
     """These members (their progress loaded) as roster rows planned on `today`, numbered by
     their place in the team, and each one's first plan."""
-    seen: dict[str, FirstPlan] = {}  # members of a team often share a stored profile
-    firsts = []
-    for member in members:
-        key = json.dumps(member.profile, sort_keys=True, default=str)
-        if key not in seen:
-            seen[key] = first_plan(recommender, member.profile, today)
-        firsts.append(seen[key])
+    planner = planner or Planner(recommender, today)
+    firsts = [first_plan(recommender, planner, member.profile) for member in members]
     rows = [
         RosterRow(
             m.position + 1,
@@ -182,8 +174,9 @@ def rows_of(
 
 def kept_plans(recommender: Recommender, members: list[Member], today: date) -> list[kept.KeptPlan]:
     """Plan these members (their progress loaded) on `today`: what to keep of each."""
-    rows, firsts = rows_of(recommender, members, today)
-    planned = _planned(recommender, rows, today)
+    planner = Planner(recommender, today)  # one set of caches for first plans and plans now
+    rows, firsts = rows_of(recommender, members, today, planner)
+    planned = _planned(recommender, rows, today, planner)
     version = recommender.rulebook.version
     return [
         _kept(recommender, member, done, first, version, today)
@@ -191,17 +184,19 @@ def kept_plans(recommender: Recommender, members: list[Member], today: date) -> 
     ]
 
 
-def _planned(recommender: Recommender, rows: list[RosterRow], today: date) -> list[PlannedRow]:
+def _planned(
+    recommender: Recommender, rows: list[RosterRow], today: date, planner: Planner
+) -> list[PlannedRow]:
     """plan_rows, where a stored record the planner cannot plan spoils only its own member."""
     try:
-        return plan_rows(recommender, rows, today=today)
+        return plan_rows(recommender, rows, planner=planner)
     except (ValueError, OverflowError):
         if len(rows) > 1:
-            return [p for row in rows for p in _planned(recommender, [row], today)]
+            return [p for row in rows for p in _planned(recommender, [row], today, planner)]
     # A failure the planner cannot retake (a date at the calendar's edge): planned without
     # its retakes, and said so.
     row = rows[0]
-    done = plan_rows(recommender, [replace(row, failures=())], today=today)[0]
+    done = plan_rows(recommender, [replace(row, failures=())], planner=planner)[0]
     codes = ", ".join(failure.code for failure in row.failures)
     done.member["warnings"].append(
         f"{row.where.capitalize()}: a failed exam recorded ({codes}) could not be planned as a "

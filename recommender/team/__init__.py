@@ -17,6 +17,7 @@ from .exports import (
     export_xlsx,
     guard_cell,
 )
+from .outcomes import Planner
 from .planning import (
     NO_ROUTE,
     ROUTE_KEYS,
@@ -62,6 +63,7 @@ __all__ = [
     "CohortTotal",
     "Failure",
     "PlannedRow",
+    "Planner",
     "Roster",
     "RosterRow",
     "SeatParts",

@@ -34,14 +34,19 @@ class PlannedRow:
 
 
 def plan_rows(
-    recommender: TeamRecommender, rows: list[RosterRow], *, today: date | None = None
+    recommender: TeamRecommender,
+    rows: list[RosterRow],
+    *,
+    today: date | None = None,
+    planner: Planner | None = None,
 ) -> list[PlannedRow]:
     """Plan each row as plan_team plans it, without the team: for plans kept per member.
 
     A team's summary, schedule and budget are sums over its rows' plans (TeamTotals,
-    windows_of, budget_of): whoever keeps rows planned here can sum them up later.
+    windows_of, budget_of): whoever keeps rows planned here can sum them up later. `planner`:
+    one whose caches the caller shares (planning on `today`).
     """
-    planner = Planner(recommender, today or date.today())
+    planner = planner or Planner(recommender, today or date.today())
     planned = []
     for row in rows:
         member, outcome, profile = _plan_row(planner, row)

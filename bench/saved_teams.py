@@ -15,7 +15,9 @@ after one not counted:
 - a progress write (`POST .../members/{id}/progress`, a scheduled exam, a new member each time),
 - a member's private page (`/my/<link>`, the link made on the web page as a manager does),
 - the team page's first screen (`/teams/<id>`, signed in) and its size,
-- `GET /api/v1/teams/{id}` (the first page of members).
+- `GET /api/v1/teams/{id}` (the first page of members),
+- both again right after a progress write (the median of a few): the team is summed anew then,
+  as each worker keeps a team's sums only while its version is the same.
 
 Then --viewers clients view the largest team for --seconds (each in turn the team page and the
 API's first page, as fast as answered) while `/healthz` is asked every 50 ms; printed: the
@@ -31,10 +33,13 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import itertools
 import json
 import multiprocessing
 import os
 import re
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -71,7 +76,10 @@ def database(kind: str) -> Iterator[str]:
     """An empty database of its own: an SQLite file, or a database in the PostgreSQL given."""
     if kind == "sqlite":
         folder = tempfile.mkdtemp(prefix="bench-saved-")
-        yield f"sqlite:///{folder}/career-path.sqlite3"
+        try:
+            yield f"sqlite:///{folder}/career-path.sqlite3"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
         return
     import sqlalchemy as sa
 
@@ -100,8 +108,11 @@ def server(url: str) -> Iterator[tuple[str, dict[str, str], int]]:
     }
     port = free_port()
     command = [str(BIN_SERVE), "--host", HOST, "--port", str(port), "--workers", "2"]
-    with started([*command, "--threads", "4"], port, env=env) as served:
-        yield served.url, env, served.pid
+    try:
+        with started([*command, "--threads", "4"], port, env=env) as served:
+            yield served.url, env, served.pid
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
 
 
 def career_path(env: dict[str, str], *args: str, stdin: str = "") -> str:
@@ -166,6 +177,14 @@ def csrf(page: str) -> str:
     return found.group(1)
 
 
+def once(call: Callable[[], tuple[int, bytes, Any]]) -> float:
+    """Milliseconds of one call."""
+    start = time.perf_counter()
+    status, body, _ = call()
+    assert status == 200, (status, body[:300])
+    return (time.perf_counter() - start) * 1000
+
+
 def timed(call: Callable[[], tuple[int, bytes, Any]], rounds: int) -> tuple[list[float], int]:
     """Milliseconds of `rounds` calls after one not counted, and the last answer's size."""
     status, body, _ = call()
@@ -215,7 +234,7 @@ def measure(kind: str, sizes: list[int], rounds: int, viewers: int, seconds: flo
 def per_size(client: Client, team: dict, rounds: int) -> dict[str, Any]:
     team_id = team["id"]
     members = [m for m in team["members"] if not m["errors"]]
-    writes = iter(members * (rounds + 2))
+    writes = itertools.cycle(members)
     later = (date.today() + timedelta(days=60)).isoformat()
 
     def write() -> tuple[int, bytes, Any]:
@@ -230,6 +249,13 @@ def per_size(client: Client, team: dict, rounds: int) -> dict[str, Any]:
     api_ms, api_bytes = timed(
         lambda: client.call("GET", f"/api/v1/teams/{team_id}", api=True), rounds
     )
+    # Right after a change: the team is summed again (each worker keeps its own sums).
+    changed_page, changed_api = [], []
+    for _ in range(max(3, rounds // 3)):
+        write()
+        changed_page.append(once(lambda: client.call("GET", page_path)))
+        write()
+        changed_api.append(once(lambda: client.call("GET", f"/api/v1/teams/{team_id}", api=True)))
     # A private link, made on the team page as a manager makes one.
     member = members[len(members) // 2]
     page = client.call("GET", page_path)[1].decode()
@@ -245,6 +271,8 @@ def per_size(client: Client, team: dict, rounds: int) -> dict[str, Any]:
         "page_ms": statistics.median(page_ms),
         "page_kb": page_bytes / 1024,
         "api_ms": statistics.median(api_ms),
+        "changed_page_ms": statistics.median(changed_page),
+        "changed_api_ms": statistics.median(changed_api),
         "api_kb": api_bytes / 1024,
         "mine_ms": statistics.median(mine_ms),
     }
@@ -328,22 +356,22 @@ def under_viewers(client: Client, pid: int, team_id: int, viewers: int, seconds:
 def report(results: dict[str, dict], sizes: list[int], viewers: int) -> None:
     kinds = list(results)
     print()
-    head = "| members | " + " | ".join(
-        f"{what} ({kind})"
-        for what in ("save", "progress write", "private page", "first screen", "API page")
-        for kind in kinds
-    )
+    columns = [
+        ("save", "save_s"),
+        ("progress write", "write_ms"),
+        ("private page", "mine_ms"),
+        ("first screen", "page_ms"),
+        ("API first page", "api_ms"),
+        ("first screen after a change", "changed_page_ms"),
+        ("API first page after a change", "changed_api_ms"),
+    ]
+    head = "| members | " + " | ".join(f"{what} ({kind})" for what, _ in columns for kind in kinds)
     print(head + " |")
-    print("|" + "---|" * (1 + 5 * len(kinds)))
+    print("|" + "---|" * (1 + len(columns) * len(kinds)))
     for size in sizes:
         cells = [f"{size:,}"]
-        for key, unit in (
-            ("save_s", "s"),
-            ("write_ms", "ms"),
-            ("mine_ms", "ms"),
-            ("page_ms", "ms"),
-            ("api_ms", "ms"),
-        ):
+        for _, key in columns:
+            unit = key.rsplit("_", 1)[1]
             for kind in kinds:
                 value = results[kind]["sizes"][size][key]
                 cells.append(f"{value:.1f} s" if unit == "s" else f"{value:.0f} ms")
@@ -376,6 +404,10 @@ def report(results: dict[str, dict], sizes: list[int], viewers: int) -> None:
 
 
 def main() -> None:
+    # Stopped with Ctrl-C or a kill, the servers and databases made so far are cleaned up too
+    # (a background job's SIGINT may be ignored: SIGTERM is made to do what Ctrl-C does).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10,1000,5000,50000")
     parser.add_argument("--databases", default="sqlite,postgresql")

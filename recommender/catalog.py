@@ -84,6 +84,8 @@ class ExamRules:
     verified: bool
     retakes: RetakeRules
     as_of: str = ""
+    # A window whose last day falls on a Saturday or Sunday runs to the next business day.
+    weekend_end_moves: bool = False
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,10 @@ class _ExamsSchema(_SourcedSchema):
     max_per_window = fields.Integer(required=True, validate=validate.Range(min=1))
     access_months = fields.Integer(required=True, validate=validate.Range(min=1))
     retakes = fields.Nested(_RetakesSchema, required=True)
+    # What happens to a window whose last day is a Saturday or a Sunday.
+    last_day_on_weekend = fields.String(
+        load_default="kept", validate=validate.OneOf(["kept", "next_business_day"])
+    )
 
 
 class _DesignationSchema(_SourcedSchema):
@@ -417,6 +423,7 @@ def _build(data: dict[str, Any]) -> Catalog:
             verified=exams["verified"],
             retakes=RetakeRules(**exams["retakes"]),
             as_of=exams["as_of"],
+            weekend_end_moves=exams["last_day_on_weekend"] == "next_business_day",
         ),
     )
     _check_references(

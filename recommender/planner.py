@@ -164,6 +164,37 @@ def estimate_months(codes: list[str], catalog: Catalog, hours_per_week: float) -
     return {"low": math.floor(low / per_month), "high": math.ceil(high / per_month)}
 
 
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def months_between(start: date, day: date) -> float:
+    """The months from `start` to `day`, in average months of 30.44 days."""
+    return (day - start).days / DAYS_PER_MONTH
+
+
+def earliest_sitting(exam: dict[str, Any]) -> date:
+    """The first day an exam of the dated plan can be sat: its window's, or study's end."""
+    return max(date.fromisoformat(exam["ready"]), date.fromisoformat(exam["window_start"]))
+
+
+def plan_months(exams: list[dict[str, Any]], start: date) -> dict[str, int]:
+    """How long the dated plan takes, in whole months from `start`: the one clock.
+
+    `low`: until the last exam can first be sat (its window opens, or study is done if
+    later); `high`: until the last window closes. So the band holds every day on which the
+    plan can be finished, whatever the pace, the windows and the per-window limit made of it;
+    a plan with an exam left takes at least "under a month" (high 1).
+    """
+    if not exams:
+        return {"low": 0, "high": 0}
+    # A retake's window may be open already (a failure recorded late): not before `start`.
+    earliest = max(start, *(earliest_sitting(exam) for exam in exams))
+    latest = max(date.fromisoformat(exam["window_end"]) for exam in exams)
+    low = math.floor(months_between(start, earliest))
+    high = max(1, math.ceil(months_between(start, latest)))
+    return {"low": low, "high": high}
+
+
 def course_schedule(
     codes: list[str], catalog: Catalog, hours_per_week: float
 ) -> list[tuple[str, float, float]]:
@@ -193,20 +224,35 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+def next_business_day(day: date) -> date:
+    """`day`, or the Monday after it when it is a Saturday or a Sunday."""
+    weekday = day.weekday()
+    return day + timedelta(days=7 - weekday) if weekday >= 5 else day
+
+
 @functools.lru_cache(maxsize=64)
 def _windows_of_year(
-    windows: tuple[tuple[tuple[int, int], tuple[int, int]], ...], year: int
+    windows: tuple[tuple[tuple[int, int], tuple[int, int]], ...], year: int, weekend_moves: bool
 ) -> tuple[tuple[date, date], ...]:
     # Every exam of every answer looks here, nearly always in the same two or three years:
     # making the dates once per year took a sixth off exam_schedule.
-    return tuple((date(year, sm, sd), date(year, em, ed)) for (sm, sd), (em, ed) in windows)
+    out = []
+    for (sm, sd), (em, ed) in windows:
+        end = date(year, em, ed)
+        out.append((date(year, sm, sd), next_business_day(end) if weekend_moves else end))
+    return tuple(out)
 
 
 def exam_windows(catalog: Catalog, after: date) -> Iterator[tuple[date, date]]:
-    """Every testing window that ends on or after `after`, in order, without end."""
+    """Every testing window that ends on or after `after`, in order, without end.
+
+    A window's last day on a weekend runs to the next business day where the catalog says so
+    (`last_day_on_weekend`).
+    """
+    exams = catalog.exams
     year = after.year
     while True:
-        for start, end in _windows_of_year(catalog.exams.windows, year):
+        for start, end in _windows_of_year(exams.windows, year, exams.weekend_end_moves):
             if end >= after:
                 yield start, end
         year += 1
@@ -308,13 +354,19 @@ def estimate_cost(codes: list[str], catalog: Catalog, discounts: tuple[str, ...]
 
 
 def milestones(
-    plan: RoutePlan, schedule: list[dict[str, Any]], catalog: Catalog, held: tuple[str, ...]
+    plan: RoutePlan,
+    schedule: list[dict[str, Any]],
+    catalog: Catalog,
+    held: tuple[str, ...],
+    start: date | None = None,
 ) -> list[dict[str, Any]]:
     """When each designation of a route not yet held is earned, in the order earned.
 
     A designation is earned with the exam of the last remaining course that counts toward
     it (`after_course`, in that exam's window); with none left, `after_course` and the window
     are None. The CPCU's milestone carries its experience rule (docs/policy.md, "Milestones").
+    Given the plan's `start`, each also says in how many months it is earned (`months`, as
+    plan_months: the one clock), else `months` is None.
     """
     windows = {exam["code"]: exam for exam in schedule}
     order = {exam["code"]: index for index, exam in enumerate(schedule)}
@@ -337,6 +389,9 @@ def milestones(
                 "window_start": exam["window_start"] if exam else None,
                 "window_end": exam["window_end"] if exam else None,
                 **_requirements_of(designation, plan, catalog),
+                "months": None
+                if start is None
+                else plan_months([e for e in schedule if e["code"] in needed], start),
             }
         )
     out.sort(

@@ -22,9 +22,9 @@ from .planner import (
     Profile,
     RoutePlan,
     estimate_cost,
-    estimate_months,
     exam_schedule,
     milestones,
+    plan_months,
     plan_routes,
 )
 from .rulebook import (
@@ -145,9 +145,12 @@ class Recommender:
         self, codes: tuple[str, ...], hours_per_week: float, start: date, discounts: tuple[str, ...]
     ) -> tuple[tuple[dict[str, Any], ...], dict[str, int], dict[str, Any]]:
         remaining = list(codes)
+        schedule = exam_schedule(remaining, self.catalog, hours_per_week, start)
         return (
-            tuple(exam_schedule(remaining, self.catalog, hours_per_week, start)),
-            estimate_months(remaining, self.catalog, hours_per_week),
+            tuple(schedule),
+            # Every time figure a person reads comes from the dated plan (docs/policy.md,
+            # "One clock"): the windows, the per-window limit and course access are in it.
+            plan_months(schedule, start),
             estimate_cost(remaining, self.catalog, discounts),
         )
 
@@ -328,7 +331,7 @@ class Recommender:
             ),
             "exam_schedule": schedule,
             "estimated_cost": cost,
-            "milestones": milestones(plan, schedule, self.catalog, profile.designations),
+            "milestones": milestones(plan, schedule, self.catalog, profile.designations, start),
         }
 
     def _fact_verified(self, fact_id: str | None) -> bool:
@@ -390,10 +393,12 @@ class Recommender:
         count = len(route["remaining_courses"])
         months = route["estimated_months"]
         hours = f"{profile.hours_per_week:g}"
+        last = max(route["exam_schedule"], key=lambda e: e["window_end"], default=None)
         plan = (
             f"{count} course{'s' if count != 1 else ''} to go, about {months['low']} to "
-            f"{months['high']} months at {hours} hours a week."
-            if count
+            f"{months['high']} months at {hours} hours a week: the last exam is in the testing "
+            f"window {last['window_start']} to {last['window_end']}."
+            if count and last
             else "No courses are left to take."
         )
         return f"We recommend {route['name']}. {plan}"

@@ -328,6 +328,9 @@ class WarningSchema(Schema):
 
 
 class MonthsSchema(Schema):
+    """Whole months from the start date, by the dated plan (windows, the per-window limit,
+    course access): `low` when the last exam can first be sat, `high` when its window closes."""
+
     low = fields.Integer(required=True)
     high = fields.Integer(required=True)
 
@@ -412,6 +415,14 @@ class MilestoneSchema(Schema):
         metadata={"description": "Months of insurance work also needed for conferment."},
     )
     note = fields.String(required=True, allow_none=True)
+    months = fields.Nested(
+        "MonthsSchema",
+        allow_none=True,
+        metadata={
+            "description": "In how many months from the start it is earned, by the dated plan: "
+            "low when its last exam can first be sat, high when that window closes."
+        },
+    )
 
 
 class RouteSchema(Schema):

@@ -24,9 +24,9 @@ from ..planner import (
     best_discount,
     discount_options,
     estimate_cost,
-    estimate_months,
     exam_schedule,
     exam_windows,
+    plan_months,
     plan_retake,
 )
 from ..rulebook import profile_fact
@@ -172,7 +172,7 @@ class _Planner:
         return Outcome(
             route,
             codes,
-            estimate_months(list(codes), self.catalog, hours),
+            plan_months(exams, start),  # the one clock: the dated plan's own months
             _study_hours(codes, self.catalog),
             {key: cost[key] for key in ("low", "high", "currency", "verified", "discounts")},
             exams,
@@ -248,8 +248,9 @@ class _Planner:
             "high": total,
             "verified": base.band["verified"] and all(r["verified"] for r in retakes),
         }
+        months = plan_months(exams, start)  # the retakes' windows count too
         dated = Outcome(
-            outcome.route, outcome.courses, base.months, base.hours, band, exams, tuple(seats)
+            outcome.route, outcome.courses, months, base.hours, band, exams, tuple(seats)
         )
         return dated, retakes
 

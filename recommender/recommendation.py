@@ -36,6 +36,7 @@ from .rulebook import (
 )
 from .schemas import JsonProfileSchema, ProfileSchema, load_profile
 from .vocabulary import ROUTE_NAMES, ROUTES
+from .wording import fill, plan_values
 
 # How many answers each cache keeps, about 2 MB at most apiece: an engine answer per rule
 # fact and years band takes about 1.5 KB, a what_would_change list about 1 KB, the three
@@ -308,7 +309,7 @@ class Recommender:
                     "verified": self.catalog.exams.verified,
                 }
             )
-        return {
+        answer = {
             "route": plan.route,
             "name": ROUTE_NAMES[plan.route],
             "fit": verdict.fit,
@@ -333,6 +334,10 @@ class Recommender:
             "estimated_cost": cost,
             "milestones": milestones(plan, schedule, self.catalog, profile.designations, start),
         }
+        # The reason's words of time are this route's dated plan (docs/policy.md, "One clock").
+        values = plan_values(answer, profile.hours_per_week)
+        answer["reasons"] = [{"rule": decision.id, "text": fill(verdict.reason, values)}]
+        return answer
 
     def _fact_verified(self, fact_id: str | None) -> bool:
         """Whether the catalog fact a warning states is verified (a warning of no fact is)."""
@@ -369,6 +374,9 @@ class Recommender:
         note = decision.goal_notes.get(profile.goal)
         if not note:
             return summary
+        chosen = next((r for r in routes if r["route"] == decision.recommend), None)
+        if chosen is not None:  # the rulebook allows placeholders only where a route is
+            note = fill(note, plan_values(chosen, profile.hours_per_week))
         # The deciding rule set the person's goal aside: say so, and name the quickest
         # credential that fits from also-consider (docs/policy.md, "A stated goal").
         shown = {item["designation"] for item in also_consider}
@@ -384,12 +392,14 @@ class Recommender:
 
     @staticmethod
     def _route_summary(decision: Rule, routes: list[dict[str, Any]], profile: Profile) -> str:
-        if decision.summary:
-            return decision.summary
         if decision.recommend is None:
+            if decision.summary:
+                return decision.summary
             reasons = " ".join(dict.fromkeys(r["reasons"][0]["text"] for r in routes))
             return f"No new route is recommended. {reasons}"
         route = next(r for r in routes if r["route"] == decision.recommend)
+        if decision.summary:
+            return fill(decision.summary, plan_values(route, profile.hours_per_week))
         count = len(route["remaining_courses"])
         months = route["estimated_months"]
         hours = f"{profile.hours_per_week:g}"

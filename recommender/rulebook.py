@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,15 @@ RULESET_NAME = "career_path"
 DECIDE = "decide"  # posted as an event: consumed by the first matching decision rule
 ADVISE = "advise"  # asserted as a fact: every matching advice rule fires
 RULE_KINDS = ("decision", "advice")
+# What a decision rule's reasons, summary and goal notes may say of the person's own plan,
+# filled in from the dated plan (docs/policy.md, "One clock"): never written as figures.
+PLAN_PLACEHOLDERS = {
+    "months": "how long the route takes in the dated plan (the recommended route's, in a "
+    "summary or goal note)",
+    "first_months": "when the route's first designation is earned in the dated plan",
+    "hours": "the study hours a week the plan is made at",
+    "courses": "how many courses the route has left",
+}
 
 
 @dataclass(frozen=True)
@@ -254,6 +264,7 @@ def _load_file(path: Path, catalog: Catalog) -> list[Rule]:
             raise RulesError(path.name, "; ".join(flatten_messages(exc.messages)), rule_id) from exc
         rule = _make_rule(item, data["kind"], path.name)
         _check_designations(rule, catalog)
+        _check_placeholders(rule)
         rules.append(rule)
     return rules
 
@@ -306,6 +317,50 @@ def _check_designations(rule: Rule, catalog: Catalog) -> None:
         if rule.when.years_at_least >= rule.when.years_below:
             raise RulesError(
                 rule.file, "years_at_least must be below years_below: no profile matches", rule.id
+            )
+
+
+def placeholders(text: str) -> list[str]:
+    """The names of the `{placeholders}` in a text (ValueError if its braces do not pair)."""
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+
+
+def _check_placeholders(rule: Rule) -> None:
+    """A decision rule's texts name only known placeholders; advice texts name none."""
+    texts: list[tuple[str, str]] = [
+        (f"routes.{r}.reason", v.reason) for r, v in rule.routes.items()
+    ]
+    texts += [(f"goal_notes.{goal}", note) for goal, note in rule.goal_notes.items()]
+    if rule.summary:
+        texts.append(("summary", rule.summary))
+    allowed = PLAN_PLACEHOLDERS if rule.kind == "decision" else {}
+    for key in ("reason", "if_goal_set_aside", "warn"):
+        text = getattr(rule, key)
+        if text:
+            texts.append((key, text))
+    for where, text in texts:
+        try:
+            names = placeholders(text)
+        except ValueError as exc:
+            raise RulesError(
+                rule.file, f"{where}: {exc} (write braces as {{{{ and }}}})", rule.id
+            ) from exc
+        unknown = [n for n in names if n not in allowed]
+        if unknown:
+            known = ", ".join("{" + n + "}" for n in allowed) or "none in advice rules"
+            raise RulesError(
+                rule.file, f"{where}: unknown placeholder {{{unknown[0]}}}; known: {known}", rule.id
+            )
+        if (
+            names
+            and rule.kind == "decision"
+            and rule.recommend is None
+            and not where.startswith("routes.")
+        ):
+            raise RulesError(
+                rule.file,
+                f"{where}: {{{names[0]}}} needs a recommended route to read its plan",
+                rule.id,
             )
 
 

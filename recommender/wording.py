@@ -141,3 +141,31 @@ def route_status(
         "in_progress",
         f"In progress: you hold the {listing(have)}; {where} completes this route.",
     )
+
+
+def months_phrase(months: Mapping[str, int] | None) -> str:
+    """A dated plan's months as a generated sentence writes them ("about 6 to 9 months").
+
+    Kept in months, so that the JSON answer keeps the plan's figure; the page and the command
+    line read it through humanise(), which says long ones in years.
+    """
+    if not months or months["high"] <= 0:
+        return "no time: nothing is left to take"
+    return f"about {months['low']} to {months['high']} months"
+
+
+def plan_values(route: Mapping[str, Any], hours_per_week: float) -> dict[str, str]:
+    """What a rule's `{placeholders}` say of one route's dated plan (rulebook.PLAN_PLACEHOLDERS)."""
+    milestones = route.get("milestones") or []
+    first = next((m["months"] for m in milestones if m.get("months")), None)
+    return {
+        "months": months_phrase(route["estimated_months"]),
+        "first_months": months_phrase(first or route["estimated_months"]),
+        "hours": number(hours_per_week),
+        "courses": plural(len(route["remaining_courses"]), "course"),
+    }
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """A rule's text with its placeholders filled in (the rulebook checked their names)."""
+    return text.format_map(values) if "{" in text else text

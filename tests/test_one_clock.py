@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from recommender.catalog import Catalog
+from recommender.errors import RulesError
 from recommender.planner import (
     exam_schedule,
     exam_windows,
@@ -169,3 +170,89 @@ def test_the_summary_and_the_plan_heading_read_the_same_months(
     words = duration(api["estimated_months"]["low"], api["estimated_months"]["high"])
     assert words == "about 3 years"  # 30 to 33 months: the last window, 2029-07-15 to 09-17
     assert words in humanise(result["summary"])
+
+
+# --- reasons say the plan's time, quoting a typical duration only next to it -------------
+
+
+def test_a_quick_credential_reason_quotes_the_typical_duration_next_to_the_plans(
+    recommender: Recommender,
+) -> None:
+    # Issue 18: at 2 hours a week the reason said "typically 12 to 18 months" above a plan
+    # of 2 to 3 years.
+    result = answer(recommender, goal="quick_credential", hours_per_week=2, start_date="2027-01-04")
+    api = route(result, "API")
+    text = humanise(api["reasons"][0]["text"])
+    assert "typically 12 to 18 months" in text
+    plan = duration(api["estimated_months"]["low"], api["estimated_months"]["high"])
+    assert f"your plan takes {plan} at 2 hours a week" in text
+
+
+@pytest.mark.parametrize(
+    ("fields", "name"),
+    [
+        ({"goal": "advance_to_leadership"}, "CPCU"),  # "you would wait years"
+        ({"years_experience": 1}, "API"),  # "within a year or so"
+        ({"years_experience": 5}, "API_THEN_CPCU"),  # "the API soon and the CPCU later"
+    ],
+)
+@pytest.mark.parametrize("hours", [1, 40])
+def test_reasons_say_the_plans_months_not_a_fixed_duration(
+    recommender: Recommender, fields: dict, name: str, hours: int
+) -> None:
+    result = answer(recommender, hours_per_week=hours, start_date="2027-02-01", **fields)
+    r = route(result, name)
+    text = r["reasons"][0]["text"]
+    for vague in ("years for", "within a year", " soon ", "several years"):
+        assert vague not in text
+    first = r["milestones"][0]["months"]
+    assert f"about {first['low']} to {first['high']} months" in text
+
+
+def test_a_goal_set_aside_says_the_cpcus_time_from_the_plan(recommender: Recommender) -> None:
+    result = answer(
+        recommender,
+        lines="commercial",
+        goal="quick_credential",
+        hours_per_week=40,
+        start_date="2027-01-04",
+    )
+    months = route(result, "CPCU")["estimated_months"]
+    assert "several years" not in result["summary"]
+    assert (
+        f"takes about {months['low']} to {months['high']} months in your plan"
+        in (result["summary"])
+    )
+
+
+def _rule_text(rules_copy: Path, old: str, new: str) -> None:
+    path = rules_copy / "decision.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unknown_placeholder_is_a_rules_error_naming_file_and_rule(rules_copy: Path) -> None:
+    _rule_text(rules_copy, "{first_months} in your plan.", "{weeks} in your plan.")
+    with pytest.raises(RulesError, match=r"decision.yaml.*goal-quick-credential-api.*\{weeks\}"):
+        Recommender.from_dir(rules_copy)
+
+
+def test_a_placeholder_in_a_summary_without_a_route_is_a_rules_error(rules_copy: Path) -> None:
+    _rule_text(
+        rules_copy,
+        "neither route adds to your commercial-lines work.",
+        "neither route adds to your work in {months}.",
+    )
+    with pytest.raises(RulesError, match="needs a recommended route"):
+        Recommender.from_dir(rules_copy)
+
+
+def test_advice_rules_take_no_placeholder(rules_copy: Path) -> None:
+    path = rules_copy / "advice.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("typically 9 to 15 months and fits", "{months} and fits", 1), encoding="utf-8"
+    )
+    with pytest.raises(RulesError, match="advice.yaml.*unknown placeholder"):
+        Recommender.from_dir(rules_copy)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .errors import RulesError
 
@@ -31,6 +31,8 @@ class Course:
     verified: bool
     exam_fee: float = 0.0
     fee_verified: bool = False
+    # What the sources say the fee is, where they disagree (a low-high band around exam_fee).
+    fee_range: Hours | None = None
     former_title: str | None = None
     as_of: str = ""
     aliases: tuple[str, ...] = ()
@@ -40,10 +42,26 @@ class Course:
 
 @dataclass(frozen=True)
 class Fee:
-    amount: float
+    amount: float  # the planning figure: sums and budgets use it
     currency: str
     source: str
     verified: bool
+    as_of: str = ""
+    low: float | None = None  # what the sources say, where they disagree
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class OtherCost:
+    """A cost besides the exam fees: its own line, in the total only where `included`."""
+
+    id: str
+    name: str
+    description: str
+    source: str
+    verified: bool
+    amount: float | None = None  # None: the catalog has no figure, named as not included
+    per: str | None = None  # what the amount is for ("exam transfer")
     as_of: str = ""
 
 
@@ -151,6 +169,7 @@ class Catalog:
     currency: str
     discounts: dict[str, Discount]
     exams: ExamRules
+    other_costs: tuple[OtherCost, ...] = ()
 
     def normalise_code(self, raw: str) -> str | None:
         """Return the catalog code for a course code or alias ('eth311', 'Ethics 311' ->
@@ -218,6 +237,22 @@ class _CourseSchema(_SourcedSchema):
 class _FeeSchema(_SourcedSchema):
     amount = fields.Float(required=True, validate=validate.Range(min=0))
     currency = fields.String(required=True, validate=validate.Length(equal=3))
+    # The fee the sources give where they disagree; `amount` (the planning figure) inside it.
+    range = fields.Nested(_HoursSchema)
+
+    @validates_schema
+    def _amount_in_range(self, data: dict[str, Any], **_: Any) -> None:
+        band = data.get("range")
+        if band and not band["low"] <= data["amount"] <= band["high"]:
+            raise ValidationError("amount must lie within range (low to high)", "range")
+
+
+class _OtherCostSchema(_SourcedSchema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    amount = fields.Float(allow_none=True, load_default=None, validate=validate.Range(min=0))
+    per = fields.String(load_default=None)
 
 
 class _DiscountSchema(_SourcedSchema):
@@ -310,6 +345,7 @@ class CatalogFileSchema(Schema):
     exam_fee = fields.Nested(_FeeSchema, required=True)
     discounts = fields.List(fields.Nested(_DiscountSchema), load_default=list)
     exams = fields.Nested(_ExamsSchema, required=True)
+    other_costs = fields.List(fields.Nested(_OtherCostSchema), load_default=list)
 
 
 def read_yaml(path: Path) -> Any:
@@ -362,6 +398,8 @@ def _build(data: dict[str, Any]) -> Catalog:
         for d in data["designations"]
     }
     fee = data["exam_fee"]
+    band = fee.pop("range", None)
+    fee_range = Hours(band["low"], band["high"]) if band else None
     courses: dict[str, Course] = {}
     for c in data["courses"]:
         hours = c.get("study_hours")
@@ -380,6 +418,7 @@ def _build(data: dict[str, Any]) -> Catalog:
             verified=c["verified"],
             exam_fee=c["exam_fee"] if own_fee else fee["amount"],
             fee_verified=c.get("fee_verified", c["verified"]) if own_fee else fee["verified"],
+            fee_range=None if own_fee else fee_range,
         )
     exams = data["exams"]
     api, cpcu = data["api"], data["cpcu"]
@@ -409,7 +448,11 @@ def _build(data: dict[str, Any]) -> Catalog:
         default_hours_source=default["source"],
         default_hours_verified=default["verified"],
         default_hours_as_of=default["as_of"],
-        default_fee=Fee(**fee),
+        default_fee=Fee(
+            **fee,
+            low=fee_range.low if fee_range else None,
+            high=fee_range.high if fee_range else None,
+        ),
         currency=fee["currency"],
         discounts={
             d["id"]: Discount(**{**d, "combines_with": tuple(d["combines_with"])})
@@ -425,6 +468,7 @@ def _build(data: dict[str, Any]) -> Catalog:
             as_of=exams["as_of"],
             weekend_end_moves=exams["last_day_on_weekend"] == "next_business_day",
         ),
+        other_costs=tuple(OtherCost(**c) for c in data["other_costs"]),
     )
     _check_references(
         catalog, [default["source"], fee["source"], exams["source"], exams["retakes"]["source"]]
@@ -446,6 +490,7 @@ def _check_references(catalog: Catalog, other_sources: list[str]) -> None:
         *((f.source, f"fact {f.id}") for f in catalog.facts),
         (cpcu.source, "cpcu"),
         *((d.source, f"discount {d.id}") for d in catalog.discounts.values()),
+        *((c.source, f"other cost {c.id}") for c in catalog.other_costs),
         *((key, "study_hours, exam_fee or exams") for key in other_sources),
     ]
     courses = [

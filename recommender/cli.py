@@ -31,6 +31,7 @@ from .vocabulary import GOALS, LINES, ROLES
 from .wording import (
     REQUIREMENT_WORDS,
     duration,
+    fee_band,
     humanise,
     is_past,
     plural,
@@ -348,15 +349,38 @@ def _exam_lines(exams: list[dict[str, Any]]) -> list[str]:
 def _cost_lines(cost: dict[str, Any], names: dict[str, str]) -> list[str]:
     if not cost["items"]:
         return []
+    currency = cost["currency"]
     total = f"{cost['low']:,.0f}" + ("" if cost["high"] == cost["low"] else f"-{cost['high']:,.0f}")
-    out = [f"Exam fees: about {total} {cost['currency']}{_confirm(cost['verified'])}"]
+    out = [f"Exam fees: about {total} {currency}{_confirm(cost['verified'])}"]
+    band = cost.get("range")
+    if band and band["high"] != band["low"]:
+        low, high = fee_band(cost)
+        out.append(
+            f"  The sources disagree on the fee ({low:,.0f} to {high:,.0f} {currency} an "
+            f"exam): {band['low']:,.0f} to {band['high']:,.0f} {currency} in all; the plan "
+            f"counts {total}."
+        )
     for item in cost["items"]:
         line = f"  {item['code']:<9} {item['amount']:>7,.0f}"
         if item["amount"] != item["fee"]:
             line += f" (fee {item['fee']:,.0f}"
             discount = item.get("discount")
             line += f", {names.get(discount, discount)} discount)" if discount else ")"
+        if item.get("note"):
+            line += f" - {item['note']}"
         out.append(line)
+    others = cost.get("other_costs") or []
+    if others:
+        out.append("Not in the exam fees:")
+        for other in others:
+            if other["amount"] is None:
+                price = "not included"
+            else:
+                per = f" a {other['per']}" if other.get("per") else ""
+                price = f"{other['amount']:,.0f} {currency}{per}"
+            out.append(
+                f"  {other['name']}: {price}. {other['description']}{_confirm(other['verified'])}"
+            )
     return [*out, ""]
 
 

@@ -152,7 +152,8 @@ class Recommender:
             # Every time figure a person reads comes from the dated plan (docs/policy.md,
             # "One clock"): the windows, the per-window limit and course access are in it.
             plan_months(schedule, start),
-            estimate_cost(remaining, self.catalog, discounts),
+            # Prices from the rules that apply: no early purchase in a window already open.
+            estimate_cost(remaining, self.catalog, discounts, schedule, start),
         )
 
     def _changes_key(self, profile: Profile) -> tuple[Any, ...]:
@@ -290,7 +291,11 @@ class Recommender:
         cost = {
             **kept_cost,
             "discounts": list(kept_cost["discounts"]),
-            "items": [dict(item) for item in kept_cost["items"]],
+            "items": [
+                {**item, "fee_range": dict(item["fee_range"])} for item in kept_cost["items"]
+            ],
+            "range": dict(kept_cost["range"]),
+            "other_costs": [dict(other) for other in kept_cost["other_costs"]],
         }
         late = [e["code"] for e in schedule if not e["access_ok"]]
         warnings = [

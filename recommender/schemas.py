@@ -375,15 +375,67 @@ class CostItemSchema(Schema):
         },
     )
     verified = fields.Boolean(required=True)
+    fee_range = fields.Nested(
+        "AmountRangeSchema",
+        metadata={
+            "description": "The fee the sources give, where they disagree (fee is the "
+            "planning figure within it)."
+        },
+    )
+    note = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Why a chosen discount does not apply (e.g. early purchase "
+            "for an exam whose window is already open on the start date), or null."
+        },
+    )
+
+
+class AmountRangeSchema(Schema):
+    low = fields.Float(required=True)
+    high = fields.Float(required=True)
+
+
+class OtherCostSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    amount = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Its price where the catalog has a figure; null: not known, "
+            "not included."
+        },
+    )
+    per = fields.String(required=True, allow_none=True, metadata={"description": "What for."})
+    included = fields.Boolean(
+        required=True, metadata={"description": "Whether low and high include it."}
+    )
+    description = fields.String(required=True)
+    verified = fields.Boolean(required=True)
 
 
 class CostSchema(Schema):
-    low = fields.Float(required=True)
-    high = fields.Float(required=True)
+    low = fields.Float(
+        required=True,
+        metadata={"description": "The exam fees at the planning figure (what sums use)."},
+    )
+    high = fields.Float(required=True, metadata={"description": "Equal to low."})
     currency = fields.String(required=True)
     verified = fields.Boolean(required=True)
     discounts = fields.List(fields.String(), required=True)
     items = fields.List(fields.Nested(CostItemSchema), required=True)
+    range = fields.Nested(
+        AmountRangeSchema,
+        metadata={"description": "The exam fees over the fee range the sources give."},
+    )
+    other_costs = fields.List(
+        fields.Nested(OtherCostSchema),
+        metadata={
+            "description": "Costs besides the exam fees, each its own line (course "
+            "materials, exam transfers): not in low and high."
+        },
+    )
 
 
 class ChangeSchema(Schema):

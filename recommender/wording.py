@@ -169,3 +169,9 @@ def plan_values(route: Mapping[str, Any], hours_per_week: float) -> dict[str, st
 def fill(text: str, values: Mapping[str, str]) -> str:
     """A rule's text with its placeholders filled in (the rulebook checked their names)."""
     return text.format_map(values) if "{" in text else text
+
+
+def fee_band(cost: Mapping[str, Any]) -> tuple[float, float]:
+    """The highest fee of one exam that the sources give, over a cost's items (low, high)."""
+    bands = [(i["fee_range"]["low"], i["fee_range"]["high"]) for i in cost.get("items", [])]
+    return max(bands, default=(0.0, 0.0))

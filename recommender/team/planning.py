@@ -153,7 +153,7 @@ class _Planner:
     def _dated(self, key: tuple[Any, ...]) -> Outcome:
         route, codes, hours, start, discounts = key
         exams = exam_schedule(list(codes), self.catalog, hours, start)
-        cost = estimate_cost(list(codes), self.catalog, discounts)
+        cost = estimate_cost(list(codes), self.catalog, discounts, exams, start)
         amounts = {item["code"]: item["amount"] for item in cost["items"]}
         # A course's study starts when the one before it is studied (planner.exam_schedule).
         starts = (start, *(date.fromisoformat(exam["ready"]) for exam in exams[:-1]))

@@ -103,7 +103,7 @@ def cost_rows(cost: dict[str, Any], catalog: Catalog) -> tuple[list[dict[str, An
                 else (discount or ""),
             }
         )
-    return rows, any(r["discount_name"] for r in rows)
+    return rows, any(r["discount_name"] or r.get("note") for r in rows)
 
 
 def timelines(

@@ -13,7 +13,7 @@ from ..errors import ProfileError
 from ..extensions import current_recommender
 from ..ics import exam_calendar
 from ..vocabulary import ROUTE_TITLES
-from ..wording import duration, humanise, plural, profile_facts
+from ..wording import duration, fee_band, humanise, plural, profile_facts
 from . import forms, present
 
 bp = Blueprint(
@@ -140,6 +140,7 @@ def _result_context(answer: dict[str, Any]) -> dict[str, Any]:
         "first_terms": present.first_terms(chosen) if chosen else {},
         "cost_rows": cost[0],
         "cost_has_discounts": cost[1],
+        "fee_band": fee_band(chosen["estimated_cost"]) if chosen else (0, 0),
         "change_url": url_for("web.form", **form_query),
         "again_url": url_for("web.plan", **form_query),
         "calendar_url": url_for("web.calendar", **query),

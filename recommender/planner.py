@@ -6,7 +6,7 @@ import calendar
 import functools
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -536,11 +536,9 @@ def plan_retake(
         window_start, window_end = next(
             w for w in exam_windows(catalog, failed_on) if w[0] > failed_on
         )
-    options = [
-        option
-        for option in discount_options(catalog, discounts)
-        if not (same and any(d.only_before_window for d in option))
-    ]
+    options = discount_options(catalog, discounts)
+    if same:  # bought in a window already open: no discount for buying before it opens
+        options = before_window_only(options)
     if same and rules.same_window_amount_off:
         retake = Discount(
             "same_window_retake",
@@ -568,3 +566,68 @@ def plan_retake(
         "access_ok": access_ends is None or window_start <= access_ends,
         "verified": rules.verified and course.fee_verified,
     }
+
+
+ATTEMPT_RESULTS = ("passed", "failed")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One sitting of a course's exam: the course, the day and the result."""
+
+    course: str
+    on: date
+    result: str  # "passed" or "failed"; anything else (a scheduled exam) is no sitting
+
+
+def retake_count(attempts: Iterable[Attempt], catalog: Catalog) -> tuple[date, int] | None:
+    """One course's sittings counted for its next retake (docs/policy.md, "Retakes").
+
+    None when its last sitting passed (or there is none); else the day of the last failure
+    and how many retakes its window has had already: every sitting in that window but the
+    course's very first one is a retake. With the catalog's one retake per window, a second
+    failure in one window is retaken in the next window, at full price.
+    """
+    sittings = sorted((a for a in attempts if a.result in ATTEMPT_RESULTS), key=lambda a: a.on)
+    if not sittings or sittings[-1].result != "failed":
+        return None
+    last = sittings[-1].on
+    opens, closes = _window_of(catalog, last)
+    retakes = sum(1 for a in sittings[1:] if opens <= a.on <= closes)
+    return last, retakes
+
+
+def plan_retakes(
+    attempts: Iterable[Attempt],
+    catalog: Catalog,
+    discounts: tuple[str, ...] = (),
+    access_ends: Mapping[str, date] | None = None,
+) -> list[dict[str, Any]]:
+    """The next retake of every course whose last sitting failed, counting every attempt.
+
+    Each is plan_retake's answer for the course's last failure, with the retakes its window
+    has had already, plus `attempts` (the course's sittings) and `failures`; in the order of
+    the courses' first sittings.
+    """
+    by_course: dict[str, list[Attempt]] = {}
+    for attempt in sorted(attempts, key=lambda a: a.on):
+        by_course.setdefault(attempt.course, []).append(attempt)
+    out = []
+    for code, tried in by_course.items():
+        counted = retake_count(tried, catalog)
+        if counted is None:
+            continue
+        failed_on, retakes = counted
+        retake = plan_retake(
+            code,
+            failed_on,
+            catalog,
+            discounts,
+            retakes_in_window=retakes,
+            access_ends=(access_ends or {}).get(code),
+        )
+        sittings = [a for a in tried if a.result in ATTEMPT_RESULTS]
+        retake["attempts"] = len(sittings)
+        retake["failures"] = sum(a.result == "failed" for a in sittings)
+        out.append(retake)
+    return out

@@ -11,6 +11,7 @@ import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .errors import RulesError
+from .vocabulary import NOT_SURE
 
 CATALOG_FILE = "catalog.yaml"
 
@@ -170,6 +171,16 @@ class Catalog:
     discounts: dict[str, Discount]
     exams: ExamRules
     other_costs: tuple[OtherCost, ...] = ()
+
+    @property
+    def api_path_answers(self) -> tuple[str, ...]:
+        """What a held API's `api_path` may be: a path's id, or not sure."""
+        return (*(p.id for p in self.api_paths), NOT_SURE)
+
+    @property
+    def elective_answers(self) -> tuple[str, ...]:
+        """What a held CPCU's `cpcu_elective` may be: an elective's code, or not sure."""
+        return (*self.cpcu.electives, NOT_SURE)
 
     def normalise_code(self, raw: str) -> str | None:
         """Return the catalog code for a course code or alias ('eth311', 'Ethics 311' ->
@@ -442,7 +453,12 @@ def _build(data: dict[str, Any]) -> Catalog:
             verified=cpcu["verified"],
             as_of=cpcu["as_of"],
         ),
-        credits={k: tuple(v) for k, v in data["credits"].items()},
+        # What a held API credits when the person does not say how they earned it (the
+        # first path's courses and ethics), for those who read the catalog's credits.
+        credits={
+            "API": (*api["paths"][0]["courses"], api["ethics"]),
+            **{k: tuple(v) for k, v in data["credits"].items()},
+        },
         facts=tuple(Fact(**f) for f in data["facts"]),
         default_hours=default_hours,
         default_hours_source=default["source"],

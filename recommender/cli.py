@@ -100,6 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable)",
     )
     rec.add_argument(
+        "--api-path",
+        metavar="{path-2,path-1,not_sure}",
+        help="if you hold the API: the path you earned it by (default: not asked, Path 2 "
+        "assumed and marked to confirm)",
+    )
+    rec.add_argument(
+        "--cpcu-concentration",
+        metavar="{personal,commercial,not_sure}",
+        help="if you hold the CPCU: its concentration (default: from your lines, to confirm)",
+    )
+    rec.add_argument(
+        "--cpcu-elective",
+        metavar="CODE",
+        help="if you hold the CPCU: its elective course, e.g. 'CPCU 556', or not_sure",
+    )
+    rec.add_argument(
         "--profile", metavar="FILE", help="read the profile from a JSON file (- = stdin)"
     )
     rec.add_argument("--json", action="store_true", help="print the JSON recommendation object")
@@ -195,6 +211,9 @@ def profile_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "hours_per_week": args.hours,
         "start_date": args.start_date,
         "discounts": args.discount,
+        "api_path": args.api_path,
+        "cpcu_concentration": args.cpcu_concentration,
+        "cpcu_elective": args.cpcu_elective,
     }
     data.update({k: v for k, v in flags.items() if v is not None})
     return data
@@ -313,10 +332,21 @@ def _plan_lines(route: dict[str, Any], hours_per_week: float) -> list[str]:
             f"({REQUIREMENT_WORDS.get(course['requirement'], course['requirement'])}; "
             f"counts toward {toward}){confirm}"
         )
-    if route["credited_courses"]:
-        out.append(f"  Already credited: {', '.join(route['credited_courses'])}")
+    credited = _credited(route)
+    if credited:
+        out.append(f"  Already credited: {credited}")
+    for other in route.get("credit_alternatives") or []:
+        out.append(f"  ? {humanise(other['text'])}")
     out.append("")
     return out
+
+
+def _credited(route: dict[str, Any]) -> str:
+    """The credited courses, each unconfirmed credit marked to confirm."""
+    credits = route.get("credits")
+    if credits is None:  # an answer of an older shape: the codes alone
+        return ", ".join(route["credited_courses"])
+    return ", ".join(c["code"] + _confirm(c["verified"]) for c in credits)
 
 
 def _milestone_lines(milestones: list[dict[str, Any]]) -> list[str]:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .catalog import Catalog, Discount, Hours
-from .vocabulary import DEFAULT_GOAL, DEFAULT_HOURS_PER_WEEK
+from .catalog import ApiPath, Catalog, Discount, Hours
+from .vocabulary import DEFAULT_GOAL, DEFAULT_HOURS_PER_WEEK, NOT_SURE
 
 WEEKS_PER_MONTH = 4.33
 REQUIREMENTS = ("api", "foundation", "concentration", "elective", "ethics")
@@ -32,6 +32,10 @@ class Profile:
     hours_per_week: float = DEFAULT_HOURS_PER_WEEK
     start_date: date | None = None  # None: today
     discounts: tuple[str, ...] = ()
+    # How held designations were earned, where it changes the plan; None: not said.
+    api_path: str | None = None  # a held API: a catalog path ("path-1") or "not_sure"
+    cpcu_concentration: str | None = None  # a held CPCU: personal, commercial or not_sure
+    cpcu_elective: str | None = None  # a held CPCU: an elective's course code or not_sure
 
 
 @dataclass(frozen=True)
@@ -65,40 +69,116 @@ def concentration_for(lines: str) -> str:
 
 
 def held_cpcu_concentration(lines: str) -> str:
-    """The concentration a CPCU already held is taken to carry (docs/policy.md).
-
-    Personal only for someone in personal lines alone; otherwise commercial.
+    """The concentration a CPCU already held is taken to carry when the person does not say
+    (docs/policy.md): personal only for someone in personal lines alone; otherwise commercial.
     """
     return "personal" if lines == "personal" else "commercial"
 
 
-def cpcu_concentration(profile: Profile) -> str:
+def _said(answer: str | None) -> str | None:
+    return None if answer in (None, NOT_SURE) else answer
+
+
+def held_api_path(profile: Profile, catalog: Catalog) -> tuple[ApiPath, bool]:
+    """The path a held API was earned by, and whether the person said so.
+
+    Not said (or not sure): the first path listed (Path 2), whose courses carry over to the
+    CPCU, as before the question was asked; its credits are then to confirm.
+    """
+    said = _said(profile.api_path)
+    path = next((p for p in catalog.api_paths if p.id == said), None)
+    return (path, True) if path else (catalog.api_paths[0], False)
+
+
+def held_cpcu(profile: Profile, catalog: Catalog) -> tuple[str, bool, str, bool]:
+    """A held CPCU's concentration and elective, each with whether the person said it.
+
+    Not said: the concentration of the person's lines (held_cpcu_concentration) and the first
+    elective outside it; their credits are then to confirm.
+    """
+    concentration = _said(profile.cpcu_concentration)
+    chosen = concentration or held_cpcu_concentration(profile.lines)
+    elective = _said(profile.cpcu_elective)
+    courses = catalog.cpcu.concentrations[chosen]
+    default = next(c for c in catalog.cpcu.electives if c not in courses)
+    return chosen, concentration is not None, elective or default, elective is not None
+
+
+def cpcu_concentration(profile: Profile, catalog: Catalog) -> str:
     """The concentration of the CPCU route for this person.
 
-    A CPCU held keeps its concentration; an API held credits the personal one (docs/policy.md
-    row 4, "personal concentration credited"), so it is not studied twice; otherwise the
-    person's lines decide.
+    A CPCU held keeps its concentration; an API held credits the personal one when its path
+    holds that concentration's courses (Path 2: docs/policy.md row 4, "personal concentration
+    credited"), so it is not studied twice; otherwise the person's lines decide.
     """
     if "CPCU" in profile.designations:
-        return held_cpcu_concentration(profile.lines)
+        return held_cpcu(profile, catalog)[0]
     if "API" in profile.designations:
-        return "personal"
+        path, _ = held_api_path(profile, catalog)
+        if set(catalog.cpcu.concentrations["personal"]) <= set(path.courses):
+            return "personal"
     return concentration_for(profile.lines)
+
+
+PASSED = "passed"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Why a course is credited: a course passed, or a designation held (`by`)."""
+
+    code: str
+    by: str  # PASSED or the held designation's code
+    # Confirmed: the person said how they earned it and the catalog confirms what it credits.
+    verified: bool
+    # The person did not say (how the API was earned, the CPCU's concentration or elective):
+    # the plan assumes the default, and the credit is to confirm.
+    assumed: bool = False
+
+
+def credit_sources(profile: Profile, catalog: Catalog) -> dict[str, tuple[Credit, ...]]:
+    """Every credited course with why: passed, or credited by a held designation.
+
+    A held API credits the courses of the path it was earned by, and ethics; a held CPCU its
+    foundation, ethics, its concentration and its elective; other designations what the
+    catalog's `credits` say (the AINS: AINS 21 and 22). Ethics is confirmed (every
+    designation of The Institutes requires it since 2011); any other credit only where the
+    person said how they earned the designation and the catalog confirms the courses.
+    """
+    courses = catalog.courses
+    found: dict[str, list[Credit]] = {}
+
+    def add(code: str, by: str, said: bool = True, confirmed: bool = True) -> None:
+        if code == catalog.api_ethics or code == catalog.cpcu.ethics:
+            credit = Credit(code, by, courses[code].verified)
+        else:
+            credit = Credit(code, by, said and confirmed and courses[code].verified, not said)
+        found.setdefault(code, []).append(credit)
+
+    for code in profile.completed_courses:
+        found.setdefault(code, []).append(Credit(code, PASSED, True))
+    for held in profile.designations:
+        if held == "API":
+            path, said = held_api_path(profile, catalog)
+            for code in (*path.courses, catalog.api_ethics):
+                add(code, held, said, path.verified)
+        elif held == "CPCU":
+            cpcu = catalog.cpcu
+            concentration, c_said, elective, e_said = held_cpcu(profile, catalog)
+            for code in (*cpcu.foundation, cpcu.ethics):
+                add(code, held, True, cpcu.verified)
+            for code in cpcu.concentrations[concentration]:
+                add(code, held, c_said, cpcu.verified)
+            add(elective, held, e_said, cpcu.verified)
+        else:
+            for code in catalog.credits.get(held, ()):
+                add(code, held)
+    return {code: tuple(credits) for code, credits in found.items()}
 
 
 def credited_courses(profile: Profile, catalog: Catalog) -> frozenset[str]:
     """Courses credited by held designations plus those the person has passed."""
-    credited = set(profile.completed_courses)
-    for code in profile.designations:
-        credited.update(catalog.credits.get(code, ()))
-    if "CPCU" in profile.designations:
-        cpcu = catalog.cpcu
-        concentration = cpcu.concentrations[held_cpcu_concentration(profile.lines)]
-        credited.update(cpcu.foundation)
-        credited.add(cpcu.ethics)
-        credited.update(concentration)
-        credited.add(next(c for c in cpcu.electives if c not in concentration))
-    return frozenset(credited)
+    return frozenset(credit_sources(profile, catalog))
 
 
 def _cpcu_steps(catalog: Catalog, concentration: str, credited: frozenset[str]) -> list[Step]:
@@ -130,7 +210,7 @@ def plan_routes(profile: Profile, catalog: Catalog) -> dict[str, RoutePlan]:
     ethics = [Step(catalog.api_ethics, "ethics")]
     api_path = choose_api_path(catalog, credited)
     combined_path = catalog.api_paths[0].id  # the path whose courses carry over (Path 2)
-    concentration = cpcu_concentration(profile)
+    concentration = cpcu_concentration(profile, catalog)
     combined_cpcu = [
         s
         for s in _cpcu_steps(catalog, "personal", credited)

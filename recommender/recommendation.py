@@ -16,11 +16,13 @@ import orjson
 
 from .answers import BoundedCache, EngineAnswers
 from .changes import UNKNOWN, RulebookRoutes, changes_worth_trying, what_would_change
+from .credits import alternatives, credit_items
 from .engine import RuleEngine
 from .errors import EngineError
 from .planner import (
     Profile,
     RoutePlan,
+    credit_sources,
     estimate_cost,
     exam_schedule,
     milestones,
@@ -36,7 +38,7 @@ from .rulebook import (
 )
 from .schemas import JsonProfileSchema, ProfileSchema, load_profile
 from .vocabulary import ROUTE_NAMES, ROUTES
-from .wording import fill, plan_values
+from .wording import fill, months_phrase, plan_values, plural
 
 # How many answers each cache keeps, about 2 MB at most apiece: an engine answer per rule
 # fact and years band takes about 1.5 KB, a what_would_change list about 1 KB, the three
@@ -134,13 +136,24 @@ class Recommender:
         self._route_plans.cache_clear()
         self._dates_and_costs.cache_clear()
 
-    def _plan_routes(
-        self, lines: str, designations: tuple[str, ...], completed_courses: tuple[str, ...]
-    ) -> Mapping[str, RoutePlan]:
-        # Its arguments are every field that plan_routes reads: a field it comes to read must
-        # join them. Read-only, as every caller shares it (RoutePlans are frozen).
-        profile = Profile("", lines, 0, designations, completed_courses)
+    def _plan_routes(self, profile: Profile) -> Mapping[str, RoutePlan]:
+        # Read-only, as every caller shares it (RoutePlans are frozen).
         return MappingProxyType(plan_routes(profile, self.catalog))
+
+    def _plans_of(self, profile: Profile) -> Mapping[str, RoutePlan]:
+        """The three route plans of a profile, kept per what plan_routes reads of it."""
+        # Every field that plan_routes reads: a field it comes to read must join them.
+        key = Profile(
+            "",
+            profile.lines,
+            0,
+            profile.designations,
+            profile.completed_courses,
+            api_path=profile.api_path,
+            cpcu_concentration=profile.cpcu_concentration,
+            cpcu_elective=profile.cpcu_elective,
+        )
+        return self._route_plans(key)
 
     def _plan_dates_and_costs(
         self, codes: tuple[str, ...], hours_per_week: float, start: date, discounts: tuple[str, ...]
@@ -235,16 +248,20 @@ class Recommender:
         What a team plan needs of each person, without the rest of explain()'s answer.
         """
         route = self.decision(fired).recommend
-        plans = self._route_plans(profile.lines, profile.designations, profile.completed_courses)
+        plans = self._plans_of(profile)
         return plans[route] if route else None
 
     def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]:
         """Build the recommendation for a profile from the rules that fired for it."""
         rules = [self.rulebook.rule(rule_id) for rule_id in fired]
         decision = self.decision(fired)
-        plans = self._route_plans(profile.lines, profile.designations, profile.completed_courses)
+        plans = self._plans_of(profile)
         start = profile.start_date or date.today()
-        routes = [self._route(plans[route], decision, rules, profile, start) for route in ROUTES]
+        credits = self._credits(profile, plans, start)
+        routes = [
+            self._route(plans[route], decision, rules, profile, start, credits[route])
+            for route in ROUTES
+        ]
         also_consider = self._also_consider(rules, profile)
         return {
             "recommended_route": decision.recommend,
@@ -266,8 +283,57 @@ class Recommender:
             },
         }
 
+    def _credits(
+        self, profile: Profile, plans: Mapping[str, RoutePlan], start: date
+    ) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+        """Each route's credited courses with what they rest on, and, for each credit question
+        left open, what the other answer leaves of the route (docs/policy.md, "Credits")."""
+        catalog = self.catalog
+        sources = credit_sources(profile, catalog)
+        out: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
+            route: (credit_items(plan, sources, catalog), []) for route, plan in plans.items()
+        }
+        for alternative in alternatives(profile, catalog):
+            other_plans = self._plans_of(alternative.profile)
+            other_sources = credit_sources(alternative.profile, catalog)
+            for route, plan in plans.items():
+                other = other_plans[route]
+                codes = tuple(s.code for s in other.remaining)
+                if codes == tuple(s.code for s in plan.remaining):
+                    continue
+                months = self._dates_and_costs(
+                    codes, profile.hours_per_week, start, profile.discounts
+                )[1]
+                by_holder = [
+                    s.code
+                    for s in other.steps
+                    if s.requirement != "ethics"
+                    and any(c.by == alternative.holder for c in other_sources.get(s.code, ()))
+                    and s.code in other.credited
+                ]
+                out[route][1].append(
+                    {
+                        "field": alternative.field,
+                        "value": alternative.value,
+                        "holder": alternative.holder,
+                        "assumption": alternative.assumption,
+                        "remaining_courses": list(codes),
+                        "credited_by_holder": by_holder,
+                        "estimated_months": dict(months),
+                        "text": f"If {alternative.assumption}: "
+                        f"{plural(len(codes), 'course')} to go, {months_phrase(months)}.",
+                    }
+                )
+        return out
+
     def _route(
-        self, plan: RoutePlan, decision: Rule, rules: list[Rule], profile: Profile, start: date
+        self,
+        plan: RoutePlan,
+        decision: Rule,
+        rules: list[Rule],
+        profile: Profile,
+        start: date,
+        credits: tuple[list[dict[str, Any]], list[dict[str, Any]]],
     ) -> dict[str, Any]:
         courses = self.catalog.courses
         verdict = decision.routes[plan.route]
@@ -338,11 +404,20 @@ class Recommender:
             "exam_schedule": schedule,
             "estimated_cost": cost,
             "milestones": milestones(plan, schedule, self.catalog, profile.designations, start),
+            "credits": credits[0],
+            "credit_alternatives": credits[1],
         }
-        # The reason's words of time are this route's dated plan (docs/policy.md, "One clock").
-        values = plan_values(answer, profile.hours_per_week)
+        # The reason's words of time are this route's dated plan (docs/policy.md, "One clock"),
+        # and its credit what the plan credits.
+        values = plan_values(answer, profile.hours_per_week, self._crediting(profile))
         answer["reasons"] = [{"rule": decision.id, "text": fill(verdict.reason, values)}]
         return answer
+
+    def _crediting(self, profile: Profile) -> list[str]:
+        """The designations held that credit courses (the API, the CPCU, the catalog's)."""
+        return [
+            d for d in profile.designations if d in ("API", "CPCU") or d in self.catalog.credits
+        ]
 
     def _fact_verified(self, fact_id: str | None) -> bool:
         """Whether the catalog fact a warning states is verified (a warning of no fact is)."""
@@ -367,21 +442,22 @@ class Recommender:
                 )
         return out
 
-    @staticmethod
     def _summary(
+        self,
         decision: Rule,
         routes: list[dict[str, Any]],
         profile: Profile,
         rules: list[Rule],
         also_consider: list[dict[str, Any]],
     ) -> str:
-        summary = Recommender._route_summary(decision, routes, profile)
+        summary = self._route_summary(decision, routes, profile)
+        held = self._crediting(profile)
         note = decision.goal_notes.get(profile.goal)
         if not note:
             return summary
         chosen = next((r for r in routes if r["route"] == decision.recommend), None)
         if chosen is not None:  # the rulebook allows placeholders only where a route is
-            note = fill(note, plan_values(chosen, profile.hours_per_week))
+            note = fill(note, plan_values(chosen, profile.hours_per_week, held))
         # The deciding rule set the person's goal aside: say so, and name the quickest
         # credential that fits from also-consider (docs/policy.md, "A stated goal").
         shown = {item["designation"] for item in also_consider}
@@ -395,8 +471,7 @@ class Recommender:
         )
         return " ".join(part for part in (summary, note, quickest) if part)
 
-    @staticmethod
-    def _route_summary(decision: Rule, routes: list[dict[str, Any]], profile: Profile) -> str:
+    def _route_summary(self, decision: Rule, routes: list[dict[str, Any]], profile: Profile) -> str:
         if decision.recommend is None:
             if decision.summary:
                 return decision.summary
@@ -404,7 +479,8 @@ class Recommender:
             return f"No new route is recommended. {reasons}"
         route = next(r for r in routes if r["route"] == decision.recommend)
         if decision.summary:
-            return fill(decision.summary, plan_values(route, profile.hours_per_week))
+            held = self._crediting(profile)
+            return fill(decision.summary, plan_values(route, profile.hours_per_week, held))
         count = len(route["remaining_courses"])
         months = route["estimated_months"]
         hours = f"{profile.hours_per_week:g}"

@@ -32,6 +32,10 @@ PLAN_PLACEHOLDERS = {
     "first_months": "when the route's first designation is earned in the dated plan",
     "hours": "the study hours a week the plan is made at",
     "courses": "how many courses the route has left",
+    "credit": "what the designations held credit toward the route, as the plan credits it "
+    "(marked to confirm where the person or the catalog has not confirmed it)",
+    "carry_over": "', and N of its courses (...) also count toward the CPCU' for an API route "
+    "whose plan has such courses, else nothing",
 }
 
 

@@ -22,12 +22,14 @@ from .catalog import Catalog, compact_code
 from .errors import ProfileError
 from .planner import REQUIREMENTS, Profile
 from .vocabulary import (
+    CONCENTRATION_ANSWERS,
     DEFAULT_GOAL,
     DEFAULT_HOURS_PER_WEEK,
     FITS,
     GOALS,
     HOURS_RANGE,
     LINES,
+    NOT_SURE,
     ROLES,
     ROUTES,
     YEARS_RANGE,
@@ -50,6 +52,10 @@ PROFILE_FIELDS = (
     "hours_per_week",
     "start_date",
     "discounts",
+    # How held designations were earned, asked where it changes the plan.
+    "api_path",
+    "cpcu_concentration",
+    "cpcu_elective",
 )
 
 
@@ -127,7 +133,8 @@ class _Word(_Text):
     def __init__(self, choices: tuple[str, ...], **kwargs: Any):
         # OpenAPI 3.0: null is valid for a nullable enum only if the enum lists it too.
         enum = [*choices, None] if kwargs.get("allow_none") else list(choices)
-        super().__init__(metadata={"enum": enum}, **kwargs)
+        metadata = {**kwargs.pop("metadata", {}), "enum": enum}
+        super().__init__(metadata=metadata, **kwargs)
         self.choices = choices
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
@@ -148,6 +155,17 @@ class _CatalogList(fields.List):
         super().__init__(
             _Text(validate=validate.Length(min=1, max=40)), load_default=list, **kwargs
         )
+        self.catalog_names = catalog_names
+
+
+class _CatalogName(_Text):
+    """One catalog name (an API path, a CPCU elective) or not_sure, checked by the schema.
+
+    `catalog_names` is the Catalog attribute listing the choices, for the OpenAPI document.
+    """
+
+    def __init__(self, catalog_names: str, **kwargs: Any):
+        super().__init__(validate=validate.Length(min=1, max=40), **kwargs)
         self.catalog_names = catalog_names
 
 
@@ -194,6 +212,36 @@ class ProfileSchema(Schema):
         load_default=DEFAULT_HOURS_PER_WEEK,
         allow_none=True,
     )
+    # Credits asked, not assumed (docs/policy.md, "Credits"): read only for a held API or
+    # CPCU; null or not_sure plans the default and marks its credits to confirm.
+    api_path = _CatalogName(
+        "api_path_answers",
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "How a held API was earned: the catalog's path id (path-2: API 29, "
+            "CPCU 555 and CPCU 556, which count toward the CPCU; path-1: four courses, none "
+            "of the CPCU) or not_sure. Read only when the API is held."
+        },
+    )
+    cpcu_concentration = _Word(
+        CONCENTRATION_ANSWERS,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The concentration of a held CPCU (personal: CPCU 555 and 556; "
+            "commercial: CPCU 551 and 552) or not_sure. Read only when the CPCU is held."
+        },
+    )
+    cpcu_elective = _CatalogName(
+        "elective_answers",
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The elective course of a held CPCU (a course code) or not_sure. "
+            "Read only when the CPCU is held."
+        },
+    )
 
     def __init__(self, catalog: Catalog | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -207,7 +255,7 @@ class ProfileSchema(Schema):
             return {
                 k: v
                 for k, v in data.items()
-                if not (k in ("goal", "hours_per_week") and any(v is b for b in blank))
+                if not (k in _OPTIONAL_ANSWERS and any(v is b for b in blank))
             }
         return data
 
@@ -237,6 +285,22 @@ class ProfileSchema(Schema):
             errors["discounts"] = [
                 f"Unknown discount {d!r}. {choice_message(d, discounts)}" for d in unknown
             ]
+        path = data.get("api_path")
+        if path is not None and _answer(path, catalog.api_path_answers) is None:
+            errors["api_path"] = [
+                f"Unknown API path {path!r}. "
+                + choice_message(path, catalog.api_path_answers, compact_code)
+            ]
+        elective = data.get("cpcu_elective")
+        if elective is not None and _elective(elective, catalog) is None:
+            known = catalog.normalise_code(elective)
+            choices = catalog.elective_answers
+            errors["cpcu_elective"] = [
+                f"{known} is not a CPCU elective. Must be one of: {', '.join(choices)}."
+                if known
+                else f"Unknown CPCU elective {elective!r}. "
+                + choice_message(elective, choices, compact_code)
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -259,13 +323,45 @@ class ProfileSchema(Schema):
             hours_per_week=data["hours_per_week"],
             start_date=data["start_date"],
             discounts=_unique(as_word(d) for d in data["discounts"]),
+            **self._credit_answers(data, designations),
         )
+
+    def _credit_answers(self, data: dict[str, Any], held: list[str]) -> dict[str, str | None]:
+        """The answers on how held designations were earned, for those held only."""
+        catalog = self.catalog
+        path, elective = data["api_path"], data["cpcu_elective"]
+        if catalog is not None:
+            path = path and _answer(path, catalog.api_path_answers)
+            elective = elective and _elective(elective, catalog)
+        return {
+            "api_path": path if "API" in held else None,
+            "cpcu_concentration": data["cpcu_concentration"] if "CPCU" in held else None,
+            "cpcu_elective": elective if "CPCU" in held else None,
+        }
 
 
 class JsonProfileSchema(ProfileSchema):
     """A profile sent as JSON: numbers as JSON numbers, as the OpenAPI document says."""
 
     numbers_from_text = False
+
+
+# Blank in a form or CSV cell means "not given" for these (the credit questions take null:
+# forms and CSV rosters leave a blank answer out, and the document calls "" invalid).
+_OPTIONAL_ANSWERS = ("goal", "hours_per_week")
+
+
+def _answer(raw: str, choices: tuple[str, ...]) -> str | None:
+    """The choice `raw` names, spelt any way ('Path 1', 'path_1' are 'path-1'), or None."""
+    return {compact_code(c): c for c in choices}.get(compact_code(raw))
+
+
+def _elective(raw: str, catalog: Catalog) -> str | None:
+    """The CPCU elective (its catalog code) or not_sure that `raw` names, or None."""
+    code = catalog.normalise_code(raw)
+    if code is not None:
+        return code if code in catalog.cpcu.electives else None
+    return _answer(raw, (NOT_SURE,))
 
 
 def _designation(raw: str) -> str:
@@ -477,6 +573,44 @@ class MilestoneSchema(Schema):
     )
 
 
+class CreditSchema(Schema):
+    code = fields.String(required=True)
+    requirement = fields.String(required=True, validate=validate.OneOf(REQUIREMENTS))
+    counts_toward = fields.List(fields.String(), required=True)
+    by = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "What credits it: held designations, 'passed' (a course "
+            "passed) or 'held' (a route whose designations are all held)."
+        },
+    )
+    verified = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "False: to confirm (the person did not say how they earned "
+            "the designation, or the catalog does not confirm what it credits)."
+        },
+    )
+    assumed = fields.Boolean(
+        required=True,
+        metadata={"description": "The plan assumes an answer the person did not give."},
+    )
+
+
+class CreditAlternativeSchema(Schema):
+    field = fields.String(
+        required=True, metadata={"description": "The profile field of the open question."}
+    )
+    value = fields.String(required=True, metadata={"description": "The other answer."})
+    holder = fields.String(required=True)
+    assumption = fields.String(required=True)
+    remaining_courses = fields.List(fields.String(), required=True)
+    credited_by_holder = fields.List(fields.String(), required=True)
+    estimated_months = fields.Nested(MonthsSchema, required=True)
+    text = fields.String(required=True)
+
+
 class RouteSchema(Schema):
     route = fields.String(required=True, validate=validate.OneOf(ROUTES))
     name = fields.String(required=True)
@@ -507,6 +641,20 @@ class RouteSchema(Schema):
             "description": "Each designation of the route not yet held, in the order earned."
         },
     )
+    credits = fields.List(
+        fields.Nested(CreditSchema),
+        metadata={
+            "description": "The credited courses (credited_courses), each with what "
+            "credits it and whether that is confirmed."
+        },
+    )
+    credit_alternatives = fields.List(
+        fields.Nested(CreditAlternativeSchema),
+        metadata={
+            "description": "For each question on how a held designation was earned that "
+            "the person left open: what the other answer leaves of this route."
+        },
+    )
 
 
 class AlsoConsiderSchema(Schema):
@@ -527,6 +675,9 @@ class ProfileEchoSchema(Schema):
     hours_per_week = fields.Float()
     start_date = fields.String(metadata={"format": "date"})
     discounts = fields.List(fields.String())
+    api_path = fields.String(allow_none=True)
+    cpcu_concentration = fields.String(allow_none=True)
+    cpcu_elective = fields.String(allow_none=True)
 
 
 class RecommendationSchema(Schema):

@@ -12,6 +12,11 @@ GOALS = ("master_personal_lines", "advance_to_leadership", "quick_credential", "
 ROUTES = ("API", "CPCU", "API_THEN_CPCU")
 FITS = ("recommended", "suitable", "not_suitable")
 
+# How a held designation was earned, when it changes the plan (docs/policy.md, "Credits"):
+# an answer the person is not sure of is planned as not given, and marked to confirm.
+NOT_SURE = "not_sure"
+CONCENTRATION_ANSWERS = ("personal", "commercial", NOT_SURE)
+
 YEARS_RANGE = (0, 60)
 HOURS_RANGE = (1, 40)
 DEFAULT_GOAL = "undecided"

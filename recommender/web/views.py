@@ -55,6 +55,7 @@ def _form_page(values: dict[str, Any], errors: dict[str, list[str]]) -> str:
         designations=list(catalog.designations.values()),
         course_groups=forms.course_groups(catalog),
         discounts=list(catalog.discounts.values()),
+        credit_questions=forms.credit_questions(catalog),
         today=today,
     )
 

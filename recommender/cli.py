@@ -280,7 +280,8 @@ def format_recommendation(
         out.append(f"Note: the start date {profile['start_date']} has passed.")
     out.append("")
     if chosen:
-        out += ["Why:", *(f"  - {humanise(r['text'])}" for r in chosen["reasons"]), ""]
+        out += ["Why:", *(f"  - {humanise(r['text'])}{_reason_mark(r)}" for r in chosen["reasons"])]
+        out.append("")
         out += _plan_lines(chosen, profile["hours_per_week"])
         out += _milestone_lines(chosen.get("milestones") or [])
         out += _exam_lines(chosen["exam_schedule"])
@@ -298,10 +299,16 @@ def format_recommendation(
     if result["also_consider"]:
         out += ["", "Also consider:"]
         out += [
-            f"  {a['designation']} - {a['name']}: {a['reason']}" for a in result["also_consider"]
+            f"  {a['designation']} - {a['name']}: {a['reason']}{_confirm(a.get('verified', True))}"
+            for a in result["also_consider"]
         ]
-    if chosen and chosen["to_confirm"]:
-        out += ["", "To confirm with The Institutes:", *(f"  ? {t}" for t in chosen["to_confirm"])]
+    # As the page: the plan's own points, then every catalog fact no official source confirms.
+    confirm = [
+        *(chosen["to_confirm"] if chosen else []),
+        *(f["text"] for f in result.get("facts_to_confirm") or []),
+    ]
+    if confirm:
+        out += ["", "To confirm with The Institutes:", *(f"  ? {t}" for t in confirm)]
     out += [
         "",
         "This is guidance, not a hiring or promotion decision.",
@@ -313,6 +320,11 @@ def format_recommendation(
 
 def _confirm(verified: bool) -> str:
     return "" if verified else " [to confirm]"
+
+
+def _reason_mark(reason: dict[str, Any]) -> str:
+    """[to confirm] after a reason that states an unconfirmed fact and does not say so."""
+    return "" if "to confirm" in reason["text"] else _confirm(reason.get("verified", True))
 
 
 def _plan_lines(route: dict[str, Any], hours_per_week: float) -> list[str]:
@@ -420,8 +432,13 @@ def _other_route_lines(result: dict[str, Any], chosen: dict[str, Any] | None) ->
     for route in result["routes"]:
         if route is chosen:
             continue
-        status, note = route_status(route, held, chosen["route"] if chosen else None)
-        text = note if status == "in_progress" else humanise(route["reasons"][0]["text"])
+        status, note = route_status(
+            route, held, chosen["route"] if chosen else None, result["routes"]
+        )
+        reason = humanise(route["reasons"][0]["text"])
+        text = note if status == "in_progress" else reason
+        if status == "not_suitable" and note:
+            text += f" {note}"
         out.append(f"  {route['route']} ({status.replace('_', ' ')}): {text}")
     return out
 

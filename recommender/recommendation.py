@@ -38,7 +38,15 @@ from .rulebook import (
 )
 from .schemas import JsonProfileSchema, ProfileSchema, load_profile
 from .vocabulary import ROUTE_NAMES, ROUTES
-from .wording import fill, months_phrase, plan_values, plural
+from .wording import (
+    TO_CONFIRM,
+    fill,
+    listing,
+    months_phrase,
+    plan_values,
+    plural,
+    route_status,
+)
 
 # How many answers each cache keeps, about 2 MB at most apiece: an engine answer per rule
 # fact and years band takes about 1.5 KB, a what_would_change list about 1 KB, the three
@@ -263,11 +271,21 @@ class Recommender:
             for route in ROUTES
         ]
         also_consider = self._also_consider(rules, profile)
+        for route in routes:
+            # The words a route's badge takes: never "completed by" a route that does not fit.
+            route["status"], route["status_note"] = route_status(
+                route, profile.designations, decision.recommend, routes
+            )
         return {
             "recommended_route": decision.recommend,
             "summary": self._summary(decision, routes, profile, rules, also_consider),
             "routes": routes,
             "also_consider": also_consider,
+            "facts_to_confirm": [
+                {"id": f.id, "text": f.text, "source": f.source}
+                for f in self.catalog.facts
+                if not f.verified
+            ],
             "fired_rules": fired,
             "rules_version": self.rulebook.version,
             "profile": {
@@ -380,7 +398,7 @@ class Recommender:
                     "verified": self.catalog.exams.verified,
                 }
             )
-        answer = {
+        answer: dict[str, Any] = {
             "route": plan.route,
             "name": ROUTE_NAMES[plan.route],
             "fit": verdict.fit,
@@ -410,7 +428,23 @@ class Recommender:
         # The reason's words of time are this route's dated plan (docs/policy.md, "One clock"),
         # and its credit what the plan credits.
         values = plan_values(answer, profile.hours_per_week, self._crediting(profile))
-        answer["reasons"] = [{"rule": decision.id, "text": fill(verdict.reason, values)}]
+        text = fill(verdict.reason, values)
+        answer["reasons"] = [
+            {
+                "rule": decision.id,
+                "text": text,
+                # To confirm while a fact it states, or a credit it names, is unconfirmed.
+                "verified": all(self._fact_verified(f) for f in verdict.facts)
+                and TO_CONFIRM not in text,
+            }
+        ]
+        unconfirmed = [c for c in answer["credits"] if not c["verified"]]
+        if unconfirmed:
+            answer["to_confirm"].append(
+                "Credits to confirm with The Institutes: "
+                + ", ".join(f"{c['code']} (from your {listing(c['by'])})" for c in unconfirmed)
+                + "."
+            )
         return answer
 
     def _crediting(self, profile: Profile) -> list[str]:
@@ -460,15 +494,16 @@ class Recommender:
             note = fill(note, plan_values(chosen, profile.hours_per_week, held))
         # The deciding rule set the person's goal aside: say so, and name the quickest
         # credential that fits from also-consider (docs/policy.md, "A stated goal").
-        shown = {item["designation"] for item in also_consider}
-        quickest = next(
-            (
-                r.if_goal_set_aside
-                for r in rules
-                if r.if_goal_set_aside and any(code in shown for code in r.suggest)
-            ),
+        shown = {item["designation"]: item for item in also_consider}
+        rule = next(
+            (r for r in rules if r.if_goal_set_aside and any(code in shown for code in r.suggest)),
             None,
         )
+        quickest = rule.if_goal_set_aside if rule else None
+        if rule and quickest:
+            named = next(shown[code] for code in rule.suggest if code in shown)
+            if not named["verified"]:  # every unverified fact marked, summaries included
+                quickest += f" What we know of the {named['designation']} is {TO_CONFIRM}."
         return " ".join(part for part in (summary, note, quickest) if part)
 
     def _route_summary(self, decision: Rule, routes: list[dict[str, Any]], profile: Profile) -> str:
@@ -485,8 +520,11 @@ class Recommender:
         months = route["estimated_months"]
         hours = f"{profile.hours_per_week:g}"
         last = max(route["exam_schedule"], key=lambda e: e["window_end"], default=None)
+        confirm = (
+            f" ({TO_CONFIRM})" if any(not c["verified"] for c in route["remaining_courses"]) else ""
+        )
         plan = (
-            f"{count} course{'s' if count != 1 else ''} to go, about {months['low']} to "
+            f"{count} course{'s' if count != 1 else ''} to go{confirm}, about {months['low']} to "
             f"{months['high']} months at {hours} hours a week: the last exam is in the testing "
             f"window {last['window_start']} to {last['window_end']}."
             if count and last

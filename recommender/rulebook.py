@@ -59,6 +59,8 @@ class Verdict:
     # The route this one is folded into: the person is on it, and what is left of it is
     # that route (docs/policy.md row 4: an API holder's combined route is the CPCU).
     folded_into: str | None = None
+    # The catalog facts the reason states: it is to confirm while any of them is unverified.
+    facts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ class _VerdictSchema(Schema):
     fit = fields.String(required=True, validate=validate.OneOf(FITS))
     reason = fields.String(required=True, validate=validate.Length(min=1))
     folded_into = fields.String(validate=validate.OneOf(ROUTES))
+    facts = fields.List(fields.String(), load_default=list)
 
 
 class _RuleBaseSchema(Schema):
@@ -289,7 +292,9 @@ def _make_rule(item: dict[str, Any], file_kind: str, file: str) -> Rule:
         return Rule(
             kind="decision",
             recommend=item["recommend"],
-            routes={r: Verdict(**v) for r, v in item["routes"].items()},
+            routes={
+                r: Verdict(**{**v, "facts": tuple(v["facts"])}) for r, v in item["routes"].items()
+            },
             summary=item.get("summary"),
             goal_notes=dict(item["goal_notes"]),
             **common,
@@ -315,8 +320,10 @@ def _check_designations(rule: Rule, catalog: Catalog) -> None:
     for code in (*rule.when.holds, *rule.when.not_holds, *rule.suggest):
         if code not in catalog.designations:
             raise RulesError(rule.file, f"unknown designation {code!r}", rule.id)
-    if rule.fact and rule.fact not in {f.id for f in catalog.facts}:
-        raise RulesError(rule.file, f"unknown fact {rule.fact!r}", rule.id)
+    known = {f.id for f in catalog.facts}
+    for fact in (rule.fact, *(f for v in rule.routes.values() for f in v.facts)):
+        if fact and fact not in known:
+            raise RulesError(rule.file, f"unknown fact {fact!r}", rule.id)
     if rule.when.years_below is not None and rule.when.years_at_least is not None:
         if rule.when.years_at_least >= rule.when.years_below:
             raise RulesError(

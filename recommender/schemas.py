@@ -408,6 +408,12 @@ def _flat_errors(messages: Any) -> dict[str, list[str]]:
 class ReasonSchema(Schema):
     rule = fields.String(required=True)
     text = fields.String(required=True)
+    verified = fields.Boolean(
+        metadata={
+            "description": "False: a fact it states, or a credit it names, is to confirm "
+            "with The Institutes."
+        }
+    )
 
 
 class WarningSchema(Schema):
@@ -655,6 +661,19 @@ class RouteSchema(Schema):
             "the person left open: what the other answer leaves of this route."
         },
     )
+    status = fields.String(
+        validate=validate.OneOf((*FITS, "held", "in_progress")),
+        metadata={
+            "description": "What the route's badge says: its fit, or held (every "
+            "designation of it held), or in_progress (some held, the rest suitable)."
+        },
+    )
+    status_note = fields.String(
+        metadata={
+            "description": "The sentence under the badge where the bare fit would "
+            "mislead (empty when none)."
+        }
+    )
 
 
 class AlsoConsiderSchema(Schema):
@@ -680,6 +699,12 @@ class ProfileEchoSchema(Schema):
     cpcu_elective = fields.String(allow_none=True)
 
 
+class FactToConfirmSchema(Schema):
+    id = fields.String(required=True)
+    text = fields.String(required=True)
+    source = fields.String(required=True)
+
+
 class RecommendationSchema(Schema):
     """The recommendation object of CONTRACT.md."""
 
@@ -692,6 +717,10 @@ class RecommendationSchema(Schema):
     summary = fields.String(required=True)
     routes = fields.List(fields.Nested(RouteSchema), required=True)
     also_consider = fields.List(fields.Nested(AlsoConsiderSchema), required=True)
+    facts_to_confirm = fields.List(
+        fields.Nested("FactToConfirmSchema"),
+        metadata={"description": "The catalog's facts that no official source confirms."},
+    )
     fired_rules = fields.List(fields.String(), required=True)
     what_would_change = fields.List(fields.Nested(ChangeSchema), required=True)
     rules_version = fields.String(required=True)

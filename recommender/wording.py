@@ -146,12 +146,18 @@ ROUTE_DESIGNATIONS = {"API": ("API",), "CPCU": ("CPCU",), "API_THEN_CPCU": ("API
 
 
 def route_status(
-    route: Mapping[str, Any], held: Iterable[str], recommended: str | None
+    route: Mapping[str, Any],
+    held: Iterable[str],
+    recommended: str | None,
+    routes: Iterable[Mapping[str, Any]] = (),
 ) -> tuple[str, str]:
     """What a route's badge should say, and a sentence where the bare fit would mislead.
 
     A route is "not suitable" for a person who already holds its designations, or who is half
     way along it (an API holder on the combined route): say "held" or "in progress" instead.
+    A route is never said to be completed by a route that does not suit the person (`routes`:
+    every route of the answer): a commercial-lines CPCU holder's combined route stays "not
+    suitable", saying why its rest does not fit.
     """
     fit = str(route["fit"])
     wanted = ROUTE_DESIGNATIONS.get(str(route["route"]), ())
@@ -161,6 +167,11 @@ def route_status(
     if len(have) == len(wanted):
         return "held", f"You hold the {listing(have)}."
     rest = [d for d in wanted if d not in have]
+    unfit = [r for r in routes if r["route"] in rest and r["fit"] == "not_suitable"]
+    if unfit:
+        why = " ".join(str(r["reasons"][0]["text"]) for r in unfit)
+        why = "the" + why[3:] if why.startswith("The ") else why
+        return "not_suitable", f"Its rest, the {listing(rest)}, does not fit you: {why}"
     where = (
         f"the {listing(rest)} plan above" if recommended in rest else f"the {listing(rest)} route"
     )

@@ -51,7 +51,7 @@ def route_cards(
     for route in routes:
         if route is chosen:
             continue
-        status, note = route_status(route, held, chosen["route"] if chosen else None)
+        status, note = route_status(route, held, chosen["route"] if chosen else None, routes)
         cards.append(RouteCard(route, status, STATUS_LABELS[status], note))
     return cards
 

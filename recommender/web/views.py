@@ -145,7 +145,6 @@ def _result_context(answer: dict[str, Any]) -> dict[str, Any]:
         "change_url": url_for("web.form", **form_query),
         "again_url": url_for("web.plan", **form_query),
         "calendar_url": url_for("web.calendar", **query),
-        "facts": [f for f in catalog.facts if not f.verified],
         "discounts": catalog.discounts,
         "max_per_window": catalog.exams.max_per_window,
     }

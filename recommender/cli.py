@@ -122,8 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="work with the rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="COMMAND")
-    rules_commands.add_parser(
+    check = rules_commands.add_parser(
         "check", help="validate rules/ and evaluate every profile of an exhaustive grid"
+    )
+    check.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="stop at the first profile that breaks the policy (no rule is then reported "
+        "unreachable)",
     )
     diff = rules_commands.add_parser(
         "diff",
@@ -163,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_serve(args, rules_dir)
         if args.rules_command == "diff":
             return cmd_rules_diff(args)
-        return cmd_rules_check(rules_dir)
+        return cmd_rules_check(rules_dir, args.fail_fast)
     except CliError as exc:
         print(f"career-path: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -231,10 +237,10 @@ def cmd_recommend(args: argparse.Namespace, rules_dir: Path) -> int:
     return 0
 
 
-def cmd_rules_check(rules_dir: Path) -> int:
+def cmd_rules_check(rules_dir: Path, fail_fast: bool = False) -> int:
     recommender = Recommender.from_dir(rules_dir)
     print(f"Rules in {rules_dir.name}/ are valid: {len(recommender.rulebook.rules)} rules.")
-    report = check_rules(recommender, load_scenarios(rules_dir))
+    report = check_rules(recommender, load_scenarios(rules_dir), fail_fast)
     print(format_report(report, recommender.rulebook))
     return 0 if report.ok else 1
 

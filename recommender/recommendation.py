@@ -95,6 +95,11 @@ class Recommender:
         self._dates_and_costs = functools.lru_cache(maxsize=SCHEDULE_CACHE_SIZE)(
             functools.partial(Recommender._plan_dates_and_costs, me)
         )
+        # The credits and their alternatives: the same for everyone with the same credit
+        # inputs, pace, start and discounts (half of explain() when worked out each time).
+        self._kept_credits = functools.lru_cache(maxsize=PLANS_CACHE_SIZE)(
+            functools.partial(Recommender._credits_of, me)
+        )
         # what_would_change tries up to eight changed profiles, each still a new Profile, a
         # fact and a look-up when the engine's answer is kept: the whole list is kept too,
         # per years band (the changes of years it tries are the thresholds ahead).
@@ -142,6 +147,7 @@ class Recommender:
         self._encoded.clear()
         self._seen.clear()
         self._route_plans.cache_clear()
+        self._kept_credits.cache_clear()
         self._dates_and_costs.cache_clear()
 
     def _plan_routes(self, profile: Profile) -> Mapping[str, RoutePlan]:
@@ -150,8 +156,12 @@ class Recommender:
 
     def _plans_of(self, profile: Profile) -> Mapping[str, RoutePlan]:
         """The three route plans of a profile, kept per what plan_routes reads of it."""
+        return self._route_plans(self._plan_key(profile))
+
+    @staticmethod
+    def _plan_key(profile: Profile) -> Profile:
         # Every field that plan_routes reads: a field it comes to read must join them.
-        key = Profile(
+        return Profile(
             "",
             profile.lines,
             0,
@@ -161,7 +171,6 @@ class Recommender:
             cpcu_concentration=profile.cpcu_concentration,
             cpcu_elective=profile.cpcu_elective,
         )
-        return self._route_plans(key)
 
     def _plan_dates_and_costs(
         self, codes: tuple[str, ...], hours_per_week: float, start: date, discounts: tuple[str, ...]
@@ -265,7 +274,28 @@ class Recommender:
         decision = self.decision(fired)
         plans = self._plans_of(profile)
         start = profile.start_date or date.today()
-        credits = self._credits(profile, plans, start)
+        kept = self._kept_credits(
+            self._plan_key(profile), profile.hours_per_week, start, profile.discounts
+        )
+        # Copies of what is kept, which every caller shares: each answer is its caller's.
+        credits = {
+            route: (
+                [
+                    {**c, "counts_toward": list(c["counts_toward"]), "by": list(c["by"])}
+                    for c in items
+                ],
+                [
+                    {
+                        **a,
+                        "remaining_courses": list(a["remaining_courses"]),
+                        "credited_by_holder": list(a["credited_by_holder"]),
+                        "estimated_months": dict(a["estimated_months"]),
+                    }
+                    for a in others
+                ],
+            )
+            for route, (items, others) in kept.items()
+        }
         routes = [
             self._route(plans[route], decision, rules, profile, start, credits[route])
             for route in ROUTES
@@ -301,12 +331,16 @@ class Recommender:
             },
         }
 
-    def _credits(
-        self, profile: Profile, plans: Mapping[str, RoutePlan], start: date
+    def _credits_of(
+        self, profile: Profile, hours_per_week: float, start: date, discounts: tuple[str, ...]
     ) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
         """Each route's credited courses with what they rest on, and, for each credit question
-        left open, what the other answer leaves of the route (docs/policy.md, "Credits")."""
+        left open, what the other answer leaves of the route (docs/policy.md, "Credits").
+
+        `profile`: the plan key (_plan_key), with the dated plan's pace, start and discounts.
+        """
         catalog = self.catalog
+        plans = self._plans_of(profile)
         sources = credit_sources(profile, catalog)
         out: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
             route: (credit_items(plan, sources, catalog), []) for route, plan in plans.items()
@@ -319,9 +353,7 @@ class Recommender:
                 codes = tuple(s.code for s in other.remaining)
                 if codes == tuple(s.code for s in plan.remaining):
                     continue
-                months = self._dates_and_costs(
-                    codes, profile.hours_per_week, start, profile.discounts
-                )[1]
+                months = self._dates_and_costs(codes, hours_per_week, start, discounts)[1]
                 by_holder = [
                     s.code
                     for s in other.steps

@@ -621,11 +621,11 @@ def plan_retake(
         options = before_window_only(options)
     if same and rules.same_window_amount_off:
         retake = Discount(
-            "same_window_retake",
-            "Same-window retake",
-            "A retake in the same window as the failed exam.",
-            rules.source,
-            rules.verified,
+            id="same_window_retake",
+            name="Same-window retake",
+            description="A retake in the same window as the failed exam.",
+            source=rules.source,
+            verified=rules.verified,
             amount_off=rules.same_window_amount_off,
         )
         options.append((retake,))

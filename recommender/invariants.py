@@ -16,8 +16,8 @@ from datetime import date
 from typing import Any
 
 from .catalog import Catalog
+from .vocabulary import ROUTE_DESIGNATIONS
 
-ROUTE_DESIGNATIONS = {"API": ("API",), "CPCU": ("CPCU",), "API_THEN_CPCU": ("API", "CPCU")}
 DAYS_PER_MONTH = 30.4375  # an average month: 365.25 / 12
 
 # --- time figures agree with the dated plan ---------------------------------------------

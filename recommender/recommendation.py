@@ -16,12 +16,13 @@ import orjson
 
 from .answers import BoundedCache, EngineAnswers
 from .changes import UNKNOWN, RulebookRoutes, changes_worth_trying, what_would_change
-from .credits import alternatives, credit_items
 from .engine import RuleEngine
 from .errors import EngineError
 from .planner import (
     Profile,
     RoutePlan,
+    alternatives,
+    credit_items,
     credit_sources,
     estimate_cost,
     exam_schedule,

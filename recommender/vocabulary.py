@@ -10,6 +10,8 @@ ROLES = ("agent", "broker", "claims", "underwriter", "customer_service")
 LINES = ("personal", "commercial", "both")
 GOALS = ("master_personal_lines", "advance_to_leadership", "quick_credential", "undecided")
 ROUTES = ("API", "CPCU", "API_THEN_CPCU")
+# The designations each route leads to, in the order they are earned.
+ROUTE_DESIGNATIONS = {"API": ("API",), "CPCU": ("CPCU",), "API_THEN_CPCU": ("API", "CPCU")}
 FITS = ("recommended", "suitable", "not_suitable")
 
 # How a held designation was earned, when it changes the plan (docs/policy.md, "Credits"):

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from .vocabulary import ROUTE_DESIGNATIONS
+
 ROLE_WORDS = {
     "agent": "agent",
     "broker": "broker",
@@ -139,10 +141,6 @@ def _credit_answers(profile: Mapping[str, Any]) -> list[str]:
 def is_past(day: str | date, today: date) -> bool:
     """Whether an ISO date (or a date) lies before `today`."""
     return (date.fromisoformat(day) if isinstance(day, str) else day) < today
-
-
-# The designations a route leads to, in the order they are earned.
-ROUTE_DESIGNATIONS = {"API": ("API",), "CPCU": ("CPCU",), "API_THEN_CPCU": ("API", "CPCU")}
 
 
 def route_status(

@@ -145,7 +145,7 @@ def test_early_purchase_in_an_open_window_fails_rules_check(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The planner before issue 18: no window counted as open on the start date.
-    monkeypatch.setattr(planner, "open_windows_at", lambda schedule, start: set())
+    monkeypatch.setattr(planner.costs, "open_windows_at", lambda schedule, start: set())
     code, out = rules_check(capsys)
     assert code == 1
     assert "at an early-purchase price in the window open on the start date" in out

@@ -21,9 +21,9 @@ from .errors import EngineError
 from .planner import (
     Profile,
     RoutePlan,
-    alternatives,
-    credit_items,
-    credit_sources,
+    copy_cost,
+    copy_credit_answers,
+    credit_answers,
     estimate_cost,
     exam_schedule,
     milestones,
@@ -38,14 +38,19 @@ from .rulebook import (
     load_rulebook,
 )
 from .schemas import JsonProfileSchema, ProfileSchema, load_profile
+from .summary import (
+    also_consider,
+    crediting,
+    fact_verified,
+    route_warnings,
+    summary,
+    to_confirm,
+)
 from .vocabulary import ROUTE_NAMES, ROUTES
 from .wording import (
     TO_CONFIRM,
     fill,
-    listing,
-    months_phrase,
     plan_values,
-    plural,
     route_status,
 )
 
@@ -278,30 +283,12 @@ class Recommender:
         kept = self._kept_credits(
             self._plan_key(profile), profile.hours_per_week, start, profile.discounts
         )
-        # Copies of what is kept, which every caller shares: each answer is its caller's.
-        credits = {
-            route: (
-                [
-                    {**c, "counts_toward": list(c["counts_toward"]), "by": list(c["by"])}
-                    for c in items
-                ],
-                [
-                    {
-                        **a,
-                        "remaining_courses": list(a["remaining_courses"]),
-                        "credited_by_holder": list(a["credited_by_holder"]),
-                        "estimated_months": dict(a["estimated_months"]),
-                    }
-                    for a in others
-                ],
-            )
-            for route, (items, others) in kept.items()
-        }
+        credits = copy_credit_answers(kept)  # each answer is its caller's
         routes = [
             self._route(plans[route], decision, rules, profile, start, credits[route])
             for route in ROUTES
         ]
-        also_consider = self._also_consider(rules, profile)
+        suggested = also_consider(rules, profile, self.catalog)
         for route in routes:
             # The words a route's badge takes: never "completed by" a route that does not fit.
             route["status"], route["status_note"] = route_status(
@@ -309,9 +296,11 @@ class Recommender:
             )
         return {
             "recommended_route": decision.recommend,
-            "summary": self._summary(decision, routes, profile, rules, also_consider),
+            "summary": summary(
+                decision, routes, profile, rules, suggested, crediting(profile, self.catalog)
+            ),
             "routes": routes,
-            "also_consider": also_consider,
+            "also_consider": suggested,
             "facts_to_confirm": [
                 {"id": f.id, "text": f.text, "source": f.source}
                 for f in self.catalog.facts
@@ -335,47 +324,13 @@ class Recommender:
     def _credits_of(
         self, profile: Profile, hours_per_week: float, start: date, discounts: tuple[str, ...]
     ) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-        """Each route's credited courses with what they rest on, and, for each credit question
-        left open, what the other answer leaves of the route (docs/policy.md, "Credits").
-
-        `profile`: the plan key (_plan_key), with the dated plan's pace, start and discounts.
-        """
-        catalog = self.catalog
-        plans = self._plans_of(profile)
-        sources = credit_sources(profile, catalog)
-        out: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
-            route: (credit_items(plan, sources, catalog), []) for route, plan in plans.items()
-        }
-        for alternative in alternatives(profile, catalog):
-            other_plans = self._plans_of(alternative.profile)
-            other_sources = credit_sources(alternative.profile, catalog)
-            for route, plan in plans.items():
-                other = other_plans[route]
-                codes = tuple(s.code for s in other.remaining)
-                if codes == tuple(s.code for s in plan.remaining):
-                    continue
-                months = self._dates_and_costs(codes, hours_per_week, start, discounts)[1]
-                by_holder = [
-                    s.code
-                    for s in other.steps
-                    if s.requirement != "ethics"
-                    and any(c.by == alternative.holder for c in other_sources.get(s.code, ()))
-                    and s.code in other.credited
-                ]
-                out[route][1].append(
-                    {
-                        "field": alternative.field,
-                        "value": alternative.value,
-                        "holder": alternative.holder,
-                        "assumption": alternative.assumption,
-                        "remaining_courses": list(codes),
-                        "credited_by_holder": by_holder,
-                        "estimated_months": dict(months),
-                        "text": f"If {alternative.assumption}: "
-                        f"{plural(len(codes), 'course')} to go, {months_phrase(months)}.",
-                    }
-                )
-        return out
+        # `profile`: the plan key (_plan_key); the alternatives' months at this pace and start.
+        return credit_answers(
+            profile,
+            self.catalog,
+            self._plans_of,
+            lambda codes: self._dates_and_costs(codes, hours_per_week, start, discounts)[1],
+        )
 
     def _route(
         self,
@@ -398,39 +353,12 @@ class Recommender:
             }
             for step in plan.remaining
         ]
-        unverified = [item["code"] for item in remaining if not item["verified"]]
         codes = [s.code for s in plan.remaining]
         kept_schedule, kept_months, kept_cost = self._dates_and_costs(
             tuple(codes), profile.hours_per_week, start, profile.discounts
         )
         # Copies of what is kept, which every caller shares: each answer is its caller's.
         schedule = [dict(exam) for exam in kept_schedule]
-        cost = {
-            **kept_cost,
-            "discounts": list(kept_cost["discounts"]),
-            "items": [
-                {**item, "fee_range": dict(item["fee_range"])} for item in kept_cost["items"]
-            ],
-            "range": dict(kept_cost["range"]),
-            "other_costs": [dict(other) for other in kept_cost["other_costs"]],
-        }
-        late = [e["code"] for e in schedule if not e["access_ok"]]
-        warnings = [
-            {"rule": r.id, "text": r.warn, "verified": self._fact_verified(r.fact)}
-            for r in rules
-            if r.kind == "warn" and plan.route in r.warn_routes
-        ]
-        if late:
-            months = self.catalog.exams.access_months
-            warnings.append(
-                {
-                    "rule": None,
-                    "text": f"At {profile.hours_per_week:g} hours a week, course access "
-                    f"({months} months) ends before you can sit the exam of {', '.join(late)}: "
-                    "study more each week or plan to renew access.",
-                    "verified": self.catalog.exams.verified,
-                }
-            )
         answer: dict[str, Any] = {
             "route": plan.route,
             "name": ROUTE_NAMES[plan.route],
@@ -442,125 +370,30 @@ class Recommender:
             "credited_courses": list(plan.credited_codes),
             "remaining_courses": remaining,
             "estimated_months": dict(kept_months),
-            "warnings": warnings,
-            "to_confirm": (
-                [
-                    "Course codes and titles to confirm with The Institutes: "
-                    + ", ".join(unverified)
-                    + "."
-                ]
-                if unverified
-                else []
+            "warnings": route_warnings(
+                [r for r in rules if r.kind == "warn" and plan.route in r.warn_routes],
+                schedule,
+                profile.hours_per_week,
+                self.catalog,
             ),
+            "to_confirm": to_confirm(remaining, credits[0]),
             "exam_schedule": schedule,
-            "estimated_cost": cost,
+            "estimated_cost": copy_cost(kept_cost),
             "milestones": milestones(plan, schedule, self.catalog, profile.designations, start),
             "credits": credits[0],
             "credit_alternatives": credits[1],
         }
         # The reason's words of time are this route's dated plan (docs/policy.md, "One clock"),
         # and its credit what the plan credits.
-        values = plan_values(answer, profile.hours_per_week, self._crediting(profile))
+        values = plan_values(answer, profile.hours_per_week, crediting(profile, self.catalog))
         text = fill(verdict.reason, values)
         answer["reasons"] = [
             {
                 "rule": decision.id,
                 "text": text,
                 # To confirm while a fact it states, or a credit it names, is unconfirmed.
-                "verified": all(self._fact_verified(f) for f in verdict.facts)
+                "verified": all(fact_verified(self.catalog, f) for f in verdict.facts)
                 and TO_CONFIRM not in text,
             }
         ]
-        unconfirmed = [c for c in answer["credits"] if not c["verified"]]
-        if unconfirmed:
-            answer["to_confirm"].append(
-                "Credits to confirm with The Institutes: "
-                + ", ".join(f"{c['code']} (from your {listing(c['by'])})" for c in unconfirmed)
-                + "."
-            )
         return answer
-
-    def _crediting(self, profile: Profile) -> list[str]:
-        """The designations held that credit courses (the API, the CPCU, the catalog's)."""
-        return [
-            d for d in profile.designations if d in ("API", "CPCU") or d in self.catalog.credits
-        ]
-
-    def _fact_verified(self, fact_id: str | None) -> bool:
-        """Whether the catalog fact a warning states is verified (a warning of no fact is)."""
-        return fact_id is None or next(f.verified for f in self.catalog.facts if f.id == fact_id)
-
-    def _also_consider(self, rules: list[Rule], profile: Profile) -> list[dict[str, Any]]:
-        held = set(profile.designations)
-        out: list[dict[str, Any]] = []
-        for rule in rules:
-            for code in rule.suggest:
-                if code in held or any(item["designation"] == code for item in out):
-                    continue
-                designation = self.catalog.designations[code]
-                out.append(
-                    {
-                        "designation": code,
-                        "name": designation.name,
-                        "reason": rule.reason,
-                        "rule": rule.id,
-                        "verified": designation.verified,
-                    }
-                )
-        return out
-
-    def _summary(
-        self,
-        decision: Rule,
-        routes: list[dict[str, Any]],
-        profile: Profile,
-        rules: list[Rule],
-        also_consider: list[dict[str, Any]],
-    ) -> str:
-        summary = self._route_summary(decision, routes, profile)
-        held = self._crediting(profile)
-        note = decision.goal_notes.get(profile.goal)
-        if not note:
-            return summary
-        chosen = next((r for r in routes if r["route"] == decision.recommend), None)
-        if chosen is not None:  # the rulebook allows placeholders only where a route is
-            note = fill(note, plan_values(chosen, profile.hours_per_week, held))
-        # The deciding rule set the person's goal aside: say so, and name the quickest
-        # credential that fits from also-consider (docs/policy.md, "A stated goal").
-        shown = {item["designation"]: item for item in also_consider}
-        rule = next(
-            (r for r in rules if r.if_goal_set_aside and any(code in shown for code in r.suggest)),
-            None,
-        )
-        quickest = rule.if_goal_set_aside if rule else None
-        if rule and quickest:
-            named = next(shown[code] for code in rule.suggest if code in shown)
-            if not named["verified"]:  # every unverified fact marked, summaries included
-                quickest += f" What we know of the {named['designation']} is {TO_CONFIRM}."
-        return " ".join(part for part in (summary, note, quickest) if part)
-
-    def _route_summary(self, decision: Rule, routes: list[dict[str, Any]], profile: Profile) -> str:
-        if decision.recommend is None:
-            if decision.summary:
-                return decision.summary
-            reasons = " ".join(dict.fromkeys(r["reasons"][0]["text"] for r in routes))
-            return f"No new route is recommended. {reasons}"
-        route = next(r for r in routes if r["route"] == decision.recommend)
-        if decision.summary:
-            held = self._crediting(profile)
-            return fill(decision.summary, plan_values(route, profile.hours_per_week, held))
-        count = len(route["remaining_courses"])
-        months = route["estimated_months"]
-        hours = f"{profile.hours_per_week:g}"
-        last = max(route["exam_schedule"], key=lambda e: e["window_end"], default=None)
-        confirm = (
-            f" ({TO_CONFIRM})" if any(not c["verified"] for c in route["remaining_courses"]) else ""
-        )
-        plan = (
-            f"{count} course{'s' if count != 1 else ''} to go{confirm}, about {months['low']} to "
-            f"{months['high']} months at {hours} hours a week: the last exam is in the testing "
-            f"window {last['window_start']} to {last['window_end']}."
-            if count and last
-            else "No courses are left to take."
-        )
-        return f"We recommend {route['name']}. {plan}"

@@ -135,3 +135,15 @@ def _discounted(fee: float, discounts: tuple[Discount, ...]) -> float:
     for discount in discounts:
         fee = discount.apply(fee)
     return fee
+
+
+def copy_cost(cost: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a kept estimate_cost answer, lists and dicts and all: each answer is its
+    caller's."""
+    return {
+        **cost,
+        "discounts": list(cost["discounts"]),
+        "items": [{**item, "fee_range": dict(item["fee_range"])} for item in cost["items"]],
+        "range": dict(cost["range"]),
+        "other_costs": [dict(other) for other in cost["other_costs"]],
+    }

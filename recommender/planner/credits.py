@@ -8,11 +8,13 @@ leave (docs/policy.md, "Credits"). Pure functions of a profile and the catalog.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..catalog import ApiPath, Catalog
 from ..vocabulary import NOT_SURE
+from ..wording import months_phrase, plural
 from .profile import Profile, RoutePlan
 
 
@@ -234,3 +236,74 @@ def _other_cpcu_answers(profile: Profile, catalog: Catalog) -> Iterator[Alternat
                     "CPCU",
                     replace(profile, cpcu_elective=other),
                 )
+
+
+CreditAnswers = dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]
+
+
+def credit_answers(
+    profile: Profile,
+    catalog: Catalog,
+    plans_of: Callable[[Profile], Mapping[str, RoutePlan]],
+    months_of: Callable[[tuple[str, ...]], Mapping[str, int]],
+) -> CreditAnswers:
+    """Each route's credited courses with what they rest on (credit_items), and, for each
+    credit question left open, what the other answer leaves of the route.
+
+    `plans_of` plans a profile's routes (plan_routes, kept by the caller), `months_of` gives
+    the dated plan's months of a list of courses (the caller's pace, start and discounts).
+    """
+    plans = plans_of(profile)
+    sources = credit_sources(profile, catalog)
+    out: CreditAnswers = {
+        route: (credit_items(plan, sources, catalog), []) for route, plan in plans.items()
+    }
+    for alternative in alternatives(profile, catalog):
+        other_plans = plans_of(alternative.profile)
+        other_sources = credit_sources(alternative.profile, catalog)
+        for route, plan in plans.items():
+            other = other_plans[route]
+            codes = tuple(s.code for s in other.remaining)
+            if codes == tuple(s.code for s in plan.remaining):
+                continue
+            months = months_of(codes)
+            by_holder = [
+                s.code
+                for s in other.steps
+                if s.requirement != "ethics"
+                and s.code in other.credited
+                and any(c.by == alternative.holder for c in other_sources.get(s.code, ()))
+            ]
+            out[route][1].append(
+                {
+                    "field": alternative.field,
+                    "value": alternative.value,
+                    "holder": alternative.holder,
+                    "assumption": alternative.assumption,
+                    "remaining_courses": list(codes),
+                    "credited_by_holder": by_holder,
+                    "estimated_months": dict(months),
+                    "text": f"If {alternative.assumption}: "
+                    f"{plural(len(codes), 'course')} to go, {months_phrase(months)}.",
+                }
+            )
+    return out
+
+
+def copy_credit_answers(kept: CreditAnswers) -> CreditAnswers:
+    """A copy of kept credit answers, lists and dicts and all: each answer is its caller's."""
+    return {
+        route: (
+            [{**c, "counts_toward": list(c["counts_toward"]), "by": list(c["by"])} for c in items],
+            [
+                {
+                    **a,
+                    "remaining_courses": list(a["remaining_courses"]),
+                    "credited_by_holder": list(a["credited_by_holder"]),
+                    "estimated_months": dict(a["estimated_months"]),
+                }
+                for a in others
+            ],
+        )
+        for route, (items, others) in kept.items()
+    }

@@ -5,13 +5,14 @@ from __future__ import annotations
 from ..store import accounts as rows
 from ..store.errors import Invalid
 from ..store.models import ROLES, User
+from ..stored_text import storable_email
 from .passwords import hash_password
 
 
 def create_user(email: str, role: str, password: str | None = None) -> User:
     """Add a user (Invalid if the email is taken or malformed, or the role unknown)."""
     email = rows.normalise_email(email)
-    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+    if "@" not in email or not storable_email(email) or any(c.isspace() for c in email):
         raise Invalid("Give a valid email address.", {"email": ["Not a valid email address."]})
     if role not in ROLES:
         raise Invalid(

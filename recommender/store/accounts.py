@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
+from ..stored_text import storable_email
 from .db import utcnow
 from .errors import Invalid
 from .models import ApiToken, LoginFailure, User
@@ -18,8 +19,11 @@ def normalise_email(email: str) -> str:
 
 
 def user_by_email(email: str) -> User | None:
-    """The user with this email address, or None."""
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    """The user with this email address, or None (at once for one no user can have)."""
+    email = normalise_email(email)
+    if not storable_email(email):  # too long for the column, or a NUL PostgreSQL refuses
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def add_user(email: str, role: str, password_hash: str | None) -> User:

@@ -60,7 +60,11 @@ def _user() -> User:
 
 def _version() -> int | None:
     raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    # ASCII digits only (str.isdigit() takes '²' too, which int() refuses); a number longer
+    # than any version is no version of the team's: stale.
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw) if len(raw) <= 18 else -1
 
 
 # --- teams ----------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..stored_text import storable_email
@@ -54,29 +55,57 @@ def user_by_token_hash(token_hash: str) -> User | None:
     return found.user if found else None
 
 
-def failed_logins(keys: list[str], since: datetime) -> list[int]:
-    """The failed logins in a row of each key (account, address) whose last is after `since`."""
-    rows = db.session.scalars(select(LoginFailure).where(LoginFailure.key.in_(keys)))
-    return [r.count for r in rows if r.last_at >= since]
+def login_counts(keys: list[str], since: datetime) -> dict[str, tuple[int, datetime]]:
+    """Each key's count and its last raise, where that was after `since` (else not listed)."""
+    rows = db.session.execute(
+        select(LoginFailure.key, LoginFailure.count, LoginFailure.last_at).where(
+            LoginFailure.key.in_(keys), LoginFailure.last_at >= since
+        )
+    )
+    counts = {key: (count, last_at) for key, count, last_at in rows}
+    db.session.commit()  # end the read: a write after it must not start from a stale snapshot
+    return counts
 
 
-def count_failed_login(keys: list[str], since: datetime) -> None:
-    """One more failed login for each key; a count last raised before `since` starts afresh."""
+def raise_login_counts(keys: list[str], since: datetime) -> dict[str, int]:
+    """Add one to each key's count, atomically, and return the counts as raised.
+
+    One upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) for every key: of parallel
+    attempts, each is answered the count that its own raise made, and none fails on the key
+    that another created a moment before. A count last raised before `since` starts afresh.
+    """
     now = utcnow()
-    for key in keys:
-        row = db.session.get(LoginFailure, key)
-        if row is None:
-            db.session.add(LoginFailure(key=key, count=1, last_at=now))
-        else:
-            row.count = row.count + 1 if row.last_at >= since else 1
-            row.last_at = now
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    # In the same order in every transaction: parallel upserts of several rows cannot deadlock.
+    values = [{"key": key, "count": 1, "last_at": now} for key in sorted(set(keys))]
+    upsert = (
+        insert(LoginFailure)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=[LoginFailure.key],
+            set_={
+                "count": case((LoginFailure.last_at >= since, LoginFailure.count + 1), else_=1),
+                "last_at": now,
+            },
+        )
+        .returning(LoginFailure.key, LoginFailure.count)
+    )
+    counts = {key: count for key, count in db.session.execute(upsert)}
+    db.session.commit()
+    return counts
+
+
+def lower_login_count(key: str) -> None:
+    """Take one back from a key's count (an attempt counted that was no failure)."""
+    db.session.execute(
+        update(LoginFailure)
+        .where(LoginFailure.key == key, LoginFailure.count > 0)
+        .values(count=LoginFailure.count - 1)
+    )
     db.session.commit()
 
 
-def clear_failed_logins(keys: list[str]) -> None:
-    """Forget the failed logins of these keys."""
-    for key in keys:
-        row = db.session.get(LoginFailure, key)
-        if row is not None:
-            db.session.delete(row)
+def clear_login_count(key: str) -> None:
+    """Forget a key's count."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == key))
     db.session.commit()

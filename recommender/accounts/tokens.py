@@ -13,7 +13,8 @@ TOKEN_PREFIX = "cp_"
 
 def token_hash(token: str) -> str:
     """What is stored of a token: its SHA-256, in hex."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: a header or path may carry any code point; it is only ever hashed.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def new_secret() -> str:
@@ -29,5 +30,6 @@ def create_token(user: User) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    """The user an API token belongs to, or None."""
-    return rows.user_by_token_hash(token_hash(token))
+    """The active user an API token belongs to, or None."""
+    user = rows.user_by_token_hash(token_hash(token))
+    return user if user is not None and user.active else None

@@ -43,6 +43,24 @@ def user_by_id(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
+def raise_session_generation(user: User) -> None:
+    """Raise the user's session generation by one, in the database (parallel raises add up)."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(user)
+
+
+def set_password_hash(user: User, password_hash: str) -> None:
+    """Store a user's new password hash."""
+    user.password_hash = password_hash
+    db.session.commit()
+
+
 def add_token(user: User, token_hash: str) -> None:
     """Store an API token's hash for `user`."""
     db.session.add(ApiToken(user=user, token_hash=token_hash))

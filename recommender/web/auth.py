@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from ..accounts import throttle
 from ..accounts.passwords import authenticate
+from ..accounts.users import end_sessions
 from ..extensions import csrf
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -98,6 +99,8 @@ def logout() -> ResponseReturnValue:
     """Log out (a GET asks first: a link alone must not log anyone out)."""
     if request.method == "GET":
         return render_template("auth/logout.html")
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())  # every copy of the cookie too
     logout_user()
     session.clear()
     flash("You are logged out.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,32 @@ class ExamRules:
 
 
 @dataclass(frozen=True)
+class PlanningHorizon:
+    """How far from today the service plans: progress records are dated within it."""
+
+    years_back: int
+    years_ahead: int
+    source: str
+    verified: bool
+    as_of: str = ""
+
+    def earliest(self, today: date) -> date:
+        """The first day a record may be dated, seen from `today`."""
+        return _years_later(today, -self.years_back)
+
+    def latest(self, today: date) -> date:
+        """The last day a record may be dated (a scheduled exam's), seen from `today`."""
+        return _years_later(today, self.years_ahead)
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
 class Designation:
     code: str
     name: str
@@ -149,6 +176,7 @@ class Catalog:
     currency: str
     discounts: dict[str, Discount]
     exams: ExamRules
+    planning_horizon: PlanningHorizon
 
     def normalise_code(self, raw: str) -> str | None:
         """Return the catalog code for a course code or alias ('eth311', 'Ethics 311' ->
@@ -251,6 +279,12 @@ class _ExamsSchema(_SourcedSchema):
     retakes = fields.Nested(_RetakesSchema, required=True)
 
 
+class _HorizonSchema(_SourcedSchema):
+    # Bounded, so that every date within the horizon is a date Python can hold and plan.
+    years_back = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    years_ahead = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+
+
 class _DesignationSchema(_SourcedSchema):
     code = fields.String(required=True)
     name = fields.String(required=True)
@@ -304,6 +338,7 @@ class CatalogFileSchema(Schema):
     exam_fee = fields.Nested(_FeeSchema, required=True)
     discounts = fields.List(fields.Nested(_DiscountSchema), load_default=list)
     exams = fields.Nested(_ExamsSchema, required=True)
+    planning_horizon = fields.Nested(_HorizonSchema, required=True)
 
 
 def read_yaml(path: Path) -> Any:
@@ -418,9 +453,17 @@ def _build(data: dict[str, Any]) -> Catalog:
             retakes=RetakeRules(**exams["retakes"]),
             as_of=exams["as_of"],
         ),
+        planning_horizon=PlanningHorizon(**data["planning_horizon"]),
     )
     _check_references(
-        catalog, [default["source"], fee["source"], exams["source"], exams["retakes"]["source"]]
+        catalog,
+        [
+            default["source"],
+            fee["source"],
+            exams["source"],
+            exams["retakes"]["source"],
+            data["planning_horizon"]["source"],
+        ],
     )
     return catalog
 
@@ -439,7 +482,7 @@ def _check_references(catalog: Catalog, other_sources: list[str]) -> None:
         *((f.source, f"fact {f.id}") for f in catalog.facts),
         (cpcu.source, "cpcu"),
         *((d.source, f"discount {d.id}") for d in catalog.discounts.values()),
-        *((key, "study_hours, exam_fee or exams") for key in other_sources),
+        *((key, "study_hours, exam_fee, exams or planning_horizon") for key in other_sources),
     ]
     courses = [
         *((code, f"api path {p.id}") for p in catalog.api_paths for code in p.courses),

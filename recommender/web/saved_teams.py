@@ -26,7 +26,16 @@ from ..vocabulary import GOALS, LINES, ROLES
 from .auth import protect
 from .team_plans import ROUTE_LABELS
 
+
+def _roster_limits() -> None:
+    """A new team's form holds a roster: the roster's limits (TEAM_MAX_BYTES, TEAM_MAX_ROWS),
+    as the API's, not the 1 MiB of every other form; set before the CSRF check reads it."""
+    if request.method == "POST" and request.endpoint == "teams.create":
+        allow_roster_body()
+
+
 bp = Blueprint("teams", __name__, template_folder="templates")
+bp.before_request(_roster_limits)  # first: protect()'s CSRF check reads the form
 protect(bp)
 
 STALE = (

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -22,6 +23,7 @@ from recommender.http.ids import MAX_ID
 from recommender.store import accounts
 from recommender.store import teams as store_teams
 from recommender.store.errors import Invalid
+from recommender.testing import app_server
 
 MEMBER = {"role": "agent", "lines": "personal", "years_experience": 2}
 BAD_TEXT = {"NUL": "Ana\x00Agent", "surrogate": "Ana\ud800"}
@@ -164,3 +166,38 @@ def test_a_version_that_is_no_number_is_no_500(
         )
         assert answer.status_code == 303
         assert (f"<h1>{name}" in web.get(team_url).get_data(as_text=True)) is renamed, version
+
+
+def _big_roster(size: int) -> bytes:
+    """A roster of `size` bytes or a little more: a few hundred people, each with long notes."""
+    header = "name,role,lines,years_experience,notes\n"
+    notes = "n" * 1900
+    rows = [header]
+    while sum(map(len, rows)) < size:
+        rows.append(f"Person {len(rows)},agent,personal,2,{notes}\n")
+    return "".join(rows).encode()
+
+
+def test_the_web_save_takes_a_roster_as_large_as_the_api_takes(
+    web: FlaskClient, csrf_token: Callable[[str], str], password: str
+) -> None:
+    # Over HTTP (werkzeug's test client leaves a large upload's temporary file open).
+    with app_server(web.application) as url, requests.Session() as browser:
+        token = csrf_token(browser.get(f"{url}/login").text)
+        login = {"email": "ann@example.com", "password": password, "csrf_token": token}
+        assert browser.post(f"{url}/login", data=login).status_code == 200  # redirected
+        token = csrf_token(browser.get(f"{url}/teams").text)
+        big = _big_roster(int(1.5 * 1024 * 1024))  # past the 1 MiB of other forms
+        form = {"name": "Big", "csrf_token": token}
+        answer = browser.post(
+            f"{url}/teams", data=form, files={"roster": ("big.csv", big)}, allow_redirects=False
+        )
+        assert answer.status_code == 303, answer.text[:500]
+        too_big = _big_roster(web.application.config["TEAM_MAX_BYTES"] + 1)
+        answer = browser.post(
+            f"{url}/teams", data={**form, "name": "Huge"}, files={"roster": ("x.csv", too_big)}
+        )
+        assert answer.status_code == 413
+    with web.application.app_context():
+        (team,) = store_teams.teams_of(accounts.user_by_email("ann@example.com"))
+        assert team.name == "Big" and len(team.members) == big.count(b"\n") - 1

@@ -10,7 +10,8 @@ from .passwords import check_new_password, hash_password
 
 
 def create_user(email: str, role: str, password: str | None = None) -> User:
-    """Add a user (Invalid if the email is taken or malformed, or the role unknown)."""
+    """Add a user (Invalid if the email is taken or malformed, the role unknown, or the
+    password shorter than MIN_PASSWORD_LENGTH; None: no password, tokens or a link only)."""
     email = rows.normalise_email(email)
     if "@" not in email or not storable_email(email) or any(c.isspace() for c in email):
         raise Invalid("Give a valid email address.", {"email": ["Not a valid email address."]})
@@ -18,6 +19,10 @@ def create_user(email: str, role: str, password: str | None = None) -> User:
         raise Invalid(
             f"Role must be one of: {', '.join(ROLES)}.", {"role": [f"Must be one of: {ROLES}."]}
         )
+    if rows.user_by_email(email) is not None:  # said before anything about the password
+        raise Invalid(f"A user {email} exists already.", {"email": ["Already taken."]})
+    if password is not None:
+        check_new_password(password)
     return rows.add_user(email, role, hash_password(password) if password else None)
 
 

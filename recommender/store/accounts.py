@@ -61,9 +61,25 @@ def set_password_hash(user: User, password_hash: str) -> None:
     db.session.commit()
 
 
-def add_token(user: User, token_hash: str) -> None:
-    """Store an API token's hash for `user`."""
-    db.session.add(ApiToken(user=user, token_hash=token_hash))
+def add_token(user: User, token_hash: str, prefix: str | None = None) -> None:
+    """Store an API token's hash for `user`, and the prefix shown to tell it apart."""
+    db.session.add(ApiToken(user=user, token_hash=token_hash, prefix=prefix))
+    db.session.commit()
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's API tokens, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+        )
+    )
+
+
+def delete_tokens(tokens: list[ApiToken]) -> None:
+    """Delete these API tokens: they stop working at once."""
+    for token in tokens:
+        db.session.delete(token)
     db.session.commit()
 
 

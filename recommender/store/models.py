@@ -66,6 +66,7 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256, hex
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    prefix: Mapped[str | None] = mapped_column(String(16))  # shown by `tokens list`; None: older
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

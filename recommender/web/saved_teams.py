@@ -314,4 +314,6 @@ def member_link(team_id: int, member_id: int) -> ResponseReturnValue:
         return redirect(url_for("teams.team", team_id=team_id), 303)
     token = saved.create_member_link(member, _user().email)
     link = url_for("my.page", token=token, _external=True)
-    return render_template("teams/link.html", team=found, member=member, link=link)
+    page = render_template("teams/link.html", team=found, member=member, link=link)
+    # The link is shown once: no copy of the page in the browser's or a proxy's cache.
+    return page, 200, {"Cache-Control": "no-store"}

@@ -59,7 +59,7 @@ def roster_from_json(data: Any) -> Roster:
     max_bytes, max_rows = allow_roster_body()
     found = bad_text(data)  # before the parser reads a name it cannot show as one
     if found:
-        raise RosterError(f"{found[0]}: {found[1]}", field=found[0])
+        raise RosterError(f"The roster's {found[0]} is not text we can keep: {found[1]}", found[0])
     return parse_json_roster(data, max_bytes=max_bytes, max_rows=max_rows)
 
 

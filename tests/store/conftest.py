@@ -9,8 +9,10 @@ a skip fails the run (tests/conftest.py).
 from __future__ import annotations
 
 import copy
+import io
 import os
 import re
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +28,7 @@ from flask.testing import FlaskClient
 
 from recommender import create_app, saved_teams
 from recommender.accounts.users import create_user
+from recommender.cli import main
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.extensions import current_recommender, db
 from recommender.store import accounts
@@ -270,3 +273,20 @@ def served_db(
                 yield ServedDatabase(server.url, url, instance, app)
             finally:
                 close_app(app)
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
+    """Run `career-path ARGV` through cli.main, as a person types it: run_cli(argv[, stdin])
+    answers (exit status, what it printed)."""
+
+    def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
+        sys.stdin = io.StringIO(stdin)
+        try:
+            code = main(argv)
+        finally:
+            sys.stdin = sys.__stdin__
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    return run

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import sqlite3
 import stat
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,16 +30,6 @@ def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> tuple[int, str]:
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(argv)
-    finally:
-        sys.stdin = sys.__stdin__
-    out = capsys.readouterr()
-    return code, out.out + out.err
-
-
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -63,76 +51,78 @@ def test_the_page_that_shows_a_new_private_link_is_not_kept_in_any_cache(
 
 
 def test_users_add_refuses_a_password_shorter_than_12_characters(
-    env: Path, capsys: pytest.CaptureFixture[str]
+    env: Path, run_cli: Callable[..., tuple[int, str]]
 ) -> None:
     add = ["users", "add", "ann@example.com", "--role", "manager", "--password-stdin"]
-    code, out = _run(add, capsys, "x\n")
+    code, out = run_cli(add, "x\n")
     assert code == 1 and "at least 12 characters" in out
-    code, out = _run(add, capsys, "eleven char\n")
+    code, out = run_cli(add, "eleven char\n")
     assert code == 1 and "at least 12 characters" in out
-    assert _run(add, capsys, "twelve chars\n") == (0, "Added ann@example.com (manager).\n")
+    assert run_cli(add, "twelve chars\n") == (0, "Added ann@example.com (manager).\n")
 
 
 def test_tokens_are_listed_by_prefix_and_revoked(
-    env: Path, app_factory: Callable[..., Flask], capsys: pytest.CaptureFixture[str]
+    env: Path, app_factory: Callable[..., Flask], run_cli: Callable[..., tuple[int, str]]
 ) -> None:
-    _run(
+    run_cli(
         ["users", "add", "ann@example.com", "--role", "manager", "--password-stdin"],
-        capsys,
         "correct horse battery\n",
     )
-    first = _run(["tokens", "create", "ann@example.com"], capsys)[1].splitlines()[-1]
-    second = _run(["tokens", "create", "ann@example.com"], capsys)[1].splitlines()[-1]
-    code, listed = _run(["tokens", "list", "ann@example.com"], capsys)
+    first = run_cli(["tokens", "create", "ann@example.com"])[1].splitlines()[-1]
+    second = run_cli(["tokens", "create", "ann@example.com"])[1].splitlines()[-1]
+    code, listed = run_cli(["tokens", "list", "ann@example.com"])
     assert code == 0 and listed.count(" made ") == 2
     assert f"{first[:10]}..." in listed and f"{second[:10]}..." in listed
     assert first[10:] not in listed and second[10:] not in listed  # only the prefixes
 
-    code, out = _run(["tokens", "revoke", "ann@example.com", first[:10]], capsys)
+    code, out = run_cli(["tokens", "revoke", "ann@example.com", first[:10]])
     assert (code, out) == (0, "Revoked 1 API token of ann@example.com.\n")
-    code, out = _run(["tokens", "revoke", "ann@example.com", "cp_nothing"], capsys)
+    code, out = run_cli(["tokens", "revoke", "ann@example.com", "cp_nothing"])
     assert code == 1 and "no token" in out
-    assert _run(["tokens", "revoke", "ann@example.com"], capsys)[0] == 2  # neither named nor --all
+    assert run_cli(["tokens", "revoke", "ann@example.com"])[0] == 2  # neither named nor --all
     app = app_factory()
     with app.app_context():
         assert user_for_token(first) is None and user_for_token(second) is not None
-    code, out = _run(["tokens", "revoke", "ann@example.com", second], capsys)  # a whole token
+    code, out = run_cli(["tokens", "revoke", "ann@example.com", second])  # a whole token
     assert code == 0
-    third = _run(["tokens", "create", "ann@example.com"], capsys)[1].splitlines()[-1]
-    assert _run(["tokens", "revoke", "ann@example.com", "--all"], capsys)[0] == 0
+    third = run_cli(["tokens", "create", "ann@example.com"])[1].splitlines()[-1]
+    assert run_cli(["tokens", "revoke", "ann@example.com", "--all"])[0] == 0
     with app.app_context():
         assert user_for_token(second) is None and user_for_token(third) is None
-    assert "has no API tokens" in _run(["tokens", "list", "ann@example.com"], capsys)[1]
+    assert "has no API tokens" in run_cli(["tokens", "list", "ann@example.com"])[1]
 
 
 def test_the_sqlite_database_its_journal_and_the_instance_folder_are_private(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., tuple[int, str]]
 ) -> None:
     monkeypatch.delenv("CAREER_PATH_DATABASE_URL", raising=False)
     instance = tmp_path / "instance"
     monkeypatch.setenv("CAREER_PATH_INSTANCE_PATH", str(instance))
     add = ["users", "add", "ann@example.com", "--role", "manager", "--password-stdin"]
-    assert _run(["db", "upgrade"], capsys)[0] == 0
+    assert run_cli(["db", "upgrade"])[0] == 0
     database = instance / "career-path.sqlite3"
     with sqlite3.connect(database) as held:  # keeps the WAL and shared-memory files in place
         held.execute("SELECT count(*) FROM users").fetchone()
-        assert _run(add, capsys, "correct horse battery\n")[0] == 0
+        assert run_cli(add, "correct horse battery\n")[0] == 0
         files = [database, *instance.glob("career-path.sqlite3-*")]
         assert {p.name for p in files} >= {database.name, f"{database.name}-wal"}
         assert {p.name: _mode(p) for p in files} == {p.name: 0o600 for p in files}
     assert _mode(instance) == 0o700 and _mode(instance / "secret_key") == 0o600
     backup = tmp_path / "backup.sqlite3"
-    assert _run(["db", "backup", str(backup)], capsys)[0] == 0
+    assert run_cli(["db", "backup", str(backup)])[0] == 0
     assert _mode(backup) == 0o600
     # A database and a folder made world-readable by an older release are made private.
     database.chmod(0o644)
     instance.chmod(0o755)
-    assert _run(["tokens", "create", "ann@example.com"], capsys)[0] == 0
+    assert run_cli(["tokens", "create", "ann@example.com"])[0] == 0
     assert _mode(database) == 0o600 and _mode(instance) == 0o700
 
 
 def test_db_backup_makes_a_private_file_and_keeps_the_password_off_the_command_line(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    run_cli: Callable[..., tuple[int, str]],
 ) -> None:
     seen = tmp_path / "seen"
     if db_url.startswith("postgresql"):
@@ -153,9 +143,9 @@ def test_db_backup_makes_a_private_file_and_keeps_the_password_off_the_command_l
         db_url = sa.make_url(db_url).set(password="s3cret-Passw0rd").render_as_string(False)
     monkeypatch.setenv("CAREER_PATH_DATABASE_URL", db_url)
     monkeypatch.setenv("CAREER_PATH_INSTANCE_PATH", str(tmp_path / "instance"))
-    assert _run(["db", "upgrade"], capsys)[0] == 0
+    assert run_cli(["db", "upgrade"])[0] == 0
     backup = tmp_path / "backup"
-    code, out = _run(["db", "backup", str(backup)], capsys)
+    code, out = run_cli(["db", "backup", str(backup)])
     assert code == 0, out
     assert _mode(backup) == 0o600 and backup.stat().st_size > 0
     if db_url.startswith("postgresql"):

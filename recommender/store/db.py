@@ -48,11 +48,11 @@ def configure_database(app: Flask) -> None:
     """Point `app`'s Flask-SQLAlchemy at its database; the schema comes from `db upgrade`.
 
     The instance folder is made 0700 and an SQLite file 0600 (its WAL and shared-memory files
-    take the file's mode): they hold the accounts and the teams, as the signing key does.
+    take the file's mode): they hold the accounts and the teams, as the signing key does. An
+    SQLite file that an older release left readable by others is made 0600.
     """
-    instance = Path(app.instance_path)
-    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
-    private(instance, 0o700)
+    # Made 0700; one that exists is left as it is (it may be a folder shared on purpose).
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     url = database_url(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     path = sqlite_path(url)
@@ -81,16 +81,11 @@ def private_file(path: Path) -> None:
     except FileExistsError:
         pass
     for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        private(each, 0o600)
-
-
-def private(path: Path, mode: int) -> None:
-    """Take the group's and others' bits away from `path` (when it exists and is ours)."""
-    try:
-        if path.stat().st_mode & 0o077:
-            path.chmod(mode)
-    except (FileNotFoundError, PermissionError):
-        pass
+        try:
+            if each.stat().st_mode & 0o077:
+                each.chmod(0o600)
+        except (FileNotFoundError, PermissionError):  # none yet, or not ours to change
+            pass
 
 
 @event.listens_for(Engine, "connect")

@@ -111,11 +111,12 @@ def test_the_sqlite_database_its_journal_and_the_instance_folder_are_private(
     backup = tmp_path / "backup.sqlite3"
     assert run_cli(["db", "backup", str(backup)])[0] == 0
     assert _mode(backup) == 0o600
-    # A database and a folder made world-readable by an older release are made private.
+    # A database that an older release left readable by others is made private; a folder that
+    # exists is left as it is (it may be shared on purpose).
     database.chmod(0o644)
-    instance.chmod(0o755)
+    instance.chmod(0o750)
     assert run_cli(["tokens", "create", "ann@example.com"])[0] == 0
-    assert _mode(database) == 0o600 and _mode(instance) == 0o700
+    assert _mode(database) == 0o600 and _mode(instance) == 0o750
 
 
 def test_db_backup_makes_a_private_file_and_keeps_the_password_off_the_command_line(

@@ -107,6 +107,12 @@ class _ExamsSchema(_SourcedSchema):
     )
 
 
+class _HorizonSchema(_SourcedSchema):
+    # Bounded, so that every date within the horizon is a date Python can hold and plan.
+    years_back = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    years_ahead = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+
+
 class _DesignationSchema(_SourcedSchema):
     code = fields.String(required=True)
     name = fields.String(required=True)
@@ -160,6 +166,7 @@ class CatalogFileSchema(Schema):
     exam_fee = fields.Nested(_FeeSchema, required=True)
     discounts = fields.List(fields.Nested(_DiscountSchema), load_default=list)
     exams = fields.Nested(_ExamsSchema, required=True)
+    planning_horizon = fields.Nested(_HorizonSchema, required=True)
     other_costs = fields.List(fields.Nested(_OtherCostSchema), load_default=list)
 
 

@@ -21,6 +21,7 @@ from .model import (
     Fee,
     Hours,
     OtherCost,
+    PlanningHorizon,
     RetakeRules,
     compact_code,
 )
@@ -119,6 +120,7 @@ def _build(data: dict[str, Any]) -> Catalog:
             weekend_end_moves=exams["last_day_on_weekend"] == "next_business_day",
             **_sourced(exams),
         ),
+        planning_horizon=PlanningHorizon(**data["planning_horizon"]),
         other_costs=tuple(OtherCost(**c) for c in data["other_costs"]),
     )
     _check_references(catalog, default["source"])

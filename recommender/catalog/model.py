@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ..vocabulary import NOT_SURE
@@ -93,6 +94,29 @@ class ExamRules(Sourced):
 
 
 @dataclass(frozen=True)
+class PlanningHorizon(Sourced):
+    """How far from today the service plans: progress records are dated within it."""
+
+    years_back: int
+    years_ahead: int
+
+    def earliest(self, today: date) -> date:
+        """The first day a record may be dated, seen from `today`."""
+        return _years_later(today, -self.years_back)
+
+    def latest(self, today: date) -> date:
+        """The last day a record may be dated (a scheduled exam's), seen from `today`."""
+        return _years_later(today, self.years_ahead)
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
 class Designation(Sourced):
     code: str
     name: str
@@ -143,6 +167,7 @@ class Catalog:
     currency: str
     discounts: dict[str, Discount]
     exams: ExamRules
+    planning_horizon: PlanningHorizon
     other_costs: tuple[OtherCost, ...] = ()
 
     @property
@@ -177,6 +202,7 @@ class Catalog:
             (self.default_fee, "exam_fee"),
             (self.exams, "exams"),
             (self.exams.retakes, "exams.retakes"),
+            (self.planning_horizon, "planning_horizon"),
         ]
 
     def _index(self, name: str, entries: dict[str, Any]) -> dict[str, str]:

@@ -21,6 +21,7 @@ from ..planner import Profile, exam_schedule, plan_routes
 from ..recommendation import Recommender
 from ..store.models import Member, Team
 from ..team import Failure, Roster, RosterRow, plan_team
+from .progress_dates import unplannable, unplanned_warning
 
 EARNABLE = ("API", "CPCU")  # the routes' designations, as plan_routes names their plans
 
@@ -63,7 +64,8 @@ def planned_data(member: Member, today: date) -> dict[str, Any]:
 
 def failures_of(recommender: Recommender, member: Member, today: date) -> tuple[Failure, ...]:
     """The member's failed courses (not passed since), each to be planned as a retake."""
-    failed = [p for p in member.progress if p.status == "failed"]
+    unplanned = unplannable(recommender.catalog, member, today)  # a warning instead
+    failed = [p for p in member.progress if p.status == "failed" and p not in unplanned]
     if not failed:
         return ()
     access = {
@@ -101,6 +103,8 @@ def plan_saved_team(recommender: Recommender, team: Team, today: date | None = N
         outcome = outcome_of(recommender, planned)
         outcomes[member.id] = outcome
         entry.update(_progress_fields(recommender, member, planned, entry, today))
+        unplanned = unplannable(recommender.catalog, member, today)
+        entry["warnings"] = [*map(unplanned_warning, unplanned), *entry["warnings"]]
         route, rule = outcome
         if rule is not None and route != member.shown_route:
             old = RouteOutcome(member.shown_route, member.shown_rule or "unknown")

@@ -19,6 +19,7 @@ from ..store.errors import Invalid
 from ..store.models import Member, Team, User
 from ..team import NAME_COLUMNS, Roster
 from .plans import SavedPlan, outcome_of, plan_saved_team
+from .progress_dates import check_progress_date
 
 
 def _pinned(profile: dict[str, Any], today: date) -> dict[str, Any]:
@@ -101,6 +102,7 @@ def record_progress(
     code = recommender.catalog.normalise_code(course or "")
     if code is None:
         raise Invalid(f"Unknown course {course!r}.", {"course": [f"Unknown course: {course}."]})
+    check_progress_date(recommender.catalog, status, on)
     store.record_progress(member, code, status, on, actor, expected)
 
 

@@ -14,6 +14,7 @@ from .config import DEFAULTS, ENV_PREFIX
 from .extensions import csrf, db, login_manager, migrate, recommender
 from .http.errorhandlers import init_errorhandlers
 from .http.hooks import ExcInfo, init_request_hooks, log_request_exception
+from .http.ids import init_ids
 from .http.sessions import init_sessions
 from .saved_teams import cli as saved_teams_cli
 from .store import cli as store_cli
@@ -32,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = App(__name__)
     configure(app, config)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
@@ -58,6 +60,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     csrf.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    """`<int:...>` in a route is a row id, 1 to 2**31 - 1: a larger one matches nothing (404)."""
+    init_ids(app)
 
 
 def register_blueprints(app: Flask) -> None:

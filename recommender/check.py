@@ -4,64 +4,19 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .catalog import Catalog
 from .errors import EngineError
+from .grids import dated_grid, profile_grid, profile_label
+from .invariants import advice_breaches
 from .planner import ROUTE_DESIGNATIONS, Profile
 from .recommendation import Recommender
 from .rulebook import Rulebook, profile_fact
 from .scenarios import Scenario, scenario_problems
-from .vocabulary import GOALS, LINES, ROLES, YEARS_RANGE
-
-# Typical passed courses, to check the grid with and without credits.
-TYPICAL_COURSES = ("CPCU 500", "AINS 21", "CPCU 551")
-
-
-def years_grid(rulebook: Rulebook) -> list[float]:
-    """Years of experience at and around every threshold in the rules, plus both ends."""
-    low, high = YEARS_RANGE
-    values = {float(low), float(high)}
-    for t in rulebook.thresholds():
-        values.update(v for v in (t - 0.5, t, t + 0.5) if low <= v <= high)
-    return sorted(values)
-
-
-def held_combinations(rulebook: Rulebook) -> list[tuple[str, ...]]:
-    """Held designations to try: every combination of those that credit courses or decide
-    (API, CPCU, AINS...), each with nothing else, each other designation alone, or every
-    designation one advice rule suggests together."""
-    catalog = rulebook.catalog
-    deciding = sorted(
-        {c for r in rulebook.rules for c in (*r.when.holds, *r.when.not_holds)}
-        | set(catalog.credits)
-        | {"API", "CPCU"}
-    )
-    others: list[tuple[str, ...]] = [()]
-    others += [(c,) for c in catalog.designations if c not in deciding]
-    others += [r.suggest for r in rulebook.rules if len(r.suggest) > 1]
-    combos = []
-    for size in range(len(deciding) + 1):
-        for base in itertools.combinations(deciding, size):
-            for extra in others:
-                combos.append(tuple(dict.fromkeys((*base, *extra))))
-    return list(dict.fromkeys(combos))
-
-
-def profile_grid(rulebook: Rulebook) -> Iterator[Profile]:
-    """Every role x lines x goal x held designations x years x with/without courses."""
-    for role, lines, goal, held, years, courses in itertools.product(
-        ROLES,
-        LINES,
-        GOALS,
-        held_combinations(rulebook),
-        years_grid(rulebook),
-        ((), TYPICAL_COURSES),
-    ):
-        yield Profile(role, lines, years, held, courses, goal)
 
 
 def table_route(profile: Profile) -> str | None:
@@ -194,12 +149,24 @@ def _milestone_breaches(
 def breaches(result: dict[str, Any], profile: Profile, catalog: Catalog) -> list[str]:
     """Everything in one recommendation that breaks docs/policy.md: the decision table read
     independently, and every invariant."""
-    problems = [
+    return [*answer_breaches(result, profile, catalog), *profile_breaches(result, profile)]
+
+
+def answer_breaches(result: dict[str, Any], profile: Profile, catalog: Catalog) -> list[str]:
+    """The breaches that read the answer and the profile's designations and lines only: the
+    same for every profile that gets the same answer."""
+    return [
         *policy_breaches(result, profile),
         *plan_breaches(result, profile, catalog),
         *promise_breaches(result, catalog),
-        *goal_breaches(result, profile),
+        *advice_breaches(result, catalog),
     ]
+
+
+def profile_breaches(result: dict[str, Any], profile: Profile) -> list[str]:
+    """The breaches that read the profile's years too: the decision table read by hand, and a
+    goal set aside by it."""
+    problems = goal_breaches(result, profile)
     expected = table_route(profile)
     if result["recommended_route"] != expected:
         problems.append(
@@ -244,42 +211,83 @@ class CheckReport:
     unreachable: list[str] = field(default_factory=list)
     scenarios: int = 0
     scenario_failures: list[tuple[Scenario, str]] = field(default_factory=list)
+    stopped: bool = False  # at the first failure (fail_fast): the grid was not all evaluated
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return not (self.failures or self.unreachable or self.scenario_failures)
 
 
-def check_rules(recommender: Recommender, scenarios: list[Scenario] | None = None) -> CheckReport:
-    """Evaluate the whole grid and the golden scenarios; record coverage per rule, policy
-    breaches, unreachable rules and scenarios whose answer differs."""
+# What `rules check` holds on every profile of its grids (docs/policy.md).
+INVARIANTS = (
+    "the decision table read by hand (check.table_route) gives the same route",
+    "exactly one route recommended (none in rows 1 and 3), never one already held",
+    "ethics first in every plan; each designation's milestone after its last course",
+    "no reason promises more credit than the catalog gives",
+    "a goal set aside is said, with the quickest credential that fits",
+    "time figures agree with the dated plan (months, milestones, summary, reasons)",
+    "no early-purchase price in a window already open on the start date",
+    "no reason claims more credit than the plan gives",
+    "no route described as completed by a route that is not suitable",
+)
+
+
+def check_rules(
+    recommender: Recommender, scenarios: list[Scenario] | None = None, fail_fast: bool = False
+) -> CheckReport:
+    """Evaluate the dated grid, the whole grid and the golden scenarios; record coverage per
+    rule, policy breaches, unreachable rules and scenarios whose answer differs.
+
+    `fail_fast`: stop at the first profile that breaks the policy (then no rule is called
+    unreachable: the grid was not all evaluated).
+    """
+    began = time.perf_counter()
     report = CheckReport()
     for scenario in scenarios or []:
         report.scenarios += 1
         report.scenario_failures += [
             (scenario, p) for p in scenario_problems(recommender, scenario)
         ]
+    catalog = recommender.catalog
     fired_by_fact: dict[tuple[Any, ...], list[str]] = {}
-    for profile in profile_grid(recommender.rulebook):
+    grid = itertools.chain(dated_grid(recommender.rulebook), profile_grid(recommender.rulebook))
+    last: tuple[Any, dict[str, Any], list[str]] | None = None
+    for profile in grid:
         report.profiles += 1
         # Passed courses do not reach the rules: evaluate each distinct fact once.
-        key = tuple(profile_fact(profile, recommender.catalog).items())
+        key = tuple(profile_fact(profile, catalog).items())
         try:
             if key not in fired_by_fact:
                 fired_by_fact[key] = recommender.fired_rules(profile)
-            result = recommender.explain(profile, fired_by_fact[key])
+            fired = fired_by_fact[key]
+            # Nothing but the rules reads years: profiles that differ in years alone and fire
+            # the same rules (the grid puts them one after another) get the same answer.
+            same = (tuple(fired), replace(profile, years_experience=0))
+            if last is None or last[0] != same:
+                result = recommender.explain(profile, fired)
+                last = (same, result, answer_breaches(result, profile, catalog))
         except EngineError as exc:
-            report.failures.append((profile, f"engine error: {exc}"))
-            continue
-        report.coverage.update(result["fired_rules"])
-        report.failures.extend((profile, p) for p in breaches(result, profile, recommender.catalog))
-    report.unreachable = [r.id for r in recommender.rulebook.rules if not report.coverage[r.id]]
+            problems = [f"engine error: {exc}"]
+        else:
+            _, result, problems = last
+            report.coverage.update(result["fired_rules"])
+            problems = [*problems, *profile_breaches(result, profile)]
+        report.failures.extend((profile, p) for p in problems)
+        if problems and fail_fast:
+            report.stopped = True
+            break
+    if not report.stopped:
+        rules = recommender.rulebook.rules
+        report.unreachable = [r.id for r in rules if not report.coverage[r.id]]
+    report.seconds = time.perf_counter() - began
     return report
 
 
 def format_report(report: CheckReport, rulebook: Rulebook, max_failures: int = 20) -> str:
     """The human report: a coverage line per rule, then failures and unreachable rules."""
-    lines = [f"Evaluated {report.profiles:,} profiles."]
+    stopped = " (stopped at the first failure)" if report.stopped else ""
+    lines = [f"Evaluated {report.profiles:,} profiles in {report.seconds:.1f} s{stopped}."]
     for rule in rulebook.rules:
         count = report.coverage[rule.id]
         mark = "UNREACHABLE" if not count else "ok"
@@ -296,18 +304,11 @@ def format_report(report: CheckReport, rulebook: Rulebook, max_failures: int = 2
     for rule_id in report.unreachable:
         rule = rulebook.rule(rule_id)
         lines.append(f"FAIL unreachable rule: {rule.file}: rule {rule_id!r} never fires")
+    lines.append(f"Invariants held on every profile ({len(INVARIANTS)}):")
+    lines += [f"  - {invariant}" for invariant in INVARIANTS]
     verdict = "rules check passed" if report.ok else "rules check FAILED"
     lines.append(
         f"{verdict}: {len(report.failures):,} failures, {len(report.unreachable)} unreachable, "
         f"{len(report.scenario_failures)} scenario differences"
     )
     return "\n".join(lines)
-
-
-def profile_label(profile: Profile) -> str:
-    held = ",".join(profile.designations) or "none"
-    courses = ",".join(profile.completed_courses) or "none"
-    return (
-        f"role={profile.role} lines={profile.lines} goal={profile.goal} "
-        f"years={profile.years_experience:g} holds={held} courses={courses}"
-    )

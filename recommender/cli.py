@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .answer_text import format_recommendation
 from .check import check_rules, format_report
 from .config import rules_dir_from_env
 from .diff import diff_rules, format_diff, merged_grid
@@ -20,15 +21,6 @@ from .scenarios import load_scenarios
 from .team import parse_roster
 from .team.cli import add_team_plan_parser, cmd_team_plan, read_roster_file
 from .vocabulary import GOALS, LINES, ROLES
-from .wording import (
-    REQUIREMENT_WORDS,
-    duration,
-    humanise,
-    is_past,
-    plural,
-    profile_facts,
-    route_status,
-)
 
 STORE_COMMANDS = ("db", "users", "tokens", "teams")
 
@@ -87,14 +79,36 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable)",
     )
     rec.add_argument(
+        "--api-path",
+        metavar="{path-2,path-1,not_sure}",
+        help="if you hold the API: the path you earned it by (default: not asked, Path 2 "
+        "assumed and marked to confirm)",
+    )
+    rec.add_argument(
+        "--cpcu-concentration",
+        metavar="{personal,commercial,not_sure}",
+        help="if you hold the CPCU: its concentration (default: from your lines, to confirm)",
+    )
+    rec.add_argument(
+        "--cpcu-elective",
+        metavar="CODE",
+        help="if you hold the CPCU: its elective course, e.g. 'CPCU 556', or not_sure",
+    )
+    rec.add_argument(
         "--profile", metavar="FILE", help="read the profile from a JSON file (- = stdin)"
     )
     rec.add_argument("--json", action="store_true", help="print the JSON recommendation object")
 
     rules = commands.add_parser("rules", help="work with the rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="COMMAND")
-    rules_commands.add_parser(
+    check = rules_commands.add_parser(
         "check", help="validate rules/ and evaluate every profile of an exhaustive grid"
+    )
+    check.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="stop at the first profile that breaks the policy (no rule is then reported "
+        "unreachable)",
     )
     diff = rules_commands.add_parser(
         "diff",
@@ -134,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_serve(args, rules_dir)
         if args.rules_command == "diff":
             return cmd_rules_diff(args)
-        return cmd_rules_check(rules_dir)
+        return cmd_rules_check(rules_dir, args.fail_fast)
     except CliError as exc:
         print(f"career-path: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -182,6 +196,9 @@ def profile_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "hours_per_week": args.hours,
         "start_date": args.start_date,
         "discounts": args.discount,
+        "api_path": args.api_path,
+        "cpcu_concentration": args.cpcu_concentration,
+        "cpcu_elective": args.cpcu_elective,
     }
     data.update({k: v for k, v in flags.items() if v is not None})
     return data
@@ -199,10 +216,10 @@ def cmd_recommend(args: argparse.Namespace, rules_dir: Path) -> int:
     return 0
 
 
-def cmd_rules_check(rules_dir: Path) -> int:
+def cmd_rules_check(rules_dir: Path, fail_fast: bool = False) -> int:
     recommender = Recommender.from_dir(rules_dir)
     print(f"Rules in {rules_dir.name}/ are valid: {len(recommender.rulebook.rules)} rules.")
-    report = check_rules(recommender, load_scenarios(rules_dir))
+    report = check_rules(recommender, load_scenarios(rules_dir), fail_fast)
     print(format_report(report, recommender.rulebook))
     return 0 if report.ok else 1
 
@@ -227,137 +244,6 @@ def cmd_rules_diff(args: argparse.Namespace) -> int:
     report = diff_rules(old, new, profiles)
     print(format_diff(report))
     return 1 if report.changes else 0
-
-
-def format_recommendation(
-    result: dict[str, Any],
-    discount_names: dict[str, str] | None = None,
-    today: date | None = None,
-) -> str:
-    """A plain-text answer for a person: the route, why, the plan, its dates and costs, the rest."""
-    names = discount_names or {}
-    profile = result["profile"]
-    routes = {r["route"]: r for r in result["routes"]}
-    chosen = routes.get(result["recommended_route"] or "")
-    out = [
-        f"Recommended: {chosen['name'] if chosen else 'no new route'}",
-        humanise(result["summary"]),
-        f"Prepared for: {', '.join(profile_facts(profile, names))}.",
-    ]
-    if today is not None and is_past(profile["start_date"], today):
-        out.append(f"Note: the start date {profile['start_date']} has passed.")
-    out.append("")
-    if chosen:
-        out += ["Why:", *(f"  - {humanise(r['text'])}" for r in chosen["reasons"]), ""]
-        out += _plan_lines(chosen, profile["hours_per_week"])
-        out += _milestone_lines(chosen.get("milestones") or [])
-        out += _exam_lines(chosen["exam_schedule"])
-        out += _cost_lines(chosen["estimated_cost"], names)
-    if result.get("what_would_change"):
-        out += ["What would change the advice:"]
-        out += [f"  - {humanise(c['change'])}" for c in result["what_would_change"]]
-        out.append("")
-    out += _other_route_lines(result, chosen)
-    # The chosen route's warnings only: the others' may not concern this person at all.
-    warnings = chosen["warnings"] if chosen else []
-    if warnings:
-        out += ["", "Warnings:"]
-        out += [f"  ! {humanise(w['text'])}{_confirm(w.get('verified', True))}" for w in warnings]
-    if result["also_consider"]:
-        out += ["", "Also consider:"]
-        out += [
-            f"  {a['designation']} - {a['name']}: {a['reason']}" for a in result["also_consider"]
-        ]
-    if chosen and chosen["to_confirm"]:
-        out += ["", "To confirm with The Institutes:", *(f"  ? {t}" for t in chosen["to_confirm"])]
-    out += [
-        "",
-        "This is guidance, not a hiring or promotion decision.",
-        f"Details: rules version {result['rules_version']}; "
-        f"rules that fired: {', '.join(result['fired_rules'])}.",
-    ]
-    return "\n".join(out)
-
-
-def _confirm(verified: bool) -> str:
-    return "" if verified else " [to confirm]"
-
-
-def _plan_lines(route: dict[str, Any], hours_per_week: float) -> list[str]:
-    months = route["estimated_months"]
-    remaining = route["remaining_courses"]
-    path = f", API {route['api_path'].replace('path-', 'Path ')}" if route["api_path"] else ""
-    band = duration(months["low"], months["high"])
-    out = [
-        f"Course plan ({plural(len(remaining), 'course')} to go{path}, {band} at "
-        f"{plural(hours_per_week, 'hour')} a week):"
-    ]
-    for number, course in enumerate(remaining, start=1):
-        toward = ", ".join(course["counts_toward"])
-        confirm = "" if course["verified"] else "  [to confirm with The Institutes]"
-        out.append(
-            f"  {number:>2}. {course['code']:<9} {course['title']} "
-            f"({REQUIREMENT_WORDS.get(course['requirement'], course['requirement'])}; "
-            f"counts toward {toward}){confirm}"
-        )
-    if route["credited_courses"]:
-        out.append(f"  Already credited: {', '.join(route['credited_courses'])}")
-    out.append("")
-    return out
-
-
-def _milestone_lines(milestones: list[dict[str, Any]]) -> list[str]:
-    if not milestones:
-        return []
-    out = ["Milestones:"]
-    for m in milestones:
-        out.append(
-            f"  {m['designation']}: earned after {m['after_course']}, testing window "
-            f"{m['window_start']} to {m['window_end']}{_confirm(m.get('verified', True))}"
-        )
-        if m.get("note"):
-            out.append(f"    {m['note']}")
-    return [*out, ""]
-
-
-def _exam_lines(exams: list[dict[str, Any]]) -> list[str]:
-    if not exams:
-        return []
-    out = ["Exam dates:"]
-    for e in exams:
-        out.append(
-            f"  {e['code']:<9} study done by {e['ready']}, testing window "
-            f"{e['window_start']} to {e['window_end']}"
-            + ("" if e.get("access_ok", True) else f" (course access ends {e['access_ends']})")
-        )
-    return [*out, ""]
-
-
-def _cost_lines(cost: dict[str, Any], names: dict[str, str]) -> list[str]:
-    if not cost["items"]:
-        return []
-    total = f"{cost['low']:,.0f}" + ("" if cost["high"] == cost["low"] else f"-{cost['high']:,.0f}")
-    out = [f"Exam fees: about {total} {cost['currency']}{_confirm(cost['verified'])}"]
-    for item in cost["items"]:
-        line = f"  {item['code']:<9} {item['amount']:>7,.0f}"
-        if item["amount"] != item["fee"]:
-            line += f" (fee {item['fee']:,.0f}"
-            discount = item.get("discount")
-            line += f", {names.get(discount, discount)} discount)" if discount else ")"
-        out.append(line)
-    return [*out, ""]
-
-
-def _other_route_lines(result: dict[str, Any], chosen: dict[str, Any] | None) -> list[str]:
-    held = result["profile"]["designations"]
-    out = ["Other routes:" if chosen else "Routes:"]
-    for route in result["routes"]:
-        if route is chosen:
-            continue
-        status, note = route_status(route, held, chosen["route"] if chosen else None)
-        text = note if status == "in_progress" else humanise(route["reasons"][0]["text"])
-        out.append(f"  {route['route']} ({status.replace('_', ' ')}): {text}")
-    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

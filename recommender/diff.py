@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .check import TYPICAL_COURSES, held_combinations, profile_label, years_grid
 from .errors import EngineError
+from .grids import TYPICAL_COURSES, held_combinations, profile_label, years_grid
 from .planner import Profile
 from .recommendation import Recommender
 from .rulebook import profile_fact

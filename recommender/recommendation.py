@@ -21,10 +21,13 @@ from .errors import EngineError
 from .planner import (
     Profile,
     RoutePlan,
+    copy_cost,
+    copy_credit_answers,
+    credit_answers,
     estimate_cost,
-    estimate_months,
     exam_schedule,
     milestones,
+    plan_months,
     plan_routes,
 )
 from .rulebook import (
@@ -35,7 +38,21 @@ from .rulebook import (
     load_rulebook,
 )
 from .schemas import JsonProfileSchema, ProfileSchema, load_profile
+from .summary import (
+    also_consider,
+    crediting,
+    fact_verified,
+    route_warnings,
+    summary,
+    to_confirm,
+)
 from .vocabulary import ROUTE_NAMES, ROUTES
+from .wording import (
+    TO_CONFIRM,
+    fill,
+    plan_values,
+    route_status,
+)
 
 # How many answers each cache keeps, about 2 MB at most apiece: an engine answer per rule
 # fact and years band takes about 1.5 KB, a what_would_change list about 1 KB, the three
@@ -84,6 +101,11 @@ class Recommender:
         self._dates_and_costs = functools.lru_cache(maxsize=SCHEDULE_CACHE_SIZE)(
             functools.partial(Recommender._plan_dates_and_costs, me)
         )
+        # The credits and their alternatives: the same for everyone with the same credit
+        # inputs, pace, start and discounts (half of explain() when worked out each time).
+        self._kept_credits = functools.lru_cache(maxsize=PLANS_CACHE_SIZE)(
+            functools.partial(Recommender._credits_of, me)
+        )
         # what_would_change tries up to eight changed profiles, each still a new Profile, a
         # fact and a look-up when the engine's answer is kept: the whole list is kept too,
         # per years band (the changes of years it tries are the thresholds ahead).
@@ -131,24 +153,43 @@ class Recommender:
         self._encoded.clear()
         self._seen.clear()
         self._route_plans.cache_clear()
+        self._kept_credits.cache_clear()
         self._dates_and_costs.cache_clear()
 
-    def _plan_routes(
-        self, lines: str, designations: tuple[str, ...], completed_courses: tuple[str, ...]
-    ) -> Mapping[str, RoutePlan]:
-        # Its arguments are every field that plan_routes reads: a field it comes to read must
-        # join them. Read-only, as every caller shares it (RoutePlans are frozen).
-        profile = Profile("", lines, 0, designations, completed_courses)
+    def _plan_routes(self, profile: Profile) -> Mapping[str, RoutePlan]:
+        # Read-only, as every caller shares it (RoutePlans are frozen).
         return MappingProxyType(plan_routes(profile, self.catalog))
+
+    def _plans_of(self, profile: Profile) -> Mapping[str, RoutePlan]:
+        """The three route plans of a profile, kept per what plan_routes reads of it."""
+        return self._route_plans(self._plan_key(profile))
+
+    @staticmethod
+    def _plan_key(profile: Profile) -> Profile:
+        # Every field that plan_routes reads: a field it comes to read must join them.
+        return Profile(
+            "",
+            profile.lines,
+            0,
+            profile.designations,
+            profile.completed_courses,
+            api_path=profile.api_path,
+            cpcu_concentration=profile.cpcu_concentration,
+            cpcu_elective=profile.cpcu_elective,
+        )
 
     def _plan_dates_and_costs(
         self, codes: tuple[str, ...], hours_per_week: float, start: date, discounts: tuple[str, ...]
     ) -> tuple[tuple[dict[str, Any], ...], dict[str, int], dict[str, Any]]:
         remaining = list(codes)
+        schedule = exam_schedule(remaining, self.catalog, hours_per_week, start)
         return (
-            tuple(exam_schedule(remaining, self.catalog, hours_per_week, start)),
-            estimate_months(remaining, self.catalog, hours_per_week),
-            estimate_cost(remaining, self.catalog, discounts),
+            tuple(schedule),
+            # Every time figure a person reads comes from the dated plan (docs/policy.md,
+            # "One clock"): the windows, the per-window limit and course access are in it.
+            plan_months(schedule, start),
+            # Prices from the rules that apply: no early purchase in a window already open.
+            estimate_cost(remaining, self.catalog, discounts, schedule, start),
         )
 
     def _changes_key(self, profile: Profile) -> tuple[Any, ...]:
@@ -230,22 +271,41 @@ class Recommender:
         What a team plan needs of each person, without the rest of explain()'s answer.
         """
         route = self.decision(fired).recommend
-        plans = self._route_plans(profile.lines, profile.designations, profile.completed_courses)
+        plans = self._plans_of(profile)
         return plans[route] if route else None
 
     def explain(self, profile: Profile, fired: list[str]) -> dict[str, Any]:
         """Build the recommendation for a profile from the rules that fired for it."""
         rules = [self.rulebook.rule(rule_id) for rule_id in fired]
         decision = self.decision(fired)
-        plans = self._route_plans(profile.lines, profile.designations, profile.completed_courses)
+        plans = self._plans_of(profile)
         start = profile.start_date or date.today()
-        routes = [self._route(plans[route], decision, rules, profile, start) for route in ROUTES]
-        also_consider = self._also_consider(rules, profile)
+        kept = self._kept_credits(
+            self._plan_key(profile), profile.hours_per_week, start, profile.discounts
+        )
+        credits = copy_credit_answers(kept)  # each answer is its caller's
+        routes = [
+            self._route(plans[route], decision, rules, profile, start, credits[route])
+            for route in ROUTES
+        ]
+        suggested = also_consider(rules, profile, self.catalog)
+        for route in routes:
+            # The words a route's badge takes: never "completed by" a route that does not fit.
+            route["status"], route["status_note"] = route_status(
+                route, profile.designations, decision.recommend, routes
+            )
         return {
             "recommended_route": decision.recommend,
-            "summary": self._summary(decision, routes, profile, rules, also_consider),
+            "summary": summary(
+                decision, routes, profile, rules, suggested, crediting(profile, self.catalog)
+            ),
             "routes": routes,
-            "also_consider": also_consider,
+            "also_consider": suggested,
+            "facts_to_confirm": [
+                {"id": f.id, "text": f.text, "source": f.source}
+                for f in self.catalog.facts
+                if not f.verified
+            ],
             "fired_rules": fired,
             "rules_version": self.rulebook.version,
             "profile": {
@@ -261,8 +321,25 @@ class Recommender:
             },
         }
 
+    def _credits_of(
+        self, profile: Profile, hours_per_week: float, start: date, discounts: tuple[str, ...]
+    ) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+        # `profile`: the plan key (_plan_key); the alternatives' months at this pace and start.
+        return credit_answers(
+            profile,
+            self.catalog,
+            self._plans_of,
+            lambda codes: self._dates_and_costs(codes, hours_per_week, start, discounts)[1],
+        )
+
     def _route(
-        self, plan: RoutePlan, decision: Rule, rules: list[Rule], profile: Profile, start: date
+        self,
+        plan: RoutePlan,
+        decision: Rule,
+        rules: list[Rule],
+        profile: Profile,
+        start: date,
+        credits: tuple[list[dict[str, Any]], list[dict[str, Any]]],
     ) -> dict[str, Any]:
         courses = self.catalog.courses
         verdict = decision.routes[plan.route]
@@ -276,36 +353,13 @@ class Recommender:
             }
             for step in plan.remaining
         ]
-        unverified = [item["code"] for item in remaining if not item["verified"]]
         codes = [s.code for s in plan.remaining]
         kept_schedule, kept_months, kept_cost = self._dates_and_costs(
             tuple(codes), profile.hours_per_week, start, profile.discounts
         )
         # Copies of what is kept, which every caller shares: each answer is its caller's.
         schedule = [dict(exam) for exam in kept_schedule]
-        cost = {
-            **kept_cost,
-            "discounts": list(kept_cost["discounts"]),
-            "items": [dict(item) for item in kept_cost["items"]],
-        }
-        late = [e["code"] for e in schedule if not e["access_ok"]]
-        warnings = [
-            {"rule": r.id, "text": r.warn, "verified": self._fact_verified(r.fact)}
-            for r in rules
-            if r.kind == "warn" and plan.route in r.warn_routes
-        ]
-        if late:
-            months = self.catalog.exams.access_months
-            warnings.append(
-                {
-                    "rule": None,
-                    "text": f"At {profile.hours_per_week:g} hours a week, course access "
-                    f"({months} months) ends before you can sit the exam of {', '.join(late)}: "
-                    "study more each week or plan to renew access.",
-                    "verified": self.catalog.exams.verified,
-                }
-            )
-        return {
+        answer: dict[str, Any] = {
             "route": plan.route,
             "name": ROUTE_NAMES[plan.route],
             "fit": verdict.fit,
@@ -316,84 +370,30 @@ class Recommender:
             "credited_courses": list(plan.credited_codes),
             "remaining_courses": remaining,
             "estimated_months": dict(kept_months),
-            "warnings": warnings,
-            "to_confirm": (
-                [
-                    "Course codes and titles to confirm with The Institutes: "
-                    + ", ".join(unverified)
-                    + "."
-                ]
-                if unverified
-                else []
+            "warnings": route_warnings(
+                [r for r in rules if r.kind == "warn" and plan.route in r.warn_routes],
+                schedule,
+                profile.hours_per_week,
+                self.catalog,
             ),
+            "to_confirm": to_confirm(remaining, credits[0]),
             "exam_schedule": schedule,
-            "estimated_cost": cost,
-            "milestones": milestones(plan, schedule, self.catalog, profile.designations),
+            "estimated_cost": copy_cost(kept_cost),
+            "milestones": milestones(plan, schedule, self.catalog, profile.designations, start),
+            "credits": credits[0],
+            "credit_alternatives": credits[1],
         }
-
-    def _fact_verified(self, fact_id: str | None) -> bool:
-        """Whether the catalog fact a warning states is verified (a warning of no fact is)."""
-        return fact_id is None or next(f.verified for f in self.catalog.facts if f.id == fact_id)
-
-    def _also_consider(self, rules: list[Rule], profile: Profile) -> list[dict[str, Any]]:
-        held = set(profile.designations)
-        out: list[dict[str, Any]] = []
-        for rule in rules:
-            for code in rule.suggest:
-                if code in held or any(item["designation"] == code for item in out):
-                    continue
-                designation = self.catalog.designations[code]
-                out.append(
-                    {
-                        "designation": code,
-                        "name": designation.name,
-                        "reason": rule.reason,
-                        "rule": rule.id,
-                        "verified": designation.verified,
-                    }
-                )
-        return out
-
-    @staticmethod
-    def _summary(
-        decision: Rule,
-        routes: list[dict[str, Any]],
-        profile: Profile,
-        rules: list[Rule],
-        also_consider: list[dict[str, Any]],
-    ) -> str:
-        summary = Recommender._route_summary(decision, routes, profile)
-        note = decision.goal_notes.get(profile.goal)
-        if not note:
-            return summary
-        # The deciding rule set the person's goal aside: say so, and name the quickest
-        # credential that fits from also-consider (docs/policy.md, "A stated goal").
-        shown = {item["designation"] for item in also_consider}
-        quickest = next(
-            (
-                r.if_goal_set_aside
-                for r in rules
-                if r.if_goal_set_aside and any(code in shown for code in r.suggest)
-            ),
-            None,
-        )
-        return " ".join(part for part in (summary, note, quickest) if part)
-
-    @staticmethod
-    def _route_summary(decision: Rule, routes: list[dict[str, Any]], profile: Profile) -> str:
-        if decision.summary:
-            return decision.summary
-        if decision.recommend is None:
-            reasons = " ".join(dict.fromkeys(r["reasons"][0]["text"] for r in routes))
-            return f"No new route is recommended. {reasons}"
-        route = next(r for r in routes if r["route"] == decision.recommend)
-        count = len(route["remaining_courses"])
-        months = route["estimated_months"]
-        hours = f"{profile.hours_per_week:g}"
-        plan = (
-            f"{count} course{'s' if count != 1 else ''} to go, about {months['low']} to "
-            f"{months['high']} months at {hours} hours a week."
-            if count
-            else "No courses are left to take."
-        )
-        return f"We recommend {route['name']}. {plan}"
+        # The reason's words of time are this route's dated plan (docs/policy.md, "One clock"),
+        # and its credit what the plan credits.
+        values = plan_values(answer, profile.hours_per_week, crediting(profile, self.catalog))
+        text = fill(verdict.reason, values)
+        answer["reasons"] = [
+            {
+                "rule": decision.id,
+                "text": text,
+                # To confirm while a fact it states, or a credit it names, is unconfirmed.
+                "verified": all(fact_verified(self.catalog, f) for f in verdict.facts)
+                and TO_CONFIRM not in text,
+            }
+        ]
+        return answer

@@ -69,11 +69,14 @@ def serving(
     workers: int = 1,
     threads: int = 4,
     log: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Served]:
-    """Run the service (bin/serve, or `command` taking its flags) on a free port until done."""
+    """Run the service (bin/serve, or `command` taking its flags) on a free port until done;
+    `env`: its whole environment (None: this process's), e.g. with CAREER_PATH_DATABASE_URL."""
     port = free_port()
     flags = ["--host", HOST, "--port", str(port), "--workers", str(workers)]
-    with started([*command, *flags, "--threads", str(threads)], port, log=log) as served:
+    argv = [*command, *flags, "--threads", str(threads)]
+    with started(argv, port, log=log, env=env) as served:
         yield served
 
 

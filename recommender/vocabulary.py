@@ -10,7 +10,14 @@ ROLES = ("agent", "broker", "claims", "underwriter", "customer_service")
 LINES = ("personal", "commercial", "both")
 GOALS = ("master_personal_lines", "advance_to_leadership", "quick_credential", "undecided")
 ROUTES = ("API", "CPCU", "API_THEN_CPCU")
+# The designations each route leads to, in the order they are earned.
+ROUTE_DESIGNATIONS = {"API": ("API",), "CPCU": ("CPCU",), "API_THEN_CPCU": ("API", "CPCU")}
 FITS = ("recommended", "suitable", "not_suitable")
+
+# How a held designation was earned, when it changes the plan (docs/policy.md, "Credits"):
+# an answer the person is not sure of is planned as not given, and marked to confirm.
+NOT_SURE = "not_sure"
+CONCENTRATION_ANSWERS = ("personal", "commercial", NOT_SURE)
 
 YEARS_RANGE = (0, 60)
 HOURS_RANGE = (1, 40)

@@ -165,6 +165,9 @@ NOT_DESCRIBABLE = {
     # A saved team made from an uploaded roster: the same file, the same reason; and its
     # name is in the JSON body or in `?name=`, which OpenAPI cannot say must be one of them.
     "POST /api/v1/teams": [positive_data_acceptance],
+    # A progress date is within the catalog's planning horizon around today, and a pass or a
+    # failure not after today: bounds that move with the day and depend on the status.
+    "POST /api/v1/teams/{team_id}/members/{member_id}/progress": [positive_data_acceptance],
 }
 
 

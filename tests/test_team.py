@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 
 from recommender.errors import RosterError, RosterTooLarge, RosterTooManyRows
+from recommender.planner import plan_months
 from recommender.team import (
     EXPORT_COLUMNS,
     TeamPlanSchema,
@@ -510,16 +512,20 @@ def test_the_csv_export_has_a_row_per_member_with_guarded_names(recommender):
         "-Bob,claims,both,1,API;CPCU,,,",
         "@Cy,agent,nowhere,2,,,,",
     )
-    rows = list(csv.DictReader(io.StringIO(export_csv(plan(recommender, text)), newline="")))
+    planned = plan(recommender, text)
+    rows = list(csv.DictReader(io.StringIO(export_csv(planned), newline="")))
     assert list(rows[0]) == list(EXPORT_COLUMNS)
     assert [r["row"] for r in rows] == ["1", "2", "3"]
     assert [r["name"] for r in rows] == ["'=cmd|'/c calc'!A0", "'-Bob", "'@Cy"]
     assert rows[0]["recommended_route"] == "API"
     assert rows[0]["remaining_courses"].split("; ") == API_PATH_2
+    # Issue 18, one clock: the months are those of the member's own dated plan (windows, the
+    # per-window limit), no longer the study hours alone (12 to 18 at 4 hours a week).
+    months = plan_months(planned["members"][0]["exam_schedule"], date.today())
     assert (rows[0]["courses_left"], rows[0]["months_low"], rows[0]["months_high"]) == (
         "4",
-        "12",
-        "18",
+        str(months["low"]),
+        str(months["high"]),
     )
     assert (rows[0]["study_hours_low"], rows[0]["study_hours_high"]) == ("212", "304")
     assert rows[1]["recommended_route"] == "none"

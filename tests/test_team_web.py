@@ -340,8 +340,12 @@ def test_the_form_s_align_and_fiscal_year_controls_shape_the_plan(client: FlaskC
     assert "Cohorts aligned:" not in plain and "starting in month 1" in plain
 
 
-def test_a_fiscal_year_month_out_of_range_is_shown_at_its_control(client: FlaskClient) -> None:
-    body, content_type = multipart({"file": (roster(*TEAM), "team.csv"), "fiscal_year_start": "13"})
+@pytest.mark.parametrize("month", ["13", "\u00b2", "9" * 5000])  # '²' is a digit to isdigit()
+def test_a_fiscal_year_month_out_of_range_is_shown_at_its_control(
+    client: FlaskClient, month: str
+) -> None:
+    fields = {"file": (roster(*TEAM), "team.csv"), "fiscal_year_start": month}
+    body, content_type = multipart(fields)
     html = html_of(client.post("/team", data=body, content_type=content_type), status=422)
     assert 'id="fiscal_year_start-error"' in html
     assert "Choose the month the fiscal year starts in" in html

@@ -276,7 +276,8 @@ def test_long_plans_read_in_years_and_short_ones_in_months(client: FlaskClient) 
     slow = {"role": "underwriter", "lines": "commercial", "years_experience": "12"}
     html = page(client, "/result?" + urlencode({**slow, "hours_per_week": "1"}))
     plan = re.search(r'<h2 id="plan">Your course plan</h2>\s*<p>(.*?)</p>', html, re.S)
-    assert plan and re.search(r"about \d+ to \d+ years at 1 hour a week", plan[1])
+    # One clock (issue 18): the dated plan's band is its last window, so it may read as one figure.
+    assert plan and re.search(r"about \d+( to \d+)? years at 1 hour a week", plan[1])
     assert not re.search(r"about \d+ to \d+ months", html)
     quick = {
         "role": "agent",

@@ -1,4 +1,5 @@
-"""Accounts' commands: `career-path users add EMAIL --role ROLE` and `career-path tokens create`."""
+"""Accounts' commands: `career-path users add EMAIL --role ROLE`, `career-path tokens
+create|list|revoke`."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..store.accounts import normalise_email, user_by_email
+from ..store.accounts import normalise_email, tokens_of, user_by_email
 from ..store.errors import Invalid
-from ..store.models import ROLES
+from ..store.models import ROLES, User
 from .tokens import create_token as new_token
+from .tokens import revoke_tokens, tokens_matching
 from .users import create_user
 
 
@@ -27,7 +29,7 @@ def users() -> None:
 )
 @with_appcontext
 def add_user(email: str, role: str, password_stdin: bool) -> None:
-    """Add a user; asks for the password unless --password-stdin."""
+    """Add a user; asks for the password (12 characters at least) unless --password-stdin."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -46,14 +48,55 @@ def tokens() -> None:
     pass
 
 
+def _user(email: str) -> User:
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {normalise_email(email)}")
+    return user
+
+
 @tokens.command("create")
 @click.argument("email")
 @with_appcontext
 def create_token(email: str) -> None:
     """Make a new API token for a user; it is printed once, as the last line."""
-    user = user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no user {normalise_email(email)}")
+    user = _user(email)
     token = new_token(user)
     click.echo(f"A new API token for {user.email}; it is shown only now:")
     click.echo(token)
+
+
+@tokens.command("list")
+@click.argument("email")
+@with_appcontext
+def list_tokens(email: str) -> None:
+    """List a user's API tokens: the prefix each is known by, and when it was made."""
+    user = _user(email)
+    found = tokens_of(user)
+    if not found:
+        click.echo(f"{user.email} has no API tokens.")
+    for token in found:
+        prefix = f"{token.prefix}..." if token.prefix else "(made before prefixes were kept)"
+        click.echo(f"{prefix:<34} made {token.created_at.isoformat(timespec='seconds')}Z")
+
+
+@tokens.command("revoke")
+@click.argument("email")
+@click.argument("token", required=False)
+@click.option("--all", "revoke_all", is_flag=True, help="revoke every token of the user")
+@with_appcontext
+def revoke_token(email: str, token: str | None, revoke_all: bool) -> None:
+    """Revoke a user's API token, named by its prefix (as `tokens list` shows it) or whole;
+    or, with --all, every one of them. A revoked token answers 401 at once."""
+    user = _user(email)
+    if revoke_all == bool(token):
+        raise click.UsageError("name one token (its prefix, as `tokens list` shows) or give --all")
+    found = tokens_of(user) if revoke_all else tokens_matching(user, (token or "").strip())
+    if not revoke_all and len(found) != 1:
+        problem = "no token" if not found else f"{len(found)} tokens"
+        raise click.ClickException(
+            f"{problem} of {user.email} named {token!r}: give the prefix `tokens list` shows, "
+            "or the whole token"
+        )
+    revoke_tokens(found)
+    click.echo(f"Revoked {len(found)} API token{'' if len(found) == 1 else 's'} of {user.email}.")

@@ -6,9 +6,19 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..store import accounts as rows
+from ..store.errors import Invalid
 from ..store.models import User
 
+MIN_PASSWORD_LENGTH = 12
+
 _hasher = PasswordHasher()
+
+
+def check_new_password(password: str) -> None:
+    """Invalid unless `password` is long enough to be a new one (MIN_PASSWORD_LENGTH)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters."
+        raise Invalid(message, {"password": [message]})
 
 
 def hash_password(password: str) -> str:
@@ -27,9 +37,9 @@ def check_password(user: User, password: str) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user whose email and password these are, or None."""
+    """The active user whose email and password these are, or None."""
     user = rows.user_by_email(email)
     if user is None:
         _hasher.hash(password)  # the same time whether or not the account exists
         return None
-    return user if check_password(user, password) else None
+    return user if check_password(user, password) and user.active else None

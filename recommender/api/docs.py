@@ -48,7 +48,8 @@ def catalog_choices(catalog: Catalog) -> Callable[..., dict[str, Any]]:
         if not names:
             return {}
         if "items" not in ret:  # one name rather than a list of them
-            return {"enum": list(getattr(catalog, names))}
+            # OpenAPI 3.0: null is valid for a nullable enum only if the enum lists it too.
+            return {"enum": [*getattr(catalog, names), *([None] if field.allow_none else [])]}
         return {"items": {**ret.get("items", {}), "enum": list(getattr(catalog, names))}}
 
     return attribute

@@ -13,6 +13,7 @@ from flask import abort, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import RosterError, RosterTooLarge
+from ..stored_text import text_problem
 from ..team import (
     XLSX_TYPE,
     Roster,
@@ -56,6 +57,9 @@ def roster_body() -> bytes:
 def roster_from_json(data: Any) -> Roster:
     """A roster from a JSON body parsed already (a saved team's, which names the team too)."""
     max_bytes, max_rows = allow_roster_body()
+    found = bad_text(data)  # before the parser reads a name it cannot show as one
+    if found:
+        raise RosterError(f"The roster's {found[0]} is not text we can keep: {found[1]}", found[0])
     return parse_json_roster(data, max_bytes=max_bytes, max_rows=max_rows)
 
 
@@ -67,11 +71,11 @@ def roster_from_body() -> Roster:
     max_bytes, max_rows = allow_roster_body()
     limits = {"max_bytes": max_bytes, "max_rows": max_rows}
     if request.is_json:
-        return parse_json_roster(_body(max_bytes), **limits)
+        return checked_text(parse_json_roster(_body(max_bytes), **limits))
     if request.mimetype in CSV_TYPES:
-        return parse_csv_roster(_body(max_bytes), **limits)
+        return checked_text(parse_csv_roster(_body(max_bytes), **limits))
     if request.mimetype == XLSX_TYPE:
-        return parse_roster(_body(max_bytes), **limits)  # read as a workbook
+        return checked_text(parse_roster(_body(max_bytes), **limits))  # read as a workbook
     abort(
         415,
         "Send the roster as JSON (Content-Type: application/json), as CSV (text/csv), as an "
@@ -89,7 +93,46 @@ def roster_from_form(field: str, missing: str, *, text: bool = False) -> tuple[R
     data = _text_field(field, max_bytes) if text else _upload(field, max_bytes)
     if data is None:
         raise RosterError(missing, field=field, kind="no_file")
-    return parse_roster(data, max_bytes=max_bytes, max_rows=max_rows), data
+    return checked_text(parse_roster(data, max_bytes=max_bytes, max_rows=max_rows)), data
+
+
+def checked_text(roster: Roster) -> Roster:
+    """The roster, if every cell is text a database holds; else RosterError naming the cell.
+
+    A NUL (which PostgreSQL's text refuses) or a lone surrogate in any cell, a name, a profile
+    field or a column passed through, refuses the roster (422) before anything is stored.
+    """
+    for row in roster.rows:
+        cells = {"name": row.name, **(row.data or {}), **row.extra}
+        for column, value in cells.items():
+            found = bad_text(column) or bad_text(value)
+            if found:
+                named = "a column's name" if bad_text(column) else f"column {column}"
+                where = f"members.{row.row - 1}" if row.line is None else f"line {row.line}"
+                field = f"{where}.{column if not bad_text(column) else '_column'}"
+                raise RosterError(f"The roster's {row.where}, {named}: {found[1]}", field=field)
+    return roster
+
+
+def bad_text(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The first text in `value` (a string, or lists and objects of them) that no database
+    holds: its path ('members.0.name') and the problem; None if there is none."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        return (path, problem) if problem else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            found = bad_text(key, path or "_schema") if isinstance(key, str) else None
+            found = found or bad_text(item, inner)
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = bad_text(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
 
 
 def _body(max_bytes: int) -> bytes:

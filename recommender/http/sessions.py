@@ -40,7 +40,7 @@ def init_secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY"):
         return
     path = Path(app.instance_path) / SECRET_KEY_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         # O_EXCL: of several workers starting at once, one writes the key and the rest read it.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

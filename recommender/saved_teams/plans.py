@@ -30,6 +30,7 @@ from ..recommendation import Recommender
 from ..store import plans as kept
 from ..store.models import Member, Progress, Team
 from ..team import Failure, PlannedRow, Planner, RosterRow, plan_rows
+from .progress_dates import unplannable, unplanned_warning
 
 EARNABLE = ("API", "CPCU")  # the routes' designations, as plan_routes names their plans
 CHUNK = 250  # members re-planned per transaction: a short write turn for everyone else
@@ -158,17 +159,23 @@ def rows_of(
     """These members (their progress loaded) as roster rows planned on `today`, numbered by
     their place in the team, and each one's first plan."""
     planner = planner or Planner(recommender, today)
+    catalog = recommender.catalog
     firsts = [first_plan(recommender, planner, member.profile) for member in members]
-    rows = [
-        RosterRow(
-            m.position + 1,
-            m.name,
-            planned_data(m, today),
-            {},
-            failures=failures_of(recommender.catalog, m.progress, first.exams),
+    rows = []
+    for member, first in zip(members, firsts, strict=True):
+        # A stored failure dated outside the planning horizon is not retaken: a warning says
+        # so instead (progress_dates.unplannable), and one record never spoils the team.
+        skipped = unplannable(catalog, member, today)
+        planned = [p for p in member.progress if p not in skipped]
+        rows.append(
+            RosterRow(
+                member.position + 1,
+                member.name,
+                planned_data(member, today),
+                {},
+                failures=failures_of(catalog, planned, first.exams),
+            )
         )
-        for m, first in zip(members, firsts, strict=True)
-    ]
     return rows, firsts
 
 
@@ -178,10 +185,14 @@ def kept_plans(recommender: Recommender, members: list[Member], today: date) -> 
     rows, firsts = rows_of(recommender, members, today, planner)
     planned = _planned(recommender, rows, today, planner)
     version = recommender.rulebook.version
-    return [
-        _kept(recommender, member, done, first, version, today)
-        for member, done, first in zip(members, planned, firsts, strict=True)
-    ]
+    kept_rows = []
+    for member, done, first in zip(members, planned, firsts, strict=True):
+        skipped = unplannable(recommender.catalog, member, today)
+        if skipped:
+            warnings = done.member["warnings"]
+            done.member["warnings"] = [*map(unplanned_warning, skipped), *warnings]
+        kept_rows.append(_kept(recommender, member, done, first, version, today))
+    return kept_rows
 
 
 def _planned(

@@ -21,6 +21,7 @@ from ..store.errors import Invalid
 from ..store.models import Member, Team, User
 from ..team import NAME_COLUMNS, Roster
 from .plans import Slot, outcome_of, refresh, replanner
+from .progress_dates import check_progress_date
 from .shown import SavedPlan, whole_plan
 
 
@@ -107,6 +108,7 @@ def record_progress(
     code = recommender.catalog.normalise_code(course or "")
     if code is None:
         raise Invalid(f"Unknown course {course!r}.", {"course": [f"Unknown course: {course}."]})
+    check_progress_date(recommender.catalog, status, on, today)
     store.record_progress(member, code, status, on, actor, replanner(recommender, today), expected)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
+from ..stored_text import storable_email
 from .db import utcnow
 from .errors import Invalid
 from .models import ApiToken, LoginFailure, User
@@ -18,8 +20,11 @@ def normalise_email(email: str) -> str:
 
 
 def user_by_email(email: str) -> User | None:
-    """The user with this email address, or None."""
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    """The user with this email address, or None (at once for one no user can have)."""
+    email = normalise_email(email)
+    if not storable_email(email):  # too long for the column, or a NUL PostgreSQL refuses
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def add_user(email: str, role: str, password_hash: str | None) -> User:
@@ -38,9 +43,43 @@ def user_by_id(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-def add_token(user: User, token_hash: str) -> None:
-    """Store an API token's hash for `user`."""
-    db.session.add(ApiToken(user=user, token_hash=token_hash))
+def raise_session_generation(user: User) -> None:
+    """Raise the user's session generation by one, in the database (parallel raises add up)."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(user)
+
+
+def set_password_hash(user: User, password_hash: str) -> None:
+    """Store a user's new password hash."""
+    user.password_hash = password_hash
+    db.session.commit()
+
+
+def add_token(user: User, token_hash: str, prefix: str | None = None) -> None:
+    """Store an API token's hash for `user`, and the prefix shown to tell it apart."""
+    db.session.add(ApiToken(user=user, token_hash=token_hash, prefix=prefix))
+    db.session.commit()
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's API tokens, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+        )
+    )
+
+
+def delete_tokens(tokens: list[ApiToken]) -> None:
+    """Delete these API tokens: they stop working at once."""
+    for token in tokens:
+        db.session.delete(token)
     db.session.commit()
 
 
@@ -50,29 +89,57 @@ def user_by_token_hash(token_hash: str) -> User | None:
     return found.user if found else None
 
 
-def failed_logins(keys: list[str], since: datetime) -> list[int]:
-    """The failed logins in a row of each key (account, address) whose last is after `since`."""
-    rows = db.session.scalars(select(LoginFailure).where(LoginFailure.key.in_(keys)))
-    return [r.count for r in rows if r.last_at >= since]
+def login_counts(keys: list[str], since: datetime) -> dict[str, tuple[int, datetime]]:
+    """Each key's count and its last raise, where that was after `since` (else not listed)."""
+    rows = db.session.execute(
+        select(LoginFailure.key, LoginFailure.count, LoginFailure.last_at).where(
+            LoginFailure.key.in_(keys), LoginFailure.last_at >= since
+        )
+    )
+    counts = {key: (count, last_at) for key, count, last_at in rows}
+    db.session.commit()  # end the read: a write after it must not start from a stale snapshot
+    return counts
 
 
-def count_failed_login(keys: list[str], since: datetime) -> None:
-    """One more failed login for each key; a count last raised before `since` starts afresh."""
+def raise_login_counts(keys: list[str], since: datetime) -> dict[str, int]:
+    """Add one to each key's count, atomically, and return the counts as raised.
+
+    One upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) for every key: of parallel
+    attempts, each is answered the count that its own raise made, and none fails on the key
+    that another created a moment before. A count last raised before `since` starts afresh.
+    """
     now = utcnow()
-    for key in keys:
-        row = db.session.get(LoginFailure, key)
-        if row is None:
-            db.session.add(LoginFailure(key=key, count=1, last_at=now))
-        else:
-            row.count = row.count + 1 if row.last_at >= since else 1
-            row.last_at = now
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    # In the same order in every transaction: parallel upserts of several rows cannot deadlock.
+    values = [{"key": key, "count": 1, "last_at": now} for key in sorted(set(keys))]
+    upsert = (
+        insert(LoginFailure)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=[LoginFailure.key],
+            set_={
+                "count": case((LoginFailure.last_at >= since, LoginFailure.count + 1), else_=1),
+                "last_at": now,
+            },
+        )
+        .returning(LoginFailure.key, LoginFailure.count)
+    )
+    counts = {key: count for key, count in db.session.execute(upsert)}
+    db.session.commit()
+    return counts
+
+
+def lower_login_count(key: str) -> None:
+    """Take one back from a key's count (an attempt counted that was no failure)."""
+    db.session.execute(
+        update(LoginFailure)
+        .where(LoginFailure.key == key, LoginFailure.count > 0)
+        .values(count=LoginFailure.count - 1)
+    )
     db.session.commit()
 
 
-def clear_failed_logins(keys: list[str]) -> None:
-    """Forget the failed logins of these keys."""
-    for key in keys:
-        row = db.session.get(LoginFailure, key)
-        if row is not None:
-            db.session.delete(row)
+def clear_login_count(key: str) -> None:
+    """Forget a key's count."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == key))
     db.session.commit()

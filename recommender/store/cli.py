@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ from flask_migrate.cli import db as db_group
 from ..extensions import db
 from . import transfer
 from .accounts import normalise_email, user_by_email
+from .db import private_file
 from .errors import Invalid
 from .models import Team
 
@@ -74,8 +76,14 @@ def import_team(file: TextIO, owner: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @with_appcontext
 def backup(file: str) -> None:
-    """Copy the whole database to FILE: SQLite's online backup, or pg_dump for PostgreSQL."""
+    """Copy the whole database to FILE (made 0600): SQLite's online backup, or pg_dump for
+    PostgreSQL (the password handed over in its environment, never on its command line)."""
     url = db.engine.url
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise click.ClickException(f"no backup for {url.get_backend_name()} databases")
+    if url.get_backend_name() == "postgresql" and shutil.which("pg_dump") is None:
+        raise click.ClickException("pg_dump is not installed (Debian: postgresql-client)")
+    private_file(Path(file))  # before a byte is written: readable by its owner alone
     if url.get_backend_name() == "sqlite":
         raw = db.engine.raw_connection()
         try:
@@ -85,17 +93,19 @@ def backup(file: str) -> None:
             target.close()
         finally:
             raw.close()
-    elif url.get_backend_name() == "postgresql":
-        if shutil.which("pg_dump") is None:
-            raise click.ClickException("pg_dump is not installed (Debian: postgresql-client)")
-        libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    else:
+        # A command line is visible to every user of the machine (ps, /proc): the password
+        # goes in pg_dump's environment (PGPASSWORD), the URL without it.
+        libpq = url.set(drivername="postgresql", password=None)
+        environment = dict(os.environ)
+        if url.password is not None:
+            environment["PGPASSWORD"] = str(url.password)
         done = subprocess.run(
-            ["pg_dump", "--no-owner", "--file", file, "--dbname", libpq],
+            ["pg_dump", "--no-owner", "--file", file, "--dbname", libpq.render_as_string()],
             capture_output=True,
             text=True,
+            env=environment,
         )
         if done.returncode:
             raise click.ClickException(f"pg_dump failed: {done.stderr.strip()}")
-    else:
-        raise click.ClickException(f"no backup for {url.get_backend_name()} databases")
     click.echo(f"Backed up the database to {file}.")

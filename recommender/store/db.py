@@ -14,13 +14,14 @@ Traps of the drivers, and what this module does about them:
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 SQLITE_FILE = "career-path.sqlite3"
 BUSY_TIMEOUT_MS = 5000
@@ -44,11 +45,47 @@ def database_url(app: Flask) -> str:
 
 
 def configure_database(app: Flask) -> None:
-    """Point `app`'s Flask-SQLAlchemy at its database; the schema comes from `db upgrade`."""
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    """Point `app`'s Flask-SQLAlchemy at its database; the schema comes from `db upgrade`.
+
+    The instance folder is made 0700 and an SQLite file 0600 (its WAL and shared-memory files
+    take the file's mode): they hold the accounts and the teams, as the signing key does. An
+    SQLite file that an older release left readable by others is made 0600.
+    """
+    # Made 0700; one that exists is left as it is (it may be a folder shared on purpose).
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    url = database_url(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    path = sqlite_path(url)
+    if path is not None:
+        private_file(path)
     # Connections that died while pooled (a PostgreSQL restart) are replaced, not handed out.
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite database URL; None for another database or one in memory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    if str(parsed.database).startswith("file:"):  # a URI filename: left as it is
+        return None
+    return Path(str(parsed.database))
+
+
+def private_file(path: Path) -> None:
+    """Make `path` a file only its owner reads and writes (0600): created so if missing, its
+    group's and others' bits taken away if present (its WAL and shared-memory files' too)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if each.stat().st_mode & 0o077:
+                each.chmod(0o600)
+        except (FileNotFoundError, PermissionError):  # none yet, or not ours to change
+            pass
 
 
 @event.listens_for(Engine, "connect")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -37,6 +37,11 @@ class User(db.Model):  # type: ignore[name-defined]
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None: tokens only
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Every session carries the generation it was made in (get_id); raising it ends them all
+    # (logout, a new password, deactivation: accounts.users.end_sessions).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A deactivated user can neither log in nor use a session or an API token made before.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     teams: Mapped[list[Team]] = relationship(back_populates="owner", cascade="all, delete-orphan")
     tokens: Mapped[list[ApiToken]] = relationship(
@@ -44,11 +49,15 @@ class User(db.Model):  # type: ignore[name-defined]
     )
 
     is_authenticated = True
-    is_active = True
     is_anonymous = False
 
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
     def get_id(self) -> str:
-        return str(self.id)
+        """What a session keeps of its user: the id and the session generation ("3:0")."""
+        return f"{self.id}:{self.session_generation}"
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined]
@@ -58,6 +67,7 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256, hex
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    prefix: Mapped[str | None] = mapped_column(String(16))  # shown by `tokens list`; None: older
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

@@ -153,6 +153,12 @@ def next_position(team_id: int) -> int:
     return 0 if last is None else last + 1
 
 
+def member_ids(team_id: int) -> list[int]:
+    """The ids of the team's members, in team order."""
+    query = select(Member.id).where(Member.team_id == team_id)
+    return list(db.session.scalars(query.order_by(Member.position, Member.id)))
+
+
 def members_before(member: Member) -> int:
     """How many of the team's members come before `member` (its place, counted from 0)."""
     before = or_(

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+from ..stored_text import text_problem
 from .db import utcnow
 from .errors import Invalid, MemberNotFound, ProgressNotFound, StaleVersion, TeamNotFound
 from .models import STATUSES, Event, Member, Progress, Team, User
@@ -131,10 +132,13 @@ def event(team: Team, actor: str, action: str, text: str, member: Member | None 
 
 
 def checked_name(name: str, field: str = "name") -> str:
-    """A name as stored: trimmed; Invalid if blank or too long."""
+    """A name as stored: trimmed; Invalid if blank, too long, or not text a database holds."""
     name = (name or "").strip()
     if not name:
         raise Invalid(f"Give a {field}.", {field: ["Missing data for required field."]})
+    problem = text_problem(name)
+    if problem:
+        raise Invalid(f"The {field} is not valid: {problem}", {field: [problem]})
     if len(name) > NAME_LENGTH:
         raise Invalid(
             f"The {field} is too long.", {field: [f"Longer than maximum length {NAME_LENGTH}."]}

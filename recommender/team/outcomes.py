@@ -23,9 +23,9 @@ from ..planner import (
     best_discount,
     discount_options,
     estimate_cost,
-    estimate_months,
     exam_schedule,
     exam_windows,
+    plan_months,
     plan_retake,
 )
 from ..rulebook import profile_fact
@@ -152,7 +152,7 @@ class Planner:
     def _dated(self, key: tuple[Any, ...]) -> Outcome:
         route, codes, hours, start, discounts = key
         exams = exam_schedule(list(codes), self.catalog, hours, start)
-        cost = estimate_cost(list(codes), self.catalog, discounts)
+        cost = estimate_cost(list(codes), self.catalog, discounts, exams, start)
         amounts = {item["code"]: item["amount"] for item in cost["items"]}
         # A course's study starts when the one before it is studied (planner.exam_schedule).
         starts = (start, *(date.fromisoformat(exam["ready"]) for exam in exams[:-1]))
@@ -171,7 +171,7 @@ class Planner:
         return Outcome(
             route,
             codes,
-            estimate_months(list(codes), self.catalog, hours),
+            plan_months(exams, start),  # the one clock: the dated plan's own months
             _study_hours(codes, self.catalog),
             {key: cost[key] for key in ("low", "high", "currency", "verified", "discounts")},
             exams,
@@ -247,8 +247,9 @@ class Planner:
             "high": total,
             "verified": base.band["verified"] and all(r["verified"] for r in retakes),
         }
+        months = plan_months(exams, start)  # the retakes' windows count too
         dated = Outcome(
-            outcome.route, outcome.courses, base.months, base.hours, band, exams, tuple(seats)
+            outcome.route, outcome.courses, months, base.hours, band, exams, tuple(seats)
         )
         return dated, retakes
 

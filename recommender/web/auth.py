@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from ..accounts import throttle
 from ..accounts.passwords import authenticate
+from ..accounts.users import end_sessions
 from ..extensions import csrf
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -60,24 +62,36 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", email="", error=None, next=next_url)
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
-    keys = throttle.throttle_keys(email, request.remote_addr)
-    if throttle.login_blocked(keys):
-        message = (
-            "Too many wrong passwords in a row. Wait 15 minutes, then try again "
-            "(or ask an admin to check your account)."
-        )
-        page = render_template("auth/login.html", email=email, error=message, next=next_url)
-        return page, 429, {"Retry-After": str(int(throttle.FAILED_LOGIN_WINDOW.total_seconds()))}
+    attempt = throttle.begin_login(email, request.remote_addr)
+    if attempt.wait is not None:
+        return _wait(attempt, email, next_url)
     user = authenticate(email, password) if email and password else None
     if user is None:
-        throttle.note_failed_login(keys)
+        throttle.login_failed(attempt)
         message = "That email address and password do not match an account."
         page = render_template("auth/login.html", email=email, error=message, next=next_url)
         return page, 401
-    throttle.clear_failed_logins(keys)
+    throttle.login_succeeded(attempt)
     session.clear()  # a fresh session (and CSRF token) for the logged-in user
     login_user(user)
     return redirect(_safe_next(next_url), 303)
+
+
+def _wait(attempt: throttle.Attempt, email: str, next_url: str) -> ResponseReturnValue:
+    """429: too many wrong passwords; the page and Retry-After say how long to wait."""
+    wait = attempt.wait or 1
+    if attempt.slowed:
+        message = (
+            f"Too many wrong passwords for this account lately. Wait {wait} seconds, then try "
+            "again."
+        )
+    else:
+        message = (
+            f"Too many wrong passwords in a row. Wait {math.ceil(wait / 60)} minutes, then try "
+            "again (or ask an admin to check your account)."
+        )
+    page = render_template("auth/login.html", email=email, error=message, next=next_url)
+    return page, 429, {"Retry-After": str(wait)}
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -85,6 +99,8 @@ def logout() -> ResponseReturnValue:
     """Log out (a GET asks first: a link alone must not log anyone out)."""
     if request.method == "GET":
         return render_template("auth/logout.html")
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())  # every copy of the cookie too
     logout_user()
     session.clear()
     flash("You are logged out.")

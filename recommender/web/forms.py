@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from ..catalog import Catalog
 from ..schemas import PROFILE_FIELDS, PROFILE_LIST_FIELDS
 from ..vocabulary import DEFAULT_HOURS_PER_WEEK, HOURS_RANGE, YEARS_RANGE
-from ..wording import REQUIREMENT_WORDS
+from ..wording import REQUIREMENT_WORDS, listing
 
 LIST_FIELDS = PROFILE_LIST_FIELDS
 
@@ -44,7 +44,16 @@ FIELD_LABELS = {
     "hours_per_week": "Study hours a week",
     "start_date": "Start date",
     "discounts": "Exam discounts",
+    "api_path": "How you earned your API",
+    "cpcu_concentration": "Your CPCU's concentration",
+    "cpcu_elective": "Your CPCU's elective",
     "_schema": "Form",
+}
+NOT_SURE_LABEL = "Not sure"
+CONCENTRATION_LABELS = {
+    "personal": "Personal lines",
+    "commercial": "Commercial lines",
+    "not_sure": NOT_SURE_LABEL,
 }
 REQUIREMENT_LABELS = REQUIREMENT_WORDS
 FIT_LABELS = {"recommended": "Recommended", "suitable": "Suitable", "not_suitable": "Not suitable"}
@@ -78,6 +87,27 @@ def course_groups(catalog: Catalog) -> list[CourseGroup]:
     return groups
 
 
+def credit_questions(catalog: Catalog) -> dict[str, dict[str, str]]:
+    """The choices of the questions on how a held API or CPCU was earned, from the catalog."""
+    cpcu = catalog.cpcu
+    return {
+        "api_path": {
+            **{p.id: f"{p.name}: {listing(p.courses)}" for p in catalog.api_paths},
+            "not_sure": NOT_SURE_LABEL,
+        },
+        "cpcu_concentration": {
+            name: f"{label} ({listing(cpcu.concentrations[name])})"
+            if name in cpcu.concentrations
+            else label
+            for name, label in CONCENTRATION_LABELS.items()
+        },
+        "cpcu_elective": {
+            **{c: f"{c} – {catalog.courses[c].title}" for c in cpcu.electives},
+            "not_sure": NOT_SURE_LABEL,
+        },
+    }
+
+
 def form_values(args: MultiDict[str, str]) -> dict[str, Any]:
     """The profile fields of a submitted form; blank answers count as not given."""
     values: dict[str, Any] = {}
@@ -106,6 +136,9 @@ ERROR_SENTENCES = {
     "goal": "Choose a career goal.",
     "hours_per_week": "Enter the hours you can study in a week, from {hours[0]} to {hours[1]}.",
     "start_date": "Enter the start date as a date, for example {example}.",
+    "api_path": "Choose how you earned your API from the list, or “Not sure”.",
+    "cpcu_concentration": "Choose your CPCU's concentration from the list, or “Not sure”.",
+    "cpcu_elective": "Choose your CPCU's elective from the list, or “Not sure”.",
 }
 # For list fields, the schema's message names the value it did not know.
 UNKNOWN_SENTENCES = {
@@ -114,7 +147,12 @@ UNKNOWN_SENTENCES = {
     "the list.",
     "discounts": "We do not know the discount “{value}”: tick those that apply in the list.",
 }
-CHOICE_LABELS = {"role": ROLE_LABELS, "lines": LINES_LABELS, "goal": GOAL_LABELS}
+CHOICE_LABELS = {
+    "role": ROLE_LABELS,
+    "lines": LINES_LABELS,
+    "goal": GOAL_LABELS,
+    "cpcu_concentration": CONCENTRATION_LABELS,
+}
 _QUOTED = re.compile(r"'([^']*)'")
 _SUGGESTION = re.compile(r"did you mean '([^']*)'\?", re.IGNORECASE)
 

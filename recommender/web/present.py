@@ -51,7 +51,7 @@ def route_cards(
     for route in routes:
         if route is chosen:
             continue
-        status, note = route_status(route, held, chosen["route"] if chosen else None)
+        status, note = route_status(route, held, chosen["route"] if chosen else None, routes)
         cards.append(RouteCard(route, status, STATUS_LABELS[status], note))
     return cards
 
@@ -103,7 +103,7 @@ def cost_rows(cost: dict[str, Any], catalog: Catalog) -> tuple[list[dict[str, An
                 else (discount or ""),
             }
         )
-    return rows, any(r["discount_name"] for r in rows)
+    return rows, any(r["discount_name"] or r.get("note") for r in rows)
 
 
 def timelines(

@@ -33,7 +33,16 @@ from ..vocabulary import GOALS, LINES, ROLES
 from .auth import protect
 from .team_plans import DOWNLOAD_LABELS, ROUTE_LABELS
 
+
+def _roster_limits() -> None:
+    """A new team's form holds a roster: the roster's limits (TEAM_MAX_BYTES, TEAM_MAX_ROWS),
+    as the API's, not the 1 MiB of every other form; set before the CSRF check reads it."""
+    if request.method == "POST" and request.endpoint == "teams.create":
+        allow_roster_body()
+
+
 bp = Blueprint("teams", __name__, template_folder="templates")
+bp.before_request(_roster_limits)  # first: protect()'s CSRF check reads the form
 protect(bp)
 
 STALE = (
@@ -71,7 +80,11 @@ def _user() -> User:
 
 def _version() -> int | None:
     raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    # ASCII digits only (str.isdigit() takes '²' too, which int() refuses); a number longer
+    # than any version is no version of the team's: stale.
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw) if len(raw) <= 18 else -1
 
 
 # --- teams ----------------------------------------------------------------------------------
@@ -363,4 +376,6 @@ def member_link(team_id: int, member_id: int) -> ResponseReturnValue:
         return redirect(url_for("teams.team", team_id=team_id), 303)
     token = saved.create_member_link(member, _user().email)
     link = url_for("my.page", token=token, _external=True)
-    return render_template("teams/link.html", team=found, member=member, link=link)
+    page = render_template("teams/link.html", team=found, member=member, link=link)
+    # The link is shown once: no copy of the page in the browser's or a proxy's cache.
+    return page, 200, {"Cache-Control": "no-store"}

@@ -138,7 +138,8 @@ def _options() -> dict[str, Any]:
     """The form's planning options: align (a checkbox) and the fiscal year's first month."""
     allow_roster_body()  # before the form is read: it holds the roster
     raw = request.form.get("fiscal_year_start", "1").strip() or "1"
-    if not raw.isdigit() or not 1 <= int(raw) <= 12:
+    # ASCII digits only: str.isdigit() takes '²' too, which int() refuses.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 2 and 1 <= int(raw) <= 12):
         raise RosterError(
             "Choose the month the fiscal year starts in (1 to 12).",
             field="fiscal_year_start",

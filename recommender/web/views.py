@@ -13,7 +13,7 @@ from ..errors import ProfileError
 from ..extensions import current_recommender
 from ..ics import exam_calendar
 from ..vocabulary import ROUTE_TITLES
-from ..wording import duration, humanise, plural, profile_facts
+from ..wording import duration, fee_band, humanise, plural, profile_facts
 from . import forms, present
 
 bp = Blueprint(
@@ -55,6 +55,7 @@ def _form_page(values: dict[str, Any], errors: dict[str, list[str]]) -> str:
         designations=list(catalog.designations.values()),
         course_groups=forms.course_groups(catalog),
         discounts=list(catalog.discounts.values()),
+        credit_questions=forms.credit_questions(catalog),
         today=today,
     )
 
@@ -140,10 +141,10 @@ def _result_context(answer: dict[str, Any]) -> dict[str, Any]:
         "first_terms": present.first_terms(chosen) if chosen else {},
         "cost_rows": cost[0],
         "cost_has_discounts": cost[1],
+        "fee_band": fee_band(chosen["estimated_cost"]) if chosen else (0, 0),
         "change_url": url_for("web.form", **form_query),
         "again_url": url_for("web.plan", **form_query),
         "calendar_url": url_for("web.calendar", **query),
-        "facts": [f for f in catalog.facts if not f.verified],
         "discounts": catalog.discounts,
         "max_per_window": catalog.exams.max_per_window,
     }

@@ -9,10 +9,14 @@ a skip fails the run (tests/conftest.py).
 from __future__ import annotations
 
 import copy
+import io
 import os
 import re
+import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +28,13 @@ from flask.testing import FlaskClient
 
 from recommender import create_app, saved_teams
 from recommender.accounts.users import create_user
+from recommender.cli import main
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.extensions import current_recommender, db
 from recommender.store import accounts
 from recommender.store.models import Team, User
 from recommender.team import parse_roster
+from recommender.testing import serving
 
 POSTGRES_ENV = "CAREER_PATH_TEST_POSTGRES_URL"
 
@@ -40,11 +46,15 @@ def _postgres_url() -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database of its own for one test: an SQLite file, or a PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty database of its own: an SQLite file in `folder`, or a PostgreSQL
+    database made on CAREER_PATH_TEST_POSTGRES_URL's server and dropped after."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'store.sqlite3'}"
         return
     base = sa.make_url(_postgres_url())
     name = f"t_{uuid.uuid4().hex[:12]}"
@@ -57,6 +67,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own for one test: an SQLite file, or a PostgreSQL database."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 def make_app(db_url: str, instance: Path, **config: Any) -> Flask:
@@ -215,3 +232,61 @@ def web(app_factory: Callable[..., Flask], add_user: Callable[..., Any]) -> Flas
         add_user("ann@example.com")
         add_user("bob@example.com", "adviser")
     return app.test_client()
+
+
+# --- the real server on a database of its own ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServedDatabase:
+    """bin/serve on a database of its own, and an app on the same database for the test."""
+
+    url: str  # the server's, e.g. http://127.0.0.1:40123
+    db_url: str
+    instance: Path  # the server's instance folder (it made it)
+    app: Flask  # to add users and tokens, and to read or write rows directly
+
+    @property
+    def kind(self) -> str:
+        return "sqlite" if self.db_url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def served_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedDatabase]:
+    """The service as the README starts it (bin/serve: 2 workers of 4 threads, behind one
+    trusted proxy, so that X-Forwarded-For gives each client its address) on a fresh database
+    per module: an SQLite file, or a PostgreSQL database from CAREER_PATH_TEST_POSTGRES_URL."""
+    folder = tmp_path_factory.mktemp(f"served-{request.param}")
+    instance = folder / "instance"  # made by the server
+    with fresh_database(request.param, folder) as url:
+        env = {
+            **os.environ,
+            "CAREER_PATH_DATABASE_URL": url,
+            "CAREER_PATH_INSTANCE_PATH": str(instance),
+            "CAREER_PATH_PROXY_FIX": "1",
+        }
+        with serving(workers=2, threads=4, log=folder / "server.log", env=env) as server:
+            app = make_app(url, instance)
+            try:
+                yield ServedDatabase(server.url, url, instance, app)
+            finally:
+                close_app(app)
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
+    """Run `career-path ARGV` through cli.main, as a person types it: run_cli(argv[, stdin])
+    answers (exit status, what it printed)."""
+
+    def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
+        sys.stdin = io.StringIO(stdin)
+        try:
+            code = main(argv)
+        finally:
+            sys.stdin = sys.__stdin__
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    return run

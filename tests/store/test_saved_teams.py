@@ -68,10 +68,11 @@ def test_a_failed_course_is_retaken_in_its_window_at_the_retake_price(
     member = plan["members"][0]
     assert first in member["remaining_courses"]
     [retake] = member["retakes"]
+    # 2025-06-15 is a Sunday: the window runs to the next business day (issue 18).
     assert (retake["code"], retake["window_start"], retake["window_end"]) == (
         first,
         "2025-04-15",
-        "2025-06-15",
+        "2025-06-16",
     )
     assert retake["same_window"] is True
     assert retake["discount"] == "same_window_retake"
@@ -91,13 +92,14 @@ def test_a_failure_on_a_windows_last_day_is_retaken_in_the_next(
     recommender = current_recommender()
     team = make_team()
     ana = team.members[0]
-    today = date(2025, 6, 16)
+    # The window's last day: 15 June 2025 is a Sunday, so it runs to Monday 16 (issue 18).
+    today = date(2025, 6, 17)
     first = _paid_course(saved_teams.plan(recommender, team, today=today).plan["members"][0])
     fee = recommender.catalog.courses[first].exam_fee
-    saved_teams.record_progress(recommender, ana, first, "failed", date(2025, 6, 15), "ann")
+    saved_teams.record_progress(recommender, ana, first, "failed", date(2025, 6, 16), "ann")
     plan = saved_teams.plan(recommender, team, today=today).plan
     [retake] = plan["members"][0]["retakes"]
-    assert retake["failed_on"] == "2025-06-15"
+    assert retake["failed_on"] == "2025-06-16"
     assert (retake["window_start"], retake["same_window"]) == ("2025-07-15", False)
     assert (retake["added_months"], retake["added_fees"], retake["discount"]) == (3, fee, None)
     assert _exam(plan["members"][0], first)["window_start"] == "2025-07-15"

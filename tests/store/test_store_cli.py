@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from recommender.cli import main
 
 
 @pytest.fixture
@@ -21,35 +18,24 @@ def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> tuple[int, str]:
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(argv)
-    finally:
-        sys.stdin = sys.__stdin__
-    out = capsys.readouterr()
-    return code, out.out + out.err
-
-
 @pytest.mark.slow
 def test_users_tokens_and_teams_from_the_command_line(
-    env: Path, db_url: str, password: str, capsys: pytest.CaptureFixture[str]
+    env: Path, db_url: str, password: str, run_cli: Callable[..., tuple[int, str]]
 ) -> None:
-    assert _run(["db", "upgrade"], capsys)[0] == 0
-    code, out = _run(
+    assert run_cli(["db", "upgrade"])[0] == 0
+    code, out = run_cli(
         ["users", "add", "Ann@Example.com", "--role", "manager", "--password-stdin"],
-        capsys,
         password + "\n",
     )
     assert (code, out.strip()) == (0, "Added ann@example.com (manager).")
-    code, out = _run(
-        ["users", "add", "ann@example.com", "--role", "adviser", "--password-stdin"], capsys, "x\n"
+    code, out = run_cli(
+        ["users", "add", "ann@example.com", "--role", "adviser", "--password-stdin"], "x\n"
     )
     assert code == 1 and "exists already" in out
-    code, out = _run(["tokens", "create", "ann@example.com"], capsys)
+    code, out = run_cli(["tokens", "create", "ann@example.com"])
     token = out.strip().splitlines()[-1]
     assert code == 0 and token.startswith("cp_") and len(token) > 40
-    code, out = _run(["tokens", "create", "nobody@example.com"], capsys)
+    code, out = run_cli(["tokens", "create", "nobody@example.com"])
     assert code == 1 and "no user nobody@example.com" in out
 
     from recommender import create_app, saved_teams
@@ -73,15 +59,15 @@ def test_users_tokens_and_teams_from_the_command_line(
         db.engine.dispose()
 
     export = env / "team.json"
-    assert _run(["teams", "export", str(team_id), str(export)], capsys)[0] == 0
+    assert run_cli(["teams", "export", str(team_id), str(export)])[0] == 0
     data = json.loads(export.read_text())
     assert data["name"] == "Sales" and data["members"][0]["name"] == "A"
-    code, out = _run(["teams", "import", str(export)], capsys)
+    code, out = run_cli(["teams", "import", str(export)])
     assert code == 0 and "Imported the team 'Sales' as team" in out
-    code, out = _run(["teams", "export", "999", "-"], capsys)
+    code, out = run_cli(["teams", "export", "999", "-"])
     assert code == 1 and "no team 999" in out
     backup = env / "backup.db"
-    code, out = _run(["db", "backup", str(backup)], capsys)
+    code, out = run_cli(["db", "backup", str(backup)])
     assert code == 0, out
     if db_url.startswith("sqlite"):
         with sqlite3.connect(backup) as conn:
@@ -89,11 +75,11 @@ def test_users_tokens_and_teams_from_the_command_line(
 
 
 def test_db_upgrade_creates_the_sqlite_file_in_the_instance_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., tuple[int, str]]
 ) -> None:
     monkeypatch.delenv("CAREER_PATH_DATABASE_URL", raising=False)
     monkeypatch.setenv("CAREER_PATH_INSTANCE_PATH", str(tmp_path / "instance"))
-    assert _run(["db", "upgrade"], capsys)[0] == 0
+    assert run_cli(["db", "upgrade"])[0] == 0
     database = tmp_path / "instance" / "career-path.sqlite3"
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -104,8 +90,6 @@ def test_db_upgrade_creates_the_sqlite_file_in_the_instance_folder(
     assert oct((tmp_path / "instance" / "secret_key").stat().st_mode & 0o777) == "0o600"
 
 
-def test_the_other_commands_still_work(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(
-        ["recommend", "--role", "agent", "--lines", "personal", "--years", "2"], capsys
-    )
+def test_the_other_commands_still_work(run_cli: Callable[..., tuple[int, str]]) -> None:
+    code, out = run_cli(["recommend", "--role", "agent", "--lines", "personal", "--years", "2"])
     assert code == 0 and out.startswith("Recommended:")

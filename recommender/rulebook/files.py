@@ -1,111 +1,20 @@
-"""Load and validate the rule files in rules/, and compile them to a durable_rules ruleset.
-
-Pipeline: parse (YAML) -> validate (marshmallow, unknown keys rejected) -> check references
-(routes, designations, vocabulary) -> compile (durable_rules JSON). Every error names the
-file and the rule id.
-"""
+"""Read and validate the rule files in rules/: parse (YAML), validate (marshmallow, unknown
+keys rejected), check references (routes, designations, facts, placeholders). Every error
+names the file and the rule id."""
 
 from __future__ import annotations
 
 import hashlib
-import math
-from dataclasses import dataclass, field
+import string
 from pathlib import Path
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .catalog import CATALOG_FILE, Catalog, flatten_messages, load_catalog, read_yaml
-from .errors import RulesError
-from .vocabulary import FITS, GOALS, LINES, ROLES, ROUTES
-
-RULESET_NAME = "career_path"
-DECIDE = "decide"  # posted as an event: consumed by the first matching decision rule
-ADVISE = "advise"  # asserted as a fact: every matching advice rule fires
-RULE_KINDS = ("decision", "advice")
-
-
-@dataclass(frozen=True)
-class Condition:
-    """What must be true of a profile; every key given must hold (AND)."""
-
-    role: tuple[str, ...] = ()
-    lines: tuple[str, ...] = ()
-    goal: tuple[str, ...] = ()
-    holds: tuple[str, ...] = ()
-    not_holds: tuple[str, ...] = ()
-    years_below: float | None = None
-    years_at_least: float | None = None
-
-
-@dataclass(frozen=True)
-class Verdict:
-    fit: str
-    reason: str
-    # The route this one is folded into: the person is on it, and what is left of it is
-    # that route (docs/policy.md row 4: an API holder's combined route is the CPCU).
-    folded_into: str | None = None
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    file: str
-    kind: str  # "decision", "suggest" or "warn"
-    description: str
-    when: Condition
-    recommend: str | None = None
-    routes: dict[str, Verdict] = field(default_factory=dict)
-    summary: str | None = None
-    # Goals this decision rule sets aside, each with the sentence that says so plainly.
-    goal_notes: dict[str, str] = field(default_factory=dict)
-    suggest: tuple[str, ...] = ()
-    reason: str | None = None
-    # A suggestion's sentence for the summary when the deciding rule set the goal aside.
-    if_goal_set_aside: str | None = None
-    warn: str | None = None
-    warn_routes: tuple[str, ...] = ()
-    fact: str | None = None  # the catalog fact a warning states, for its `verified` flag
-
-
-@dataclass(frozen=True)
-class Rulebook:
-    catalog: Catalog
-    rules: tuple[Rule, ...]
-    files: tuple[str, ...]
-    content_hash: str
-
-    @property
-    def version(self) -> str:
-        """The rules version: the catalog's version string plus a short content hash."""
-        return f"{self.catalog.version}+{self.content_hash}"
-
-    def rule(self, rule_id: str) -> Rule:
-        return self._by_id()[rule_id]
-
-    def _by_id(self) -> dict[str, Rule]:
-        index = self.__dict__.get("_index")
-        if index is None:
-            index = {r.id: r for r in self.rules}
-            object.__setattr__(self, "_index", index)
-        return index
-
-    @property
-    def decision_rules(self) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.kind == "decision")
-
-    def thresholds(self) -> list[float]:
-        """Every years-of-experience threshold the rules test, sorted."""
-        values = {
-            v
-            for r in self.rules
-            for v in (r.when.years_below, r.when.years_at_least)
-            if v is not None
-        }
-        return sorted(values)
-
-
-# --- validation schemas ------------------------------------------------------------------
+from ..catalog import CATALOG_FILE, Catalog, flatten_messages, load_catalog, read_yaml
+from ..errors import RulesError
+from ..vocabulary import FITS, GOALS, LINES, ROLES, ROUTES
+from .model import PLAN_PLACEHOLDERS, RULE_KINDS, Condition, Rule, Rulebook, Verdict
 
 
 class _WhenSchema(Schema):
@@ -122,6 +31,7 @@ class _VerdictSchema(Schema):
     fit = fields.String(required=True, validate=validate.OneOf(FITS))
     reason = fields.String(required=True, validate=validate.Length(min=1))
     folded_into = fields.String(validate=validate.OneOf(ROUTES))
+    facts = fields.List(fields.String(), load_default=list)
 
 
 class _RuleBaseSchema(Schema):
@@ -254,6 +164,7 @@ def _load_file(path: Path, catalog: Catalog) -> list[Rule]:
             raise RulesError(path.name, "; ".join(flatten_messages(exc.messages)), rule_id) from exc
         rule = _make_rule(item, data["kind"], path.name)
         _check_designations(rule, catalog)
+        _check_placeholders(rule)
         rules.append(rule)
     return rules
 
@@ -274,7 +185,9 @@ def _make_rule(item: dict[str, Any], file_kind: str, file: str) -> Rule:
         return Rule(
             kind="decision",
             recommend=item["recommend"],
-            routes={r: Verdict(**v) for r, v in item["routes"].items()},
+            routes={
+                r: Verdict(**{**v, "facts": tuple(v["facts"])}) for r, v in item["routes"].items()
+            },
             summary=item.get("summary"),
             goal_notes=dict(item["goal_notes"]),
             **common,
@@ -300,8 +213,10 @@ def _check_designations(rule: Rule, catalog: Catalog) -> None:
     for code in (*rule.when.holds, *rule.when.not_holds, *rule.suggest):
         if code not in catalog.designations:
             raise RulesError(rule.file, f"unknown designation {code!r}", rule.id)
-    if rule.fact and rule.fact not in {f.id for f in catalog.facts}:
-        raise RulesError(rule.file, f"unknown fact {rule.fact!r}", rule.id)
+    known = {f.id for f in catalog.facts}
+    for fact in (rule.fact, *(f for v in rule.routes.values() for f in v.facts)):
+        if fact and fact not in known:
+            raise RulesError(rule.file, f"unknown fact {fact!r}", rule.id)
     if rule.when.years_below is not None and rule.when.years_at_least is not None:
         if rule.when.years_at_least >= rule.when.years_below:
             raise RulesError(
@@ -309,92 +224,45 @@ def _check_designations(rule: Rule, catalog: Catalog) -> None:
             )
 
 
-# --- compiling to durable_rules ----------------------------------------------------------
+def placeholders(text: str) -> list[str]:
+    """The names of the `{placeholders}` in a text (ValueError if its braces do not pair)."""
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
 
 
-def years_value(years: float) -> int:
-    """Years as the whole number of millionths of a year that the rules compare.
-
-    durable_rules 2.0.28 cannot parse a number in exponent form (Python writes 0.00001 as
-    1e-05), so the engine only ever sees integers; a millionth of a year is 32 seconds.
-    Rounded down, so that nobody is counted as past a threshold they have not reached;
-    the inner round only absorbs binary noise (2.3 * 1e6 is 2299999.9999999995).
-    """
-    return math.floor(round(years * 1_000_000, 3))
-
-
-def holds_attribute(code: str) -> str:
-    """The fact attribute saying whether a designation is held."""
-    return f"holds_{code}"
-
-
-def _one_of(attribute: str, values: tuple[str, ...]) -> dict[str, Any]:
-    terms = [{attribute: v} for v in values]
-    return terms[0] if len(terms) == 1 else {"$or": terms}
-
-
-def compile_condition(rule: Rule) -> list[dict[str, Any]]:
-    """Translate a rule's condition into durable_rules expressions, all of which must hold."""
-    when = rule.when
-    terms: list[dict[str, Any]] = []
-    for attribute in ("role", "lines", "goal"):
-        values = getattr(when, attribute)
-        if values:
-            terms.append(_one_of(attribute, values))
-    terms += [{holds_attribute(code): True} for code in when.holds]
-    terms += [{holds_attribute(code): False} for code in when.not_holds]
-    if when.years_below is not None:
-        terms.append({"$lt": {"years": years_value(when.years_below)}})
-    if when.years_at_least is not None:
-        terms.append({"$gte": {"years": years_value(when.years_at_least)}})
-    if rule.suggest:
-        # Never suggest what is held: the rule only fires if one suggestion is not held.
-        terms.append(_not_all_held(rule.suggest))
-    return terms
-
-
-def _not_all_held(codes: tuple[str, ...]) -> dict[str, Any]:
-    """'Not every one of codes is held', as mutually exclusive branches.
-
-    durable_rules fires a rule once per matching branch of an `$or`, so the branches must
-    not overlap: the first code not held is c1, or c1 is held and c2 is not, and so on.
-    """
-    branches = []
-    for index, code in enumerate(codes):
-        held_before = [{holds_attribute(c): True} for c in codes[:index]]
-        branch = [*held_before, {holds_attribute(code): False}]
-        branches.append(branch[0] if len(branch) == 1 else {"$and": branch})
-    return branches[0] if len(branches) == 1 else {"$or": branches}
-
-
-def compile_ruleset(rulebook: Rulebook) -> dict[str, Any]:
-    """Return the durable_rules definition of the rulebook: {rule id: rule}.
-
-    Decision rules match the `decide` event; the event is consumed by the first matching
-    rule in file order (`pri`), which is how "the first matching row decides" is enforced.
-    Advice rules match the `advise` fact; every one that matches fires, in file order.
-    """
-    definition: dict[str, Any] = {}
-    for priority, rule in enumerate(rulebook.rules, start=1):
-        kind = DECIDE if rule.kind == "decision" else ADVISE
-        terms = [{"kind": kind}, *compile_condition(rule)]
-        definition[rule.id] = {
-            "pri": priority,
-            "all": [{"m": {"$and": terms} if len(terms) > 1 else terms[0]}],
-            "run": rule.id,
-        }
-    return definition
-
-
-def profile_fact(profile: Any, catalog: Catalog) -> dict[str, Any]:
-    """The flat fact the rules see for a profile (at most 255 properties, by durable_rules)."""
-    held = set(profile.designations)
-    fact: dict[str, Any] = {
-        "role": profile.role,
-        "lines": profile.lines,
-        "goal": profile.goal,
-        "years": years_value(profile.years_experience),
-    }
-    for code in catalog.designations:
-        fact[holds_attribute(code)] = code in held
-    return fact
+def _check_placeholders(rule: Rule) -> None:
+    """A decision rule's texts name only known placeholders; advice texts name none."""
+    texts: list[tuple[str, str]] = [
+        (f"routes.{r}.reason", v.reason) for r, v in rule.routes.items()
+    ]
+    texts += [(f"goal_notes.{goal}", note) for goal, note in rule.goal_notes.items()]
+    if rule.summary:
+        texts.append(("summary", rule.summary))
+    allowed = PLAN_PLACEHOLDERS if rule.kind == "decision" else {}
+    for key in ("reason", "if_goal_set_aside", "warn"):
+        text = getattr(rule, key)
+        if text:
+            texts.append((key, text))
+    for where, text in texts:
+        try:
+            names = placeholders(text)
+        except ValueError as exc:
+            raise RulesError(
+                rule.file, f"{where}: {exc} (write braces as {{{{ and }}}})", rule.id
+            ) from exc
+        unknown = [n for n in names if n not in allowed]
+        if unknown:
+            known = ", ".join("{" + n + "}" for n in allowed) or "none in advice rules"
+            raise RulesError(
+                rule.file, f"{where}: unknown placeholder {{{unknown[0]}}}; known: {known}", rule.id
+            )
+        if (
+            names
+            and rule.kind == "decision"
+            and rule.recommend is None
+            and not where.startswith("routes.")
+        ):
+            raise RulesError(
+                rule.file,
+                f"{where}: {{{names[0]}}} needs a recommended route to read its plan",
+                rule.id,
+            )

@@ -1,0 +1,58 @@
+"""Marshmallow schemas: the profile coming in (`profile`, its values in `values`) and the
+recommendation going out (`answer`). Import from here: `from recommender.schemas import ...`."""
+
+from .answer import (
+    AlsoConsiderSchema,
+    AmountRangeSchema,
+    ChangeSchema,
+    CostItemSchema,
+    CostSchema,
+    CourseItemSchema,
+    CreditAlternativeSchema,
+    CreditSchema,
+    ExamSchema,
+    FactToConfirmSchema,
+    MilestoneSchema,
+    MonthsSchema,
+    OtherCostSchema,
+    ProfileEchoSchema,
+    ReasonSchema,
+    RecommendationSchema,
+    RouteSchema,
+    WarningSchema,
+)
+from .profile import (
+    PROFILE_FIELDS,
+    PROFILE_LIST_FIELDS,
+    START_DATES,
+    JsonProfileSchema,
+    ProfileSchema,
+    load_profile,
+)
+
+__all__ = [
+    "PROFILE_FIELDS",
+    "PROFILE_LIST_FIELDS",
+    "START_DATES",
+    "AlsoConsiderSchema",
+    "AmountRangeSchema",
+    "ChangeSchema",
+    "CostItemSchema",
+    "CostSchema",
+    "CourseItemSchema",
+    "CreditAlternativeSchema",
+    "CreditSchema",
+    "ExamSchema",
+    "FactToConfirmSchema",
+    "JsonProfileSchema",
+    "MilestoneSchema",
+    "MonthsSchema",
+    "OtherCostSchema",
+    "ProfileEchoSchema",
+    "ProfileSchema",
+    "ReasonSchema",
+    "RecommendationSchema",
+    "RouteSchema",
+    "WarningSchema",
+    "load_profile",
+]

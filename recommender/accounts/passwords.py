@@ -27,9 +27,9 @@ def check_password(user: User, password: str) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user whose email and password these are, or None."""
+    """The user whose email and password these are, or None (None too if deactivated)."""
     user = rows.user_by_email(email)
-    if user is None:
+    if user is None or not user.password_hash:
         _hasher.hash(password)  # the same time whether or not the account exists
         return None
-    return user if check_password(user, password) else None
+    return user if check_password(user, password) and user.active else None

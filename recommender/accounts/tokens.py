@@ -29,5 +29,6 @@ def create_token(user: User) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    """The user an API token belongs to, or None."""
-    return rows.user_by_token_hash(token_hash(token))
+    """The user an API token belongs to, or None (None too if the user is deactivated)."""
+    user = rows.user_by_token_hash(token_hash(token))
+    return user if user is not None and user.active else None

@@ -21,5 +21,16 @@ def create_user(email: str, role: str, password: str | None = None) -> User:
 
 
 def load_user(user_id: str) -> User | None:
-    """The signed-in user of a session (Flask-Login's user loader), or None."""
-    return rows.user_by_id(int(user_id)) if user_id.isdigit() else None
+    """The signed-in user of a session (Flask-Login's user loader), or None: None too for a
+    deactivated user and for a session older than the user's last end_sessions."""
+    number, _, generation = user_id.partition(":")
+    user = rows.user_by_id(int(number)) if number.isdigit() else None
+    if user is None or not user.active or generation != str(user.session_generation):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of `user`: each is signed out at its next request."""
+    user.session_generation += 1
+    rows.save()

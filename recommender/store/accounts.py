@@ -76,3 +76,8 @@ def clear_failed_logins(keys: list[str]) -> None:
         if row is not None:
             db.session.delete(row)
     db.session.commit()
+
+
+def save() -> None:
+    """Commit the changes made to rows read in this session (a use-case's end)."""
+    db.session.commit()

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from ..accounts import throttle
+from ..accounts import signins, throttle
 from ..accounts.passwords import authenticate
 from ..extensions import csrf
 
@@ -71,12 +71,14 @@ def login() -> ResponseReturnValue:
     user = authenticate(email, password) if email and password else None
     if user is None:
         throttle.note_failed_login(keys)
+        signins.sign_in_failed(email, request.remote_addr)
         message = "That email address and password do not match an account."
         page = render_template("auth/login.html", email=email, error=message, next=next_url)
         return page, 401
     throttle.clear_failed_logins(keys)
     session.clear()  # a fresh session (and CSRF token) for the logged-in user
     login_user(user)
+    signins.signed_in(user, "password", request.remote_addr)
     return redirect(_safe_next(next_url), 303)
 
 

@@ -30,7 +30,7 @@ from .wording import (
     route_status,
 )
 
-STORE_COMMANDS = ("db", "users", "tokens", "teams")
+STORE_COMMANDS = ("db", "users", "tokens", "teams", "mail")
 
 EXIT_INVALID = 2
 
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="career-path",
         description="Recommend the API, the CPCU or the combined route, with a course plan.",
-        epilog="Saved teams: career-path db|users|tokens|teams --help.",
+        epilog="Saved teams and accounts: career-path db|users|tokens|teams|mail --help.",
     )
     parser.add_argument(
         "--rules-dir",

@@ -6,7 +6,9 @@ import hashlib
 import secrets
 
 from ..store import accounts as rows
+from ..store import people as people_rows
 from ..store.models import User
+from . import audit
 
 TOKEN_PREFIX = "cp_"
 
@@ -21,10 +23,11 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def create_token(user: User) -> str:
-    """A new API token for `user`: returned once, only its hash is stored."""
+def create_token(user: User, actor: User | None = None, address: str | None = None) -> str:
+    """A new API token for `user`, recorded: returned once, only its hash is stored."""
     token = TOKEN_PREFIX + new_secret()
     rows.add_token(user, token_hash(token))
+    audit.record(actor, "token_created", user, "", address)
     return token
 
 
@@ -32,3 +35,11 @@ def user_for_token(token: str) -> User | None:
     """The user an API token belongs to, or None (None too if the user is deactivated)."""
     user = rows.user_by_token_hash(token_hash(token))
     return user if user is not None and user.active else None
+
+
+def revoke_tokens(user: User, actor: User | None = None, address: str | None = None) -> int:
+    """Revoke every API token of `user`, recorded; how many there were."""
+    count = people_rows.drop_tokens(user)
+    audit.record(actor, "token_revoked", user, f"{count} token(s)", address, commit=False)
+    rows.save()
+    return count

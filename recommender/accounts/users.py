@@ -10,14 +10,26 @@ from .passwords import hash_password
 
 def create_user(email: str, role: str, password: str | None = None) -> User:
     """Add a user (Invalid if the email is taken or malformed, or the role unknown)."""
+    email = checked_email(email)
+    checked_role(role)
+    return rows.add_user(email, role, hash_password(password) if password else None)
+
+
+def checked_email(email: str) -> str:
+    """The address as stored (Invalid if it is not one)."""
     email = rows.normalise_email(email)
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
         raise Invalid("Give a valid email address.", {"email": ["Not a valid email address."]})
+    return email
+
+
+def checked_role(role: str) -> str:
+    """The role (Invalid if it is not one of ROLES)."""
     if role not in ROLES:
         raise Invalid(
             f"Role must be one of: {', '.join(ROLES)}.", {"role": [f"Must be one of: {ROLES}."]}
         )
-    return rows.add_user(email, role, hash_password(password) if password else None)
+    return role
 
 
 def load_user(user_id: str) -> User | None:

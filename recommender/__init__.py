@@ -72,7 +72,7 @@ def register_blueprints(app: Flask) -> None:
         document.register_blueprint(endpoints)
     csrf.exempt(api.saved_teams)  # token-authenticated: no cookie for a forged request to ride
     app.register_blueprint(api.docs)
-    for pages in (web.pages, web.team_plans, web.auth, web.teams, web.my):
+    for pages in (web.pages, web.team_plans, web.auth, web.teams, web.my, web.passwords, web.admin):
         app.register_blueprint(pages)
 
 

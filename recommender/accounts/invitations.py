@@ -11,13 +11,11 @@ from datetime import datetime
 
 from ..mail import compose, links_base, queue
 from ..store import accounts as rows
-from ..store import people as people_rows
 from ..store.errors import Invalid
 from ..store.models import OneTimeLink, User
 from . import audit
-from .links import make_link, usable_link, use_link
-from .passwords import check_new_password, set_password
-from .users import checked_email, checked_role, end_sessions
+from .links import make_link, set_password_with, usable_link
+from .users import checked_email, checked_role
 
 ROLE_WORDS = {"manager": "a manager", "adviser": "an adviser", "admin": "an admin"}
 
@@ -39,7 +37,7 @@ def invite(actor: User | None, email: str, role: str, address: str | None = None
     base = links_base()
     user = rows.user_by_email(email)
     if user is None:
-        user = people_rows.stage_user(email, role)
+        user = rows.stage_user(email, role)
     elif not invited(user):
         raise Invalid(f"{email} has an account already.", {"email": ["Already has an account."]})
     else:
@@ -84,11 +82,4 @@ def invitation(secret: str) -> OneTimeLink | None:
 
 def accept(secret: str, password: str, again: str, address: str | None = None) -> User:
     """Set the invited user's password with their link (LinkNotUsable, Invalid); the user."""
-    if invitation(secret) is not None:
-        check_new_password(password, again)
-    user = use_link(secret, "invitation")
-    set_password(user, password)
-    audit.record(user, "invitation_accepted", user, "", address, commit=False)
-    rows.save()
-    end_sessions(user)
-    return user
+    return set_password_with(secret, "invitation", password, again, address, "invitation_accepted")

@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..store import accounts as account_rows
 from ..store import links as rows
 from ..store.db import utcnow
 from ..store.errors import NotFound
 from ..store.models import OneTimeLink, User
+from . import audit
+from .passwords import check_new_password, set_password
 from .tokens import new_secret, token_hash
+from .users import end_sessions
 
 VALID_FOR = {"invitation": timedelta(days=7), "password_reset": timedelta(hours=1)}
 PATHS = {"invitation": "/invitations/", "password_reset": "/password/reset/"}
@@ -67,6 +71,21 @@ def use_link(secret: str, purpose: str) -> User:
         raise LinkNotUsable()
     rows.void_links(link.user, now)
     return link.user
+
+
+def set_password_with(
+    secret: str, purpose: str, password: str, again: str, address: str | None, action: str
+) -> User:
+    """Spend a link of `purpose` to set its user's password (LinkNotUsable, Invalid), record
+    `action`, and end the user's other sessions; the user, to sign in."""
+    if usable_link(secret, purpose) is not None:
+        check_new_password(password, again)
+    user = use_link(secret, purpose)
+    set_password(user, password)
+    audit.record(user, action, user, "", address, commit=False)
+    account_rows.save()
+    end_sessions(user)
+    return user
 
 
 def void_all(user: User) -> None:

@@ -16,9 +16,7 @@ from ..store.db import utcnow
 from ..store.models import User
 from . import audit
 from .limits import allow
-from .links import make_link, usable_link, use_link
-from .passwords import check_new_password, set_password
-from .users import end_sessions
+from .links import make_link, set_password_with, usable_link
 
 WINDOW = timedelta(hours=1)
 PER_ACCOUNT = 3  # links a person needs in an hour, with a typo or two
@@ -70,11 +68,4 @@ def reset_link_open(secret: str) -> bool:
 def reset(secret: str, password: str, again: str, address: str | None = None) -> User:
     """Set a new password with a reset link (LinkNotUsable, Invalid) and end the user's other
     sessions; the user, to sign in."""
-    if reset_link_open(secret):
-        check_new_password(password, again)
-    user = use_link(secret, "password_reset")
-    set_password(user, password)
-    audit.record(user, "password_reset", user, "with a mailed link", address, commit=False)
-    rows.save()
-    end_sessions(user)
-    return user
+    return set_password_with(secret, "password_reset", password, again, address, "password_reset")

@@ -1,29 +1,16 @@
-"""Users as an admin manages them: listed, staged in a transaction, their tokens dropped."""
+"""Users as an admin manages them: listed, counted, their tokens dropped."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
-from .accounts import normalise_email, user_by_email
-from .errors import Invalid
 from .models import ApiToken, User
 
 
 def all_users() -> list[User]:
     """Every user, by email address."""
     return list(db.session.scalars(select(User).order_by(User.email)))
-
-
-def stage_user(email: str, role: str) -> User:
-    """Add a user without a password to the session (Invalid if the address is taken)."""
-    email = normalise_email(email)
-    if user_by_email(email) is not None:
-        raise Invalid(f"A user {email} exists already.", {"email": ["Already taken."]})
-    user = User(email=email, role=role, password_hash=None)
-    db.session.add(user)
-    db.session.flush()
-    return user
 
 
 def active_admins() -> int:

@@ -9,8 +9,10 @@ a skip fails the run (tests/conftest.py).
 from __future__ import annotations
 
 import copy
+import io
 import os
 import re
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +26,7 @@ from flask.testing import FlaskClient
 
 from recommender import create_app, saved_teams
 from recommender.accounts.users import create_user
+from recommender.cli import main
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.extensions import current_recommender, db
 from recommender.mail import wait_for_sends
@@ -249,3 +252,21 @@ def mail_link() -> Callable[[Any], str]:
         return link.removeprefix(BASE_URL)
 
     return path
+
+
+@pytest.fixture
+def career_path(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
+    """Run `career-path ARGS` in this process, as a person types it (its settings from the
+    environment): the exit status and its output, with its errors after when it failed
+    (logs go to stderr too, so the output's last line is the output's own)."""
+
+    def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
+        sys.stdin = io.StringIO(stdin)
+        try:
+            code = main(argv)
+        finally:
+            sys.stdin = sys.__stdin__
+        out = capsys.readouterr()
+        return code, out.out + "\n" + out.err if code else out.out
+
+    return run

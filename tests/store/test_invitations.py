@@ -41,6 +41,18 @@ def _post(client: FlaskClient, page: str, action: str, data: dict[str, str]) -> 
     return client.post(action, data={**data, "csrf_token": token.group(1)})
 
 
+def _invite(admin: FlaskClient, email: str = "cleo@example.com", role: str = "manager") -> Any:
+    return _post(admin, "/admin/users", "/admin/users", {"email": email, "role": role})
+
+
+def _resend(app: Flask, admin: FlaskClient, email: str = "cleo@example.com") -> Any:
+    with app.app_context():
+        user = accounts.user_by_email(email)
+        assert user is not None
+        user_id = user.id
+    return _post(admin, "/admin/users", f"/admin/users/{user_id}/invitation", {})
+
+
 def _set_password(client: FlaskClient, path: str, password: str = NEW_PASSWORD) -> Any:
     return _post(client, path, path, {"password": password, "password_again": password})
 
@@ -52,9 +64,7 @@ def test_an_invited_person_follows_the_mailed_link_sets_a_password_and_signs_in(
     mail_link: Callable[[Any], str],
 ) -> None:
     admin = _admin(org_app, log_in)
-    response = _post(
-        admin, "/admin/users", "/admin/users", {"email": "Cleo@Example.com", "role": "adviser"}
-    )
+    response = _invite(admin, "Cleo@Example.com", "adviser")
     assert response.status_code == 303 and response.headers["Location"] == "/admin/users"
     assert "Invited cleo@example.com as adviser." in admin.get("/admin/users").get_data(True)
     (mail,) = smtp_server.wait_for(1)
@@ -98,7 +108,7 @@ def test_a_used_link_posted_again_changes_nothing(
     mail_link: Callable[[Any], str],
 ) -> None:
     admin = _admin(org_app, log_in)
-    _post(admin, "/admin/users", "/admin/users", {"email": "cleo@example.com", "role": "manager"})
+    _invite(admin)
     path = mail_link(smtp_server.wait_for(1)[0])
     first, second = org_app.test_client(), org_app.test_client()
     token = re.search(r'name="csrf_token" value="([^"]+)"', second.get(path).get_data(True))
@@ -123,19 +133,17 @@ def test_an_expired_invitation_is_refused_and_a_new_one_replaces_the_old(
     mail_link: Callable[[Any], str],
 ) -> None:
     admin = _admin(org_app, log_in)
-    _post(admin, "/admin/users", "/admin/users", {"email": "cleo@example.com", "role": "manager"})
+    _invite(admin)
     old = mail_link(smtp_server.wait_for(1)[0])
     with org_app.app_context():
         link = db.session.scalars(sa.select(OneTimeLink)).one()
         link.expires_at = utcnow() - timedelta(seconds=1)  # 7 days later
         db.session.commit()
-        cleo_id = link.user_id
     stranger = org_app.test_client()
     assert stranger.get(old).status_code == 404
     page = admin.get("/admin/users").get_data(True)
     assert "Invitation expired" in page
-    response = _post(admin, "/admin/users", f"/admin/users/{cleo_id}/invitation", {})
-    assert response.status_code == 303
+    assert _resend(org_app, admin).status_code == 303
     new = mail_link(smtp_server.wait_for(2)[1])
     assert new != old and stranger.get(new).status_code == 200
     assert _set_password(stranger, new).status_code == 303
@@ -155,13 +163,9 @@ def test_a_resend_voids_the_link_sent_before(
     mail_link: Callable[[Any], str],
 ) -> None:
     admin = _admin(org_app, log_in)
-    _post(admin, "/admin/users", "/admin/users", {"email": "cleo@example.com", "role": "manager"})
+    _invite(admin)
     first = mail_link(smtp_server.wait_for(1)[0])
-    with org_app.app_context():
-        cleo = accounts.user_by_email("cleo@example.com")
-        assert cleo is not None
-        cleo_id = cleo.id
-    _post(admin, "/admin/users", f"/admin/users/{cleo_id}/invitation", {})
+    _resend(org_app, admin)
     second = mail_link(smtp_server.wait_for(2)[1])
     visitor = org_app.test_client()
     assert visitor.get(first).status_code == 404 and visitor.get(second).status_code == 200
@@ -171,15 +175,12 @@ def test_inviting_someone_with_an_account_or_a_bad_address_is_refused_on_the_for
     org_app: Flask, smtp_server: SMTPServer, log_in: Callable[..., Any]
 ) -> None:
     admin = _admin(org_app, log_in)
-    taken = _post(
-        admin, "/admin/users", "/admin/users", {"email": "ann@example.com", "role": "admin"}
-    )
-    assert taken.status_code == 422 and "ann@example.com has an account already." in taken.get_data(
-        True
-    )
-    bad = _post(admin, "/admin/users", "/admin/users", {"email": "not an address", "role": "admin"})
+    taken = _invite(admin, "ann@example.com", "admin")
+    assert taken.status_code == 422
+    assert "ann@example.com has an account already." in taken.get_data(True)
+    bad = _invite(admin, "not an address", "admin")
     assert bad.status_code == 422 and "Give a valid email address." in bad.get_data(True)
-    role = _post(admin, "/admin/users", "/admin/users", {"email": "x@example.com", "role": "boss"})
+    role = _invite(admin, "x@example.com", "boss")
     assert role.status_code == 422 and "Role must be one of" in role.get_data(True)
     time.sleep(0.2)
     assert smtp_server.mails == []
@@ -194,9 +195,7 @@ def test_with_the_mail_server_down_the_invitation_succeeds_and_mail_send_deliver
     admin = _admin(org_app, log_in)
     smtp_server.stop()
     started = time.monotonic()
-    response = _post(
-        admin, "/admin/users", "/admin/users", {"email": "cleo@example.com", "role": "manager"}
-    )
+    response = _invite(admin)
     assert response.status_code == 303 and time.monotonic() - started < 2
     wait_for_sends(org_app)
     page = admin.get("/admin/users").get_data(True)
@@ -228,8 +227,7 @@ def test_a_silent_mail_server_never_slows_the_request(
         app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=silent.getsockname()[1], SMTP_TIMEOUT=3)
         with app.app_context():
             add_user("ada@example.com", "admin")
-        with app_server(app) as base:
-            session = requests.Session()
+        with app_server(app) as base, requests.Session() as session:
             page = session.get(base + "/login").text
             token = re.search(r'name="csrf_token" value="([^"]+)"', page)
             assert token is not None
@@ -252,7 +250,6 @@ def test_a_silent_mail_server_never_slows_the_request(
                 allow_redirects=False,
             )
             took = time.monotonic() - started
-            session.close()
         assert answer.status_code == 303 and took < 1.5, took  # the send waits 3 s, after
         wait_for_sends(app)
     with app.app_context():
@@ -270,6 +267,6 @@ def test_without_base_url_links_use_the_address_the_admin_opened(
     with app.app_context():
         add_user("ada@example.com", "admin")
     admin = _admin(app, log_in)
-    _post(admin, "/admin/users", "/admin/users", {"email": "cleo@example.com", "role": "manager"})
+    _invite(admin)
     (mail,) = smtp_server.wait_for(1)
     assert mail.links[0].startswith("http://localhost/invitations/")

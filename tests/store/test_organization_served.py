@@ -4,28 +4,18 @@ be deactivated (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import io
 import re
-import sys
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 import requests
 
-from recommender.cli import main
 from recommender.testing import BIN_SERVE, HOST, SMTPServer, free_port, started
 
 pytestmark = pytest.mark.slow
-
-
-def _career_path(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> str:
-    sys.stdin = io.StringIO(stdin)
-    try:
-        assert main(argv) == 0, capsys.readouterr()
-    finally:
-        sys.stdin = sys.__stdin__
-    return capsys.readouterr().out
 
 
 def _form(session: requests.Session, url: str, **fields: str) -> requests.Response:
@@ -42,8 +32,7 @@ def _form(session: requests.Session, url: str, **fields: str) -> requests.Respon
     )
 
 
-def _log_in(base: str, email: str, password: str) -> requests.Session:
-    session = requests.Session()
+def _log_in(session: requests.Session, base: str, email: str, password: str) -> requests.Session:
     answer = _form(session, base + "/login", email=email, password=password)
     assert answer.status_code == 303, answer.status_code
     return session
@@ -54,7 +43,7 @@ def test_invite_set_a_password_sign_in_reset_it_by_mail_and_be_deactivated(
     tmp_path: Path,
     smtp_server: SMTPServer,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    career_path: Callable[..., tuple[int, str]],
     password: str,
 ) -> None:
     port = free_port()
@@ -68,31 +57,25 @@ def test_invite_set_a_password_sign_in_reset_it_by_mail_and_be_deactivated(
         "BASE_URL": base,
     }.items():
         monkeypatch.setenv(f"CAREER_PATH_{name}", value)
-    _career_path(["db", "upgrade"], capsys)
-    _career_path(
-        ["users", "add", "ada@example.com", "--role", "admin", "--password-stdin"],
-        capsys,
-        password + "\n",
-    )
+    assert career_path(["db", "upgrade"])[0] == 0
+    add = ["users", "add", "ada@example.com", "--role", "admin", "--password-stdin"]
+    assert career_path(add, password + "\n")[0] == 0
     command = [str(BIN_SERVE), "--host", HOST, "--port", str(port), "--workers", "1"]
-    with started(command, port, log=tmp_path / "server.log"):
-        link = (
-            _career_path(["users", "invite", "cleo@example.com", "--role", "manager"], capsys)
-            .strip()
-            .splitlines()[-1]
-        )
+    browsers = ExitStack()  # each a session of its own, closed at the end
+    cleo, elsewhere, anybody, ada = (browsers.enter_context(requests.Session()) for _ in range(4))
+    with browsers, started(command, port, log=tmp_path / "server.log"):
+        code, out = career_path(["users", "invite", "cleo@example.com", "--role", "manager"])
+        link = out.strip().splitlines()[-1]
         (invitation,) = smtp_server.wait_for(1)
         assert invitation.links[0] == link and link.startswith(base + "/invitations/")
 
-        cleo = requests.Session()
         first = "first password, long enough"
         answer = _form(cleo, link, password=first, password_again=first)
         assert answer.status_code == 303 and answer.headers["Location"] == "/teams"
         assert cleo.get(base + "/teams", timeout=10).status_code == 200
         assert requests.get(link, timeout=10).status_code == 404  # once
-        elsewhere = _log_in(base, "cleo@example.com", first)
+        _log_in(elsewhere, base, "cleo@example.com", first)
 
-        anybody = requests.Session()
         asked = _form(anybody, base + "/password/forgot", email="cleo@example.com")
         unknown = _form(anybody, base + "/password/forgot", email="nobody@example.com")
         assert asked.status_code == unknown.status_code == 200
@@ -105,7 +88,7 @@ def test_invite_set_a_password_sign_in_reset_it_by_mail_and_be_deactivated(
         ended = elsewhere.get(base + "/teams", timeout=10, allow_redirects=False)
         assert ended.status_code == 302  # the other session ended with the reset
 
-        ada = _log_in(base, "ada@example.com", password)
+        _log_in(ada, base, "ada@example.com", password)
         people = ada.get(base + "/admin/users", timeout=10).text
         cleo_id = re.search(r'id="user-(\d+)-email">cleo@example.com', people)
         assert cleo_id is not None

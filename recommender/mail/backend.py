@@ -9,6 +9,8 @@ Traps of Flask-Mailman 1.1.1's SMTP backend (Django's), and what this subclass d
   closed before the error goes up.
 - When a send fails (a recipient refused, a 5xx after DATA) it skips close(): the sender
   (outbox.py) opens and closes the connection itself, around each batch.
+- Its close() raises when the server answers QUIT with an error, and leaves the socket open:
+  here close() always closes, and never raises.
 """
 
 from __future__ import annotations
@@ -45,6 +47,16 @@ class VerifyingEmailBackend(EmailBackend):
             if not self.fail_silently:
                 raise
             return None
+
+    def close(self) -> None:
+        """Say QUIT and close the connection; close it anyway if the server will not."""
+        connection = self.connection
+        try:
+            super().close()
+        except OSError:
+            if connection is not None:
+                connection.close()
+            self.connection = None
 
     def _drop(self) -> None:
         if self.connection is not None:

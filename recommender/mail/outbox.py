@@ -106,21 +106,27 @@ def deliver(ids: Sequence[int] | None = None, now: datetime | None = None) -> li
 def _send(connection: VerifyingEmailBackend, claimed: OutboxMail, now: datetime) -> Attempt:
     if claimed.expires_at is not None and claimed.expires_at <= now:
         error = "its link expired before it could be sent; send a new one"
-        return _failed(claimed, error, permanent=True)
+        return _failed(claimed, now, error, permanent=True)
     try:
         connection.open()
         connection.send_messages([_message(claimed, connection)])
     except OSError as exc:  # smtplib's errors are OSErrors, as are ssl's
         connection.close()  # a failed send leaves its socket open
-        return _failed(claimed, _error_text(exc), permanent=_permanent(exc), server=_server(exc))
+        error, permanent, server = _error_text(exc), _permanent(exc), _server(exc)
+        return _failed(claimed, now, error, permanent=permanent, server=server)
+    except ValueError as exc:  # an address or a header the mail library refuses
+        connection.close()
+        return _failed(claimed, now, f"{type(exc).__name__}: {exc}", permanent=True)
     rows.mark_sent(claimed, utcnow())
     log.info("mail %s (%s) sent", claimed.id, claimed.kind)
     return Attempt(claimed.id, claimed.kind, claimed.recipient, sent=True)
 
 
-def _failed(claimed: OutboxMail, error: str, *, permanent: bool, server: bool = False) -> Attempt:
+def _failed(
+    claimed: OutboxMail, now: datetime, error: str, *, permanent: bool, server: bool = False
+) -> Attempt:
     final = permanent or claimed.attempts >= mail_settings().max_attempts
-    retry_at = None if final else utcnow() + backoff(claimed.attempts)
+    retry_at = None if final else now + backoff(claimed.attempts)
     rows.mark_failed(claimed, error, retry_at)
     log.warning(
         "mail %s (%s) not sent, attempt %s: %s%s",

@@ -23,7 +23,6 @@ from ..store.models import ROLES, User
 from .auth import protect
 
 bp = Blueprint("admin", __name__, template_folder="templates")
-protect(bp)
 
 STATUS_WORDS = {
     "active": "Active",
@@ -41,6 +40,9 @@ def _admins_only() -> ResponseReturnValue | None:
     if current_user.role != "admin":
         abort(404)
     return None
+
+
+protect(bp)  # after _admins_only: to anyone but an admin these pages do not exist, forms too
 
 
 def _admin() -> User:

@@ -112,6 +112,16 @@ def test_a_refused_recipient_is_failed_for_good_and_the_others_still_go(
     assert deliver(now=utcnow() + timedelta(days=1)) == []  # never retried
 
 
+def test_an_address_the_mail_library_refuses_is_failed_for_good(
+    mail_app: Flask, smtp_server: SMTPServer
+) -> None:
+    bad, fine = _queue_test_mail("ann@@example.com"), _queue_test_mail("bob@example.com")
+    attempts = deliver()
+    assert [(a.mail_id, a.sent) for a in attempts] == [(bad, False), (fine, True)]
+    assert attempts[0].error.startswith("ValueError: Invalid address")
+    assert _mail(bad).status == "failed" and attempts[0].retry_at is None
+
+
 def test_retries_back_off_and_end_after_the_last_attempt(
     app_factory: Callable[..., Flask], smtp_server: SMTPServer
 ) -> None:

@@ -1,5 +1,5 @@
 """Accounts' commands: `career-path users add|invite|list|deactivate|reactivate` and
-`career-path tokens create|revoke`."""
+`career-path tokens create`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from ..store.models import ROLES, User
 from . import audit, invitations
 from . import people as people_
 from .tokens import create_token as new_token
-from .tokens import revoke_tokens
 from .users import create_user
 
 
@@ -89,13 +88,6 @@ def list_users() -> None:
         )
 
 
-def _user(email: str) -> User:
-    user = user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no user {normalise_email(email)}")
-    return user
-
-
 @users.command("deactivate")
 @click.argument("email")
 @with_appcontext
@@ -127,6 +119,13 @@ def tokens() -> None:
     pass
 
 
+def _user(email: str) -> User:
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {normalise_email(email)}")
+    return user
+
+
 @tokens.command("create")
 @click.argument("email")
 @with_appcontext
@@ -138,13 +137,3 @@ def create_token(email: str) -> None:
     token = new_token(user)
     click.echo(f"A new API token for {user.email}; it is shown only now:")
     click.echo(token)
-
-
-@tokens.command("revoke")
-@click.argument("email")
-@with_appcontext
-def revoke(email: str) -> None:
-    """Revoke every API token of a user."""
-    user = _user(email)
-    count = revoke_tokens(user)
-    click.echo(f"Revoked {count} API token(s) of {user.email}.")

@@ -15,7 +15,7 @@ from ..store.errors import Invalid
 from ..store.models import OneTimeLink, User
 from . import audit
 from .links import make_link, set_password_with, usable_link
-from .users import checked_email, checked_role
+from .people import checked_email, checked_role, invited
 
 ROLE_WORDS = {"manager": "a manager", "adviser": "an adviser", "admin": "an admin"}
 
@@ -50,11 +50,6 @@ def resend(actor: User | None, user: User, address: str | None = None) -> Invita
     if not invited(user):
         raise Invalid(f"{user.email} is not waiting for an invitation.", {})
     return _send(actor, user, links_base(), address)
-
-
-def invited(user: User) -> bool:
-    """Whether `user` was invited and has not come in yet (no password, never signed in)."""
-    return user.active and user.password_hash is None and user.last_sign_in_at is None
 
 
 def _send(actor: User | None, user: User, base: str, address: str | None) -> Invitation:

@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..store import accounts as account_rows
 from ..store import links as rows
 from ..store.db import utcnow
-from ..store.errors import NotFound
+from ..store.errors import Invalid, NotFound
 from ..store.models import OneTimeLink, User
 from . import audit
-from .passwords import check_new_password, set_password
+from .passwords import check_new_password
 from .tokens import new_secret, token_hash
-from .users import end_sessions
+from .users import set_password
 
+MAX_PASSWORD = 1000  # hashing a longer one would only cost time
 VALID_FOR = {"invitation": timedelta(days=7), "password_reset": timedelta(hours=1)}
 PATHS = {"invitation": "/invitations/", "password_reset": "/password/reset/"}
 
@@ -79,12 +79,15 @@ def set_password_with(
     """Spend a link of `purpose` to set its user's password (LinkNotUsable, Invalid), record
     `action`, and end the user's other sessions; the user, to sign in."""
     if usable_link(secret, purpose) is not None:
-        check_new_password(password, again)
+        check_new_password(password)
+        if len(password) > MAX_PASSWORD:
+            raise Invalid(f"Use at most {MAX_PASSWORD} characters.", {"password": ["Too long."]})
+        if password != again:
+            message = "The two passwords differ: type the same one twice."
+            raise Invalid(message, {"password_again": [message]})
     user = use_link(secret, purpose)
-    set_password(user, password)
     audit.record(user, action, user, "", address, commit=False)
-    account_rows.save()
-    end_sessions(user)
+    set_password(user, password)  # commits the link, the entry and the hash; ends sessions
     return user
 
 

@@ -9,7 +9,16 @@ from ..store import accounts as rows
 from ..store.errors import Invalid
 from ..store.models import User
 
+MIN_PASSWORD_LENGTH = 12
+
 _hasher = PasswordHasher()
+
+
+def check_new_password(password: str) -> None:
+    """Invalid unless `password` is long enough to be a new one (MIN_PASSWORD_LENGTH)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters."
+        raise Invalid(message, {"password": [message]})
 
 
 def hash_password(password: str) -> str:
@@ -34,26 +43,3 @@ def authenticate(email: str, password: str) -> User | None:
         _hasher.hash(password)  # the same time whether or not the account exists
         return None
     return user if check_password(user, password) and user.active else None
-
-
-MIN_PASSWORD = 12
-MAX_PASSWORD = 1000  # hashing a longer one would only cost time
-
-
-def check_new_password(password: str, again: str) -> None:
-    """Refuse a new password that is too short, too long, or not typed the same twice."""
-    errors: dict[str, list[str]] = {}
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = [f"Use at least {MIN_PASSWORD} characters."]
-    elif len(password) > MAX_PASSWORD:
-        errors["password"] = [f"Use at most {MAX_PASSWORD} characters."]
-    elif password != again:
-        errors["password_again"] = ["The two passwords differ: type the same one twice."]
-    if errors:
-        message = next(iter(errors.values()))[0]
-        raise Invalid(message, errors)
-
-
-def set_password(user: User, password: str) -> None:
-    """Give `user` a new password (in the session)."""
-    user.password_hash = hash_password(password)

@@ -14,11 +14,32 @@ from datetime import datetime
 from ..store import accounts as rows
 from ..store import people as people_rows
 from ..store.errors import Invalid, NotFound
-from ..store.models import User
+from ..store.models import ROLES, User
 from . import audit
-from .invitations import invited
 from .links import open_invitations, void_all
-from .users import checked_role, end_sessions
+from .users import end_sessions
+
+
+def checked_email(email: str) -> str:
+    """The address as stored (Invalid if it is not one), as create_user checks it."""
+    email = rows.normalise_email(email)
+    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+        raise Invalid("Give a valid email address.", {"email": ["Not a valid email address."]})
+    return email
+
+
+def checked_role(role: str) -> str:
+    """The role (Invalid if it is not one of ROLES), as create_user checks it."""
+    if role not in ROLES:
+        raise Invalid(
+            f"Role must be one of: {', '.join(ROLES)}.", {"role": [f"Must be one of: {ROLES}."]}
+        )
+    return role
+
+
+def invited(user: User) -> bool:
+    """Whether `user` was invited and has not come in yet (no password, never signed in)."""
+    return user.active and user.password_hash is None and user.last_sign_in_at is None
 
 
 @dataclass(frozen=True)

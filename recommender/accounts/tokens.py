@@ -6,7 +6,6 @@ import hashlib
 import secrets
 
 from ..store import accounts as rows
-from ..store import people as people_rows
 from ..store.models import User
 from . import audit
 
@@ -32,14 +31,6 @@ def create_token(user: User, actor: User | None = None, address: str | None = No
 
 
 def user_for_token(token: str) -> User | None:
-    """The user an API token belongs to, or None (None too if the user is deactivated)."""
+    """The active user an API token belongs to, or None."""
     user = rows.user_by_token_hash(token_hash(token))
     return user if user is not None and user.active else None
-
-
-def revoke_tokens(user: User, actor: User | None = None, address: str | None = None) -> int:
-    """Revoke every API token of `user`, recorded; how many there were."""
-    count = people_rows.drop_tokens(user)
-    audit.record(actor, "token_revoked", user, f"{count} token(s)", address, commit=False)
-    rows.save()
-    return count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from .db import utcnow
@@ -43,6 +43,24 @@ def stage_user(email: str, role: str, password_hash: str | None = None) -> User:
 def user_by_id(user_id: int) -> User | None:
     """The user with this id, or None."""
     return db.session.get(User, user_id)
+
+
+def raise_session_generation(user: User) -> None:
+    """Raise the user's session generation by one, in the database (parallel raises add up)."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(user)
+
+
+def set_password_hash(user: User, password_hash: str) -> None:
+    """Store a user's new password hash."""
+    user.password_hash = password_hash
+    db.session.commit()
 
 
 def add_token(user: User, token_hash: str) -> None:

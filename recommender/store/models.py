@@ -36,12 +36,14 @@ class User(db.Model):  # type: ignore[name-defined]
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None: tokens only
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # A deactivated user signs in no more, and their sessions and tokens stop; teams stay.
-    active: Mapped[bool] = mapped_column(default=True, server_default=true())
-    last_sign_in_at: Mapped[datetime | None]
-    # Raised to end every session of the user (accounts.users.end_sessions): a session
-    # remembers the generation it began under (get_id) and is refused once it is old.
+    # Every session carries the generation it was made in (get_id); raising it ends them all
+    # (logout, a new password, deactivation: accounts.users.end_sessions).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A deactivated user can neither log in nor use a session or an API token made before.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+    # When the user last signed in (accounts.signins): the admin page and `users list` show it.
+    last_sign_in_at: Mapped[datetime | None]
 
     teams: Mapped[list[Team]] = relationship(back_populates="owner", cascade="all, delete-orphan")
     tokens: Mapped[list[ApiToken]] = relationship(
@@ -56,6 +58,7 @@ class User(db.Model):  # type: ignore[name-defined]
         return self.active
 
     def get_id(self) -> str:
+        """What a session keeps of its user: the id and the session generation ("3:0")."""
         return f"{self.id}:{self.session_generation}"
 
 

@@ -71,9 +71,9 @@ def login() -> ResponseReturnValue:
     user = authenticate(email, password) if email and password else None
     if user is None:
         throttle.note_failed_login(keys)
-        signins.sign_in_failed(email, request.remote_addr)
         message = "That email address and password do not match an account."
         page = render_template("auth/login.html", email=email, error=message, next=next_url)
+        signins.sign_in_failed(email, request.remote_addr)
         return page, 401
     throttle.clear_failed_logins(keys)
     session.clear()  # a fresh session (and CSRF token) for the logged-in user

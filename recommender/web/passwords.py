@@ -13,7 +13,7 @@ from flask_login import login_user
 
 from ..accounts import invitations, resets, signins
 from ..accounts.links import LinkNotUsable
-from ..accounts.passwords import MIN_PASSWORD
+from ..accounts.passwords import MIN_PASSWORD_LENGTH
 from ..accounts.resets import PER_ACCOUNT
 from ..store.errors import Invalid
 from ..store.models import User
@@ -101,7 +101,7 @@ def _form(title: str, button: str, error: Invalid | None = None, email: str = ""
         button=button,
         email=email,
         error=error,
-        min_length=MIN_PASSWORD,
+        min_length=MIN_PASSWORD_LENGTH,
     )
 
 

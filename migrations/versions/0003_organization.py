@@ -1,29 +1,22 @@
-"""Organization: users' active flag, last sign-in and session generation; the outbox,
-one-time links (invitations, password resets), the audit log, rate counts.
+"""Organization: users' last sign-in; the outbox, one-time links (invitations, password
+resets), the audit log, rate counts.
 
-Revision ID: 0002_organization
-Revises: 0001_saved_teams
+Revision ID: 0003_organization
+Revises: 0002_active_sessions
 Create Date: 2026-12-10
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_organization"
-down_revision = "0001_saved_teams"
+revision = "0003_organization"
+down_revision = "0002_active_sessions"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(
-            sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False)
-        )
-        batch.add_column(sa.Column("last_sign_in_at", sa.DateTime(), nullable=True))
-        batch.add_column(
-            sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False)
-        )
+    op.add_column("users", sa.Column("last_sign_in_at", sa.DateTime(), nullable=True))
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -97,6 +90,4 @@ def downgrade() -> None:
     op.drop_index("ix_outbox_status_next_attempt_at", table_name="outbox")
     op.drop_table("outbox")
     with op.batch_alter_table("users") as batch:
-        batch.drop_column("session_generation")
         batch.drop_column("last_sign_in_at")
-        batch.drop_column("active")

@@ -37,7 +37,7 @@ def check_password(user: User, password: str) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user whose email and password these are, or None (None too if deactivated)."""
+    """The active user whose email and password these are, or None."""
     user = rows.user_by_email(email)
     if user is None or not user.password_hash:
         _hasher.hash(password)  # the same time whether or not the account exists

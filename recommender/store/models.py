@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import Text
 
 from ..extensions import db
 from .db import utcnow
@@ -35,15 +36,13 @@ class User(db.Model):  # type: ignore[name-defined]
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None: tokens only
+    last_sign_in_at: Mapped[datetime | None]  # accounts.signins; shown to admins
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Every session carries the generation it was made in (get_id); raising it ends them all
     # (logout, a new password, deactivation: accounts.users.end_sessions).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # A deactivated user can neither log in nor use a session or an API token made before.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
-
-    # When the user last signed in (accounts.signins): the admin page and `users list` show it.
-    last_sign_in_at: Mapped[datetime | None]
 
     teams: Mapped[list[Team]] = relationship(back_populates="owner", cascade="all, delete-orphan")
     tokens: Mapped[list[ApiToken]] = relationship(

@@ -22,6 +22,7 @@ from recommender.store.errors import Invalid, StaleVersion, TeamNotFound
 from recommender.store.models import Team, User
 
 TABLES = {"users", "api_tokens", "teams", "members", "progress", "events", "login_failures"}
+TABLES |= {"outbox", "one_time_links", "audit_log", "rate_counts"}  # issue 20: organization
 
 
 def _tables() -> set[str]:

@@ -11,11 +11,14 @@ from . import api, web
 from .accounts import cli as accounts_cli
 from .accounts.users import load_user
 from .config import DEFAULTS, ENV_PREFIX
-from .extensions import csrf, db, login_manager, migrate, recommender
+from .extensions import csrf, db, login_manager, mailman, migrate, recommender
 from .http.errorhandlers import init_errorhandlers
 from .http.hooks import ExcInfo, init_request_hooks, log_request_exception
 from .http.ids import init_ids
 from .http.sessions import init_sessions
+from .mail import cli as mail_cli
+from .mail.outbox import init_sending
+from .mail.settings import configure_mail
 from .saved_teams import cli as saved_teams_cli
 from .store import cli as store_cli
 from .store.db import configure_database
@@ -52,7 +55,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """The rules (a broken rules directory raises RulesError here), the database, sign-in, CSRF."""
+    """The rules (a broken rules directory raises RulesError here), the database, sign-in, CSRF,
+    mail (MailSettingsError names a bad mail setting)."""
     recommender.init_app(app)
     configure_database(app)
     db.init_app(app)
@@ -60,6 +64,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     csrf.init_app(app)
+    configure_mail(app)
+    mailman.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -74,7 +80,7 @@ def register_blueprints(app: Flask) -> None:
         document.register_blueprint(endpoints)
     csrf.exempt(api.saved_teams)  # token-authenticated: no cookie for a forged request to ride
     app.register_blueprint(api.docs)
-    for pages in (web.pages, web.team_plans, web.auth, web.teams, web.my):
+    for pages in (web.pages, web.team_plans, web.auth, web.teams, web.my, web.passwords, web.admin):
         app.register_blueprint(pages)
 
 
@@ -84,16 +90,21 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Request ids, access logging, security headers; sessions' cookies and trusted proxies."""
+    """Request ids, access logging, security headers; sessions' cookies and trusted proxies;
+    the mails a request queued, sent once it is over."""
     init_request_hooks(app)
     init_sessions(app)
+    init_sending(app)
 
 
 def register_commands(app: Flask) -> None:
     """The commands that need the app: `db` (Flask-Migrate's, and backup), users, tokens, teams
     (export and import, and re-planning stale members)."""
+    """The commands that need the app: `db` (Flask-Migrate's, and backup), users, tokens, teams,
+    mail."""
     store_cli.add_backup_command()
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(accounts_cli.tokens)
     store_cli.teams.add_command(saved_teams_cli.replan)
     app.cli.add_command(store_cli.teams)
+    app.cli.add_command(mail_cli.mail)

@@ -1,8 +1,8 @@
-"""`career-path db|users|tokens|teams`: the click commands that need the app, and their group.
+"""`career-path db|users|tokens|teams|mail`: the click commands that need the app, and their group.
 
 create_app's register_commands adds the commands to each app (Flask-Migrate's `db`, with the
-store's `db backup`; accounts' `users` and `tokens`; the store's `teams`); recommender.cli
-hands these command names here.
+store's `db backup`; accounts' `users` and `tokens`; the store's `teams`; mail's `mail`);
+recommender.cli hands these command names here.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ cli = FlaskGroup(
 
 
 def main(argv: Sequence[str]) -> int:
-    """Run `career-path db|users|tokens|teams ...`; return the exit status."""
+    """Run `career-path db|users|tokens|teams|mail ...`; return the exit status."""
     try:
         cli.main(args=list(argv), prog_name="career-path", standalone_mode=True)
     except SystemExit as exc:

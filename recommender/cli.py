@@ -22,7 +22,7 @@ from .team import parse_roster
 from .team.cli import add_team_plan_parser, cmd_team_plan, read_roster_file
 from .vocabulary import GOALS, LINES, ROLES
 
-STORE_COMMANDS = ("db", "users", "tokens", "teams")
+STORE_COMMANDS = ("db", "users", "tokens", "teams", "mail")
 
 EXIT_INVALID = 2
 
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="career-path",
         description="Recommend the API, the CPCU or the combined route, with a course plan.",
-        epilog="Saved teams: career-path db|users|tokens|teams --help.",
+        epilog="Saved teams and accounts: career-path db|users|tokens|teams|mail --help.",
     )
     parser.add_argument(
         "--rules-dir",

@@ -39,6 +39,16 @@ DEFAULTS: dict[str, Any] = {
     # Over HTTPS Flask-WTF also wants a same-site Referer, which our Referrer-Policy
     # (no-referrer) means browsers never send: the token and SameSite=Lax protect the forms.
     "WTF_CSRF_SSL_STRICT": False,
+    # Mail (recommender/mail/): without SMTP_HOST mail is off and mails wait in the outbox.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
+    "SMTP_TIMEOUT": 10,  # seconds; mails are sent after the response, never during it
+    "MAIL_FROM": None,  # e.g. "career-path <career-path@example.com>"
+    "BASE_URL": None,  # links in mails start with it, e.g. https://career-path.example.com
+    "MAIL_MAX_ATTEMPTS": 10,  # then a mail is failed for good (about 6 hours of retries)
     # flask-smorest: the OpenAPI document at /api/openapi.json.
     "API_TITLE": "career-path",
     "API_VERSION": "1",

@@ -2,9 +2,10 @@
 
 The objects are made without an app (Flask's application-factory pattern): the database
 (`db`, its naming convention and `migrate`), sign-in sessions (`login_manager`), CSRF checks of
-form posts (`csrf`) and the app's one Recommender (`recommender`). A mail extension, when
-the service sends mail, belongs here too. Nothing here imports the domain or the HTTP layers
-when this module is imported: the Recommender's rules are loaded by `init_app`.
+form posts (`csrf`), the app's one Recommender (`recommender`) and outgoing mail (`mailman`,
+Flask-Mailman; recommender/mail/ composes, stores and sends). Nothing here imports the domain
+or the HTTP layers when this module is imported: the Recommender's rules are loaded by
+`init_app`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -63,7 +65,7 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Log in to see your teams."
 csrf = CSRFProtect()
 recommender = RecommenderExtension()
-# mail: a Flask-Mail (or similar) object, made here and bound in register_extensions.
+mailman = Mail()  # not "mail": that is the package recommender.mail
 
 
 def current_recommender() -> Recommender:

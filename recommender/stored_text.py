@@ -25,6 +25,14 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+def storable(value: str) -> str:
+    """`value` as text every database keeps: NULs dropped, lone surrogates replaced (for what
+    is recorded as typed, such as an address in the audit log, rather than refused)."""
+    if text_problem(value) is None:
+        return value
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def storable_email(email: str) -> bool:
     """Whether an address (as typed) could be a stored user's: short enough, valid text."""
     return len(email) <= EMAIL_LENGTH and text_problem(email) is None

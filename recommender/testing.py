@@ -2,13 +2,17 @@
 
 serving() runs the service as bin/serve (or `career-path serve`) runs it; started() runs any
 server command that listens on a given port (the benchmarks' candidates); app_server() puts an
-app object behind werkzeug's threaded server (the browser tests). A server runs in a session
-of its own, so that stopping it reaches its workers too. The app never imports this module.
+app object behind werkzeug's threaded server (the browser tests); SMTPServer is a mail server
+(aiosmtpd, of the test extra) that keeps what it receives. A server runs in a session of its
+own, so that stopping it reaches its workers too. The app never imports this module.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -20,7 +24,9 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from werkzeug.serving import make_server
@@ -154,3 +160,128 @@ def app_server(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+
+
+# --- mail ----------------------------------------------------------------------------------
+
+LINK = re.compile(r"https?://[^\s<>\"']+")
+
+
+@dataclass
+class ReceivedMail:
+    """One mail the test server took: its envelope and the message, parsed."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage  # policy.default: get_body, iter_parts
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    @property
+    def text(self) -> str:
+        part = self.message.get_body(preferencelist=("plain",))
+        assert part is not None, "the mail has no plain-text part"
+        return str(part.get_content())
+
+    @property
+    def html(self) -> str:
+        part = self.message.get_body(preferencelist=("html",))
+        assert part is not None, "the mail has no HTML part"
+        return str(part.get_content())
+
+    @property
+    def links(self) -> list[str]:
+        """The links in the plain-text part, in order."""
+        return LINK.findall(self.text)
+
+
+class MailCatcher:
+    """aiosmtpd's handler: keeps each mail parsed; answers 550 to the addresses in `refuse`."""
+
+    def __init__(self) -> None:
+        self.mails: list[ReceivedMail] = []
+        self.refuse: set[str] = set()
+        self._arrived = threading.Condition()
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's name)
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        raw = envelope.original_content or envelope.content
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        with self._arrived:
+            self.mails.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[ReceivedMail]:
+        """The mails once `count` of them arrived (AssertionError after `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.mails) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} mail(s), got {len(self.mails)}")
+                self._arrived.wait(left)
+            return list(self.mails)
+
+
+class SMTPServer:
+    """An SMTP server on 127.0.0.1 that keeps what it receives; stop() and start() it again on
+    the same port to play a mail server that is down for a while."""
+
+    host = "127.0.0.1"
+
+    def __init__(self, **smtp: Any) -> None:
+        self.catcher = MailCatcher()
+        self.port = 0
+        self._smtp = smtp
+        self._controller: Any = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        class LoopbackController(Controller):
+            """Bound to port 0, the kernel's free port: read it back before the ready probe
+            (the stock probe would connect to port 0)."""
+
+            def _trigger_server(self) -> None:
+                listening: Any = self.server  # an asyncio.Server, listening by now
+                self.port = listening.sockets[0].getsockname()[1]
+                super()._trigger_server()
+
+        controller = LoopbackController(
+            self.catcher, hostname=self.host, port=self.port, **self._smtp
+        )
+        controller.start()
+        self.port = controller.port
+        self._controller = controller
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def mails(self) -> list[ReceivedMail]:
+        return self.catcher.mails
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[ReceivedMail]:
+        return self.catcher.wait_for(count, timeout)
+
+    def config(self, **more: Any) -> dict[str, Any]:
+        """An app's settings to send here (CAREER_PATH_SMTP_* and the sender)."""
+        return {
+            "SMTP_HOST": self.host,
+            "SMTP_PORT": self.port,
+            "SMTP_TIMEOUT": 5,
+            "MAIL_FROM": "career-path <noreply@career-path.test>",
+            **more,
+        }

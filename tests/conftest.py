@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from recommender import create_app
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.recommendation import Recommender
-from recommender.testing import Served, app_server, serving
+from recommender.testing import Served, SMTPServer, app_server, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -179,3 +179,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             + ", ".join(_required_skips),
             red=True,
         )
+
+
+# --- mail: a real SMTP server (aiosmtpd) on a free loopback port ------------------------------
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPServer]:
+    """A real SMTP server for this test: `.config()` points an app at it, `.wait_for(n)` the
+    mails received (each with .subject, .text, .html, .links)."""
+    server = SMTPServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

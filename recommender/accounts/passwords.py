@@ -39,7 +39,7 @@ def check_password(user: User, password: str) -> bool:
 def authenticate(email: str, password: str) -> User | None:
     """The active user whose email and password these are, or None."""
     user = rows.user_by_email(email)
-    if user is None:
+    if user is None or not user.password_hash:
         _hasher.hash(password)  # the same time whether or not the account exists
         return None
     return user if check_password(user, password) and user.active else None

@@ -7,6 +7,7 @@ import secrets
 
 from ..store import accounts as rows
 from ..store.models import ApiToken, User
+from . import audit
 
 TOKEN_PREFIX = "cp_"
 
@@ -25,11 +26,12 @@ def new_secret() -> str:
 SHOWN_LENGTH = 10  # "cp_" and 7 characters of the secret (42 of its 256 bits): shown, kept
 
 
-def create_token(user: User) -> str:
-    """A new API token for `user`: returned once; its hash is stored, and its first characters
-    (shown_prefix) to tell it apart in `tokens list`."""
+def create_token(user: User, actor: User | None = None, address: str | None = None) -> str:
+    """A new API token for `user`, recorded: returned once; its hash is stored, and its first
+    characters (shown_prefix) to tell it apart in `tokens list`."""
     token = TOKEN_PREFIX + new_secret()
     rows.add_token(user, token_hash(token), shown_prefix(token))
+    audit.record(actor, "token_created", user, "", address)
     return token
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from flask import Response, request
+from flask import Response, request, stream_with_context
 
 from ..ics import ICS_TYPE, team_calendar
 from ..team import XLSX_TYPE, export_csv, export_xlsx
+from ..team.exports import guard_cell
 
 CSV_TYPE = "text/csv"
 PLAN_FILENAME = "team-plan"
@@ -20,6 +24,28 @@ def download(body: str | bytes, mimetype: str, filename: str) -> Response:
     return Response(
         body,
         mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def csv_download(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
+    """Rows as a CSV file download, written as they are read (formula cells guarded, a BOM
+    for Excel): a long audit log is never held whole in memory."""
+
+    def lines() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        yield "\ufeff" + out.getvalue()
+        for row in rows:
+            out.seek(0)
+            out.truncate()
+            writer.writerow([guard_cell(value) for value in row])
+            yield out.getvalue()
+
+    return Response(
+        stream_with_context(lines()),
+        mimetype=CSV_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -29,12 +29,19 @@ def user_by_email(email: str) -> User | None:
 
 def add_user(email: str, role: str, password_hash: str | None) -> User:
     """Store a user (Invalid if the email address is taken)."""
+    user = stage_user(email, role, password_hash)
+    db.session.commit()
+    return user
+
+
+def stage_user(email: str, role: str, password_hash: str | None = None) -> User:
+    """Add a user to the session, committed with the caller's change (Invalid if taken)."""
     email = normalise_email(email)
     if user_by_email(email) is not None:
         raise Invalid(f"A user {email} exists already.", {"email": ["Already taken."]})
     user = User(email=email, role=role, password_hash=password_hash)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -142,4 +149,9 @@ def lower_login_count(key: str) -> None:
 def clear_login_count(key: str) -> None:
     """Forget a key's count."""
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+    db.session.commit()
+
+
+def save() -> None:
+    """Commit the changes made to rows read in this session (a use-case's end)."""
     db.session.commit()

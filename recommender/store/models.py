@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import Text
 
 from ..extensions import db
 from .db import utcnow
@@ -36,6 +37,7 @@ class User(db.Model):  # type: ignore[name-defined]
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None: tokens only
+    last_sign_in_at: Mapped[datetime | None]  # accounts.signins; shown to admins
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Every session carries the generation it was made in (get_id); raising it ends them all
     # (logout, a new password, deactivation: accounts.users.end_sessions).
@@ -234,3 +236,81 @@ class LoginFailure(db.Model):  # type: ignore[name-defined]
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
     last_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- organization: mail, one-time links, the audit log, rate limits -------------------------
+
+MAIL_STATUSES = ("queued", "sending", "sent", "failed")
+LINK_PURPOSES = ("invitation", "password_reset")
+
+
+class OutboxMail(db.Model):  # type: ignore[name-defined]
+    """A mail to send: stored with the change that causes it, sent after (recommender.mail).
+
+    Its bodies hold one-time links: they are emptied once the mail is sent.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # invitation, password_reset, ...
+    recipient: Mapped[str] = mapped_column(String(254))  # one recipient per mail
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # While "sending": the time after which another sender may take the mail over (a sender
+    # that died); a mail whose link has expired by then is not sent.
+    lease_until: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+
+class OneTimeLink(db.Model):  # type: ignore[name-defined]
+    """An invitation or a password reset: a secret link, stored as its SHA-256, used once."""
+
+    __tablename__ = "one_time_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]  # or made void by a newer link, a deactivation
+
+    user: Mapped[User] = relationship()
+
+
+class AuditEntry(db.Model):  # type: ignore[name-defined]
+    """One account event (or any event a feature records): who did what to whom, from where.
+
+    People are kept as their addresses, not as foreign keys, so an entry outlives its users.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(300), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    subject: Mapped[str] = mapped_column(String(300), index=True)
+    detail: Mapped[str] = mapped_column(String(1000), default="")
+    address: Mapped[str | None] = mapped_column(String(64))  # the client's IP address
+
+
+class RateCount(db.Model):  # type: ignore[name-defined]
+    """Requests counted per key in a fixed window (accounts.limits): in the database, so that
+    every app server counts the same ones."""
+
+    __tablename__ = "rate_counts"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(default=utcnow)
+    count: Mapped[int] = mapped_column(default=0)

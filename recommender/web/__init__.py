@@ -2,15 +2,19 @@
 
 views.py ("web": /, /plan, /result, the personal plan), team_plans.py ("team": /team, a
 roster's team plan), auth.py ("auth": /login, /logout), saved_teams.py ("teams": /teams),
-my.py ("my": /my/<link>, a member's own page). create_app registers each.
+my.py ("my": /my/<link>, a member's own page), passwords.py ("passwords": /invitations/<secret>,
+/password/forgot, /password/reset/<secret>), admin.py ("admin": /admin/users, /admin/audit).
+create_app registers each.
 """
 
 from __future__ import annotations
 
+from .admin import bp as admin
 from .auth import bp as auth
 from .my import bp as my
+from .passwords import bp as passwords
 from .saved_teams import bp as teams
 from .team_plans import bp as team_plans
 from .views import bp as pages
 
-__all__ = ["auth", "my", "pages", "team_plans", "teams"]
+__all__ = ["admin", "auth", "my", "pages", "passwords", "team_plans", "teams"]

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from ..accounts import throttle
+from ..accounts import signins, throttle
 from ..accounts.passwords import authenticate
 from ..accounts.users import end_sessions
 from ..extensions import csrf
@@ -70,10 +70,12 @@ def login() -> ResponseReturnValue:
         throttle.login_failed(attempt)
         message = "That email address and password do not match an account."
         page = render_template("auth/login.html", email=email, error=message, next=next_url)
+        signins.sign_in_failed(email, request.remote_addr)
         return page, 401
     throttle.login_succeeded(attempt)
     session.clear()  # a fresh session (and CSRF token) for the logged-in user
     login_user(user)
+    signins.signed_in(user, "password", request.remote_addr)
     return redirect(_safe_next(next_url), 303)
 
 

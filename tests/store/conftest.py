@@ -31,10 +31,11 @@ from recommender.accounts.users import create_user
 from recommender.cli import main
 from recommender.config import DEFAULT_RULES_DIR
 from recommender.extensions import current_recommender, db
+from recommender.mail import wait_for_sends
 from recommender.store import accounts
 from recommender.store.models import Team, User
 from recommender.team import parse_roster
-from recommender.testing import serving
+from recommender.testing import SMTPServer, serving
 
 POSTGRES_ENV = "CAREER_PATH_TEST_POSTGRES_URL"
 
@@ -94,6 +95,7 @@ def make_app(db_url: str, instance: Path, **config: Any) -> Flask:
 
 def close_app(app: Flask) -> None:
     """Give back the app's database connections (a PostgreSQL database is then dropped)."""
+    wait_for_sends(app)  # mails a request queued are tried first, on their own connections
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -275,10 +277,43 @@ def served_db(
                 close_app(app)
 
 
+# --- an organization: mail to a real SMTP server, an admin, a manager and an adviser ----------
+
+BASE_URL = "https://career.example.com"
+
+
+@pytest.fixture
+def org_app(
+    app_factory: Callable[..., Flask], smtp_server: SMTPServer, add_user: Callable[..., User]
+) -> Flask:
+    """An app whose mail goes to `smtp_server`, its links starting with BASE_URL, with Ada
+    (admin), Ann (manager) and Bob (adviser), each with the test password."""
+    app = app_factory(**smtp_server.config(BASE_URL=BASE_URL))
+    with app.app_context():
+        add_user("ada@example.com", "admin")
+        add_user("ann@example.com", "manager")
+        add_user("bob@example.com", "adviser")
+    return app
+
+
+@pytest.fixture
+def mail_link() -> Callable[[Any], str]:
+    """The path of the first link of a received mail (the test client has no host)."""
+
+    def path(received: Any) -> str:
+        link: str = received.links[0]
+        assert link.startswith(BASE_URL + "/"), link
+        return link.removeprefix(BASE_URL)
+
+    return path
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
-    """Run `career-path ARGV` through cli.main, as a person types it: run_cli(argv[, stdin])
-    answers (exit status, what it printed)."""
+    """Run `career-path ARGV` in this process, as a person types it (its settings from the
+    environment): run_cli(argv[, stdin]) answers the exit status and its output, with its
+    errors after when it failed (logs go to stderr too, so the output's last line is its own).
+    """
 
     def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
         sys.stdin = io.StringIO(stdin)
@@ -287,6 +322,6 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]
         finally:
             sys.stdin = sys.__stdin__
         out = capsys.readouterr()
-        return code, out.out + out.err
+        return code, out.out + "\n" + out.err if code else out.out
 
     return run

@@ -32,6 +32,7 @@ TABLES = {
     "member_plans",
     "member_exams",
 }
+TABLES |= {"outbox", "one_time_links", "audit_log", "rate_counts"}  # issue 20: organization
 
 
 def _tables() -> set[str]:

@@ -11,16 +11,16 @@ teams replan --all`).
 
 Downgrading keeps the latest attempt per course (the highest id), as the old table held.
 
-Revision ID: 0003_kept_plans
-Revises: 0002_sessions_and_token_prefixes
+Revision ID: 0004_kept_plans
+Revises: 0003_organization
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_kept_plans"
-down_revision = "0002_sessions_and_token_prefixes"
+revision = "0004_kept_plans"
+down_revision = "0003_organization"
 branch_labels = None
 depends_on = None
 

@@ -19,6 +19,7 @@ from .http.sessions import init_sessions
 from .mail import cli as mail_cli
 from .mail.outbox import init_sending
 from .mail.settings import configure_mail
+from .saved_teams import cli as saved_teams_cli
 from .store import cli as store_cli
 from .store.db import configure_database
 
@@ -97,10 +98,13 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    """The commands that need the app: `db` (Flask-Migrate's, and backup), users, tokens, teams
+    (export and import, and re-planning stale members)."""
     """The commands that need the app: `db` (Flask-Migrate's, and backup), users, tokens, teams,
     mail."""
     store_cli.add_backup_command()
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(accounts_cli.tokens)
+    store_cli.teams.add_command(saved_teams_cli.replan)
     app.cli.add_command(store_cli.teams)
     app.cli.add_command(mail_cli.mail)

@@ -1,18 +1,30 @@
-"""Saved teams over the API: token-authenticated (auth.py); another user's team is a 404."""
+"""Saved teams over the API: token-authenticated (auth.py); another user's team is a 404.
+
+A team's answer lists a page of its members (`page`, `per_page`, `search`, `behind`; `Link`
+headers to the other pages) with its summary, schedule and budget over everyone, summed from
+the members' kept plans; `?format=csv|xlsx|ics` answers the whole saved plan as a file. A
+change to a member re-plans that member alone, and answers them. Work that may be heavy
+(re-planning many members, a large team's download, saving a roster) takes a planning slot
+(503 with Retry-After when every one is taken).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from flask import request, url_for
+import orjson
+from flask import Response, request, url_for
 from flask_smorest import Blueprint
 
 from .. import saved_teams as saved
 from ..extensions import current_recommender
+from ..http.downloads import DOWNLOADS, answer_format, plan_download
 from ..http.json_body import json_body, parse_json
+from ..http.paging import link_header, page_links
+from ..http.planning import planning_slot
 from ..http.rosters import UPLOAD_FIELD, roster_body, roster_from_body, roster_from_json
-from ..saved_teams import SavedPlan, rules_change_data
+from ..saved_teams import PageQuery, SavedPlan
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
 from ..store.models import Team
@@ -28,6 +40,7 @@ from .schemas import (
     SavedTeamSchema,
     TeamListItemSchema,
     TeamNameQuerySchema,
+    TeamPageQuerySchema,
 )
 from .team_plans import UPLOAD
 
@@ -69,17 +82,26 @@ def _time(value: Any) -> str:
     return str(value.isoformat(timespec="seconds")) + "Z"
 
 
-def team_body(team: Team, plan: SavedPlan) -> dict[str, Any]:
+def team_body(team: Team, shown: SavedPlan) -> dict[str, Any]:
     """A team as SavedTeamSchema has it."""
+    query = shown.query or PageQuery(per_page=max(1, shown.total))
     return {
         "id": team.id,
         "name": team.name,
         "version": team.version,
         "created_at": _time(team.created_at),
         "updated_at": _time(team.updated_at),
-        **plan.plan,
-        "rules_change": rules_change_data(plan),
+        **shown.plan,
+        "total": shown.total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "rules_change": shown.rules_change,
     }
+
+
+def _first_page(team: Team) -> dict[str, Any]:
+    """The team's first page, as a change to the team answers it."""
+    return team_body(team, saved.team_page(current_recommender(), team, slot=planning_slot))
 
 
 def _documented(*statuses: int) -> Callable[[Any], Any]:
@@ -91,6 +113,7 @@ def _documented(*statuses: int) -> Callable[[Any], Any]:
         413: "REQUEST_ENTITY_TOO_LARGE",
         415: "UNSUPPORTED_MEDIA_TYPE",
         422: "UNPROCESSABLE_ENTITY",
+        503: "SERVICE_UNAVAILABLE",
     }
 
     def wrap(view: Any) -> Any:
@@ -126,7 +149,9 @@ def list_teams() -> Any:
     description=(
         'The body is `{"name": ..., "members": [...]}`, or a roster as a CSV body or a '
         f"multipart upload in the field `{UPLOAD_FIELD}`, with the name as `?name=`. Every "
-        "row is saved as a member, a bad one too (its `errors` say what to fix)."
+        "row is saved as a member, a bad one too (its `errors` say what to fix), and planned "
+        "(the answer lists the first page of members). Saving takes a planning slot: 503 "
+        "with `Retry-After` while every one is taken, and nothing is saved."
     ),
     requestBody={
         "required": True,
@@ -138,36 +163,87 @@ def list_teams() -> Any:
     },
 )
 @bp.response(201, SavedTeamSchema)
-@_documented(413, 415, 422)
+@_documented(413, 415, 422, 503)
 def create_team(query: dict[str, Any]) -> Any:
     """Save a team from a roster; answer it with its plan."""
     name, roster = _named_roster(query.get("name"))
     recommender = current_recommender()
-    team = saved.create_from_roster(recommender, token_user(), name, roster)
+    with planning_slot():
+        team = saved.create_from_roster(recommender, token_user(), name, roster)
     headers = {**_etag(team), "Location": url_for(".get_team", team_id=team.id)}
-    return team_body(team, saved.plan(recommender, team)), 201, headers
+    return _first_page(team), 201, headers
+
+
+DOWNLOAD_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}},
+    DOWNLOADS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+    DOWNLOADS["ics"]: {"schema": {"type": "string"}},
+}
+LINK_HEADER = {
+    "Link": {
+        "description": 'The other pages (RFC 8288): `<url>; rel="first"`, `prev`, `next`, `last`.',
+        "schema": {"type": "string"},
+    }
+}
 
 
 @bp.route("/teams/<int:team_id>", methods=["GET"])
-@bp.response(200, SavedTeamSchema)
-@bp.doc(description="The team with its plan worked out now; the `ETag` is its version.")
-@_documented(404)
-def get_team(team_id: int) -> Any:
-    """Get a team with its plan worked out now."""
+@bp.arguments(TeamPageQuerySchema, location="query")
+@bp.response(200, SavedTeamSchema, headers=LINK_HEADER)
+@bp.doc(
+    description="A page of the team's members (`page`, `per_page`, `search`, `behind`; the "
+    "`Link` header names the first, previous, next and last pages, and `total` says how many "
+    "members match) with the team's summary, schedule and budget over every member; each "
+    "cohort counts its `people` and names those on this page. The `ETag` is the team's "
+    "version. `?format=csv|xlsx|ics` (or `Accept`) answers the whole saved plan as a file, "
+    "as the team plans' downloads are. Re-planning many members (after a rules change) or a "
+    "large download takes a planning slot: 503 with `Retry-After` while every one is taken.",
+    responses={200: {"content": DOWNLOAD_CONTENT}},
+)
+@_documented(404, 422, 503)
+def get_team(query: dict[str, Any], team_id: int) -> Any:
+    """Get a page of a team's members with the team's plan now, or the whole plan as a file."""
     team = q.team_for(token_user(), team_id)
-    return team_body(team, saved.plan(current_recommender(), team)), _etag(team)
+    recommender = current_recommender()
+    format_ = answer_format(query.get("format"))
+    if format_ != "json":
+        with planning_slot():  # the file is written inside it too: as long as planning
+            whole = saved.whole_plan(recommender, team, streamed=True)
+            download: Response = plan_download(whole.plan, format_)
+        download.headers.update(_etag(team))
+        return download
+    page = PageQuery(query["page"], query["per_page"], query.get("search"), query["behind"])
+    shown = saved.team_page(recommender, team, page, slot=planning_slot)
+    links = link_header(page_links(page.page, shown.last_page), _page_url(team_id, page))
+    # Already in SavedTeamSchema's shape (tests check it): encoded as it is, the answer costs
+    # its page, not a second walk through marshmallow.
+    return Response(
+        orjson.dumps(team_body(team, shown)),
+        mimetype="application/json",
+        headers={**_etag(team), "Link": links},
+    )
+
+
+def _page_url(team_id: int, page: PageQuery) -> Any:
+    """The URL of another page of the same members."""
+    keep: dict[str, Any] = {"per_page": page.per_page}
+    if page.search:
+        keep["search"] = page.search
+    if page.behind:
+        keep["behind"] = "true"
+    return lambda number: url_for(".get_team", team_id=team_id, page=number, **keep, _external=True)
 
 
 @bp.route("/teams/<int:team_id>", methods=["PATCH"])
 @bp.arguments(RenameSchema)
 @bp.doc(parameters=[IF_MATCH])
 @bp.response(200, SavedTeamSchema)
-@_documented(404, 412, 422)
+@_documented(404, 412, 422, 503)
 def rename_team(body: dict[str, Any], team_id: int) -> Any:
     """Rename a team."""
     team = q.team_for(token_user(), team_id)
     q.rename_team(team, body["name"], token_user().email, _expected(team))
-    return team_body(team, saved.plan(current_recommender(), team)), _etag(team)
+    return _first_page(team), _etag(team)
 
 
 @bp.route("/teams/<int:team_id>", methods=["DELETE"])
@@ -184,13 +260,13 @@ def delete_team(team_id: int) -> Any:
 @bp.route("/teams/<int:team_id>/members", methods=["POST"])
 @bp.doc(parameters=[IF_MATCH], requestBody=MEMBER_BODY)
 @bp.response(201, SavedTeamSchema)
-@_documented(404, 412, 422)
+@_documented(404, 412, 422, 503)
 def add_member(team_id: int) -> Any:
-    """Add a member to a team; answer the team re-planned."""
+    """Add a member to a team (planned alone); answer the team's first page."""
     team = q.team_for(token_user(), team_id)
     recommender = current_recommender()
     saved.add_member(recommender, team, _member_data(), token_user().email, _expected(team))
-    return team_body(team, saved.plan(recommender, team)), 201, _etag(team)
+    return _first_page(team), 201, _etag(team)
 
 
 @bp.route("/teams/<int:team_id>/members/<int:member_id>", methods=["PUT"])
@@ -203,7 +279,7 @@ def replace_member(team_id: int, member_id: int) -> Any:
     member = q.member_of(team, member_id)
     recommender = current_recommender()
     saved.replace_member(recommender, member, _member_data(), token_user().email, _expected(team))
-    return _member_body(team, member_id), _etag(team)
+    return saved.member_plan(recommender, member), _etag(team)
 
 
 @bp.route("/teams/<int:team_id>/members/<int:member_id>", methods=["DELETE"])
@@ -222,19 +298,22 @@ def remove_member(team_id: int, member_id: int) -> Any:
 @bp.arguments(ProgressBodySchema)
 @bp.doc(
     parameters=[IF_MATCH],
-    description="Record a course passed, failed or scheduled, with its date (a later record "
-    "of the same course replaces it). A passed course leaves `remaining_courses`; a failed "
-    "one stays there, its exam moved to its retake window at the retake price, listed in "
-    "`retakes` with what the failure adds in months and fees.",
+    description="Record an attempt at a course: passed, failed or scheduled, with its date. "
+    "Every attempt is kept (`progress`, each with its `id`). A course passed in any attempt "
+    "leaves `remaining_courses`; a failed one stays there, its exam moved to its retake "
+    "window at the retake price, listed in `retakes` with what the failure adds in months "
+    "and fees (a second failure in one testing window is retaken in the next, at full "
+    "price). The member is re-planned alone.",
 )
 @bp.response(200, SavedMemberSchema)
 @_documented(404, 412, 422)
 def record_progress(body: dict[str, Any], team_id: int, member_id: int) -> Any:
-    """Record a member's progress on a course; answer the member re-planned."""
+    """Record a member's attempt at a course; answer the member re-planned."""
     team = q.team_for(token_user(), team_id)
     member = q.member_of(team, member_id)
+    recommender = current_recommender()
     saved.record_progress(
-        current_recommender(),
+        recommender,
         member,
         body["course"],
         body["status"],
@@ -242,7 +321,27 @@ def record_progress(body: dict[str, Any], team_id: int, member_id: int) -> Any:
         token_user().email,
         _expected(team),
     )
-    return _member_body(team, member_id), _etag(team)
+    return saved.member_plan(recommender, member), _etag(team)
+
+
+@bp.route(
+    "/teams/<int:team_id>/members/<int:member_id>/progress/<int:progress_id>",
+    methods=["DELETE"],
+)
+@bp.doc(
+    parameters=[IF_MATCH],
+    description="Remove a wrong progress entry (recorded in the history, with who removed "
+    "it); a 404 unless it is this member's. The member is re-planned alone.",
+)
+@bp.response(200, SavedMemberSchema)
+@_documented(404, 412)
+def remove_progress(team_id: int, member_id: int, progress_id: int) -> Any:
+    """Remove a member's progress entry; answer the member re-planned."""
+    team = q.team_for(token_user(), team_id)
+    member = q.member_of(team, member_id)
+    recommender = current_recommender()
+    saved.remove_progress(recommender, member, progress_id, token_user().email, _expected(team))
+    return saved.member_plan(recommender, member), _etag(team)
 
 
 @bp.route("/teams/<int:team_id>/history", methods=["GET"])
@@ -279,12 +378,6 @@ def _named_roster(name: str | None) -> tuple[str, Roster]:
             {"name": ["Missing data for required field."]},
         )
     return name, roster
-
-
-def _member_body(team: Team, member_id: int) -> dict[str, Any]:
-    plan = saved.plan(current_recommender(), team).plan
-    member: dict[str, Any] = next(m for m in plan["members"] if m["id"] == member_id)
-    return member
 
 
 def _member_data() -> object:

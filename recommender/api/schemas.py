@@ -13,10 +13,13 @@ from marshmallow import Schema, fields, pre_dump, validate
 
 from ..bands import BandSchema
 from ..catalog import Catalog
+from ..http.downloads import DOWNLOADS
+from ..saved_teams import MAX_PER_PAGE, PER_PAGE
 from ..schemas import ProfileSchema
 from ..store.models import STATUSES
 from ..store.teams import NAME_LENGTH
 from ..team import TeamMemberSchema, TeamPlanSchema
+from ..team.schemas import TeamCohortSchema, TeamWindowSchema
 from ..vocabulary import ROUTES
 from .team_plans import RosterSchema
 
@@ -209,6 +212,12 @@ class RulesSchema(Schema):
 
 
 class ProgressSchema(Schema):
+    """One attempt at a course (every attempt is kept)."""
+
+    id = fields.Integer(
+        required=True,
+        metadata={"description": "The entry's id (`DELETE .../progress/{progress_id}`)."},
+    )
     course = fields.String(required=True, metadata={"example": "API 29"})
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     date = fields.String(required=True, metadata={"format": "date"})
@@ -255,7 +264,11 @@ class SavedMemberSchema(TeamMemberSchema):
 
     id = fields.Integer(required=True)
     profile = fields.Dict(required=True, metadata={"description": "The stored profile."})
-    progress = fields.List(fields.Nested(ProgressSchema), required=True)
+    progress = fields.List(
+        fields.Nested(ProgressSchema),
+        required=True,
+        metadata={"description": "Every attempt recorded, in date order."},
+    )
     status = fields.String(
         required=True,
         allow_none=True,
@@ -296,16 +309,78 @@ class RulesChangeSchema(Schema):
     changed = fields.List(fields.Nested(RouteChangeSchema), required=True)
 
 
+class SavedCohortSchema(TeamCohortSchema):
+    """A cohort of a saved team: how many sit it (everyone), and who of this page's members."""
+
+    members = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "The names of this page's members who sit it (every name: the "
+            "downloads, `?format=csv|xlsx|ics`)."
+        },
+    )
+    rows = fields.List(fields.Integer(), required=True, metadata={"description": "Their rows."})
+    people = fields.Integer(required=True, metadata={"description": "How many sit it, in all."})
+
+
+class SavedWindowSchema(TeamWindowSchema):
+    cohorts = fields.List(fields.Nested(SavedCohortSchema), required=True)
+
+
 class SavedTeamSchema(TeamPlanSchema):
-    """A saved team with its plan worked out now (the team plan, plus these)."""
+    """A saved team: a page of its members, and its plan over everyone (summary, schedule,
+    budget), summed from each member's kept plan."""
 
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     version = fields.Integer(required=True, metadata={"description": "Also the `ETag`."})
     created_at = fields.String(required=True)
     updated_at = fields.String(required=True)
-    members = fields.List(fields.Nested(SavedMemberSchema), required=True)
+    members = fields.List(
+        fields.Nested(SavedMemberSchema),
+        required=True,
+        metadata={
+            "description": "This page of the members (`page`, `per_page`, `search`, `behind`)."
+        },
+    )
+    total = fields.Integer(
+        required=True, metadata={"description": "How many members match (`search`, `behind`)."}
+    )
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    schedule = fields.List(fields.Nested(SavedWindowSchema), required=True)
     rules_change = fields.Nested(RulesChangeSchema, required=True, allow_none=True)
+
+
+class TeamPageQuerySchema(Schema):
+    """Which members a team's answer lists, or the whole plan as a file."""
+
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1),
+        metadata={"description": "The page of members (a page past the last lists none)."},
+    )
+    per_page = fields.Integer(
+        load_default=PER_PAGE,
+        validate=validate.Range(min=1, max=MAX_PER_PAGE),
+        metadata={"description": f"Members per page (default {PER_PAGE}, at most {MAX_PER_PAGE})."},
+    )
+    search = fields.String(
+        validate=validate.Length(max=NAME_LENGTH),
+        metadata={"description": "Only members whose name contains this (any case)."},
+    )
+    behind = fields.Boolean(
+        load_default=False,
+        metadata={"description": "`true`: only members behind the exam dates of their first plan."},
+    )
+    format = fields.String(
+        validate=validate.OneOf(("json", *DOWNLOADS)),
+        metadata={
+            "description": "`csv`, `xlsx` or `ics`: the whole saved plan (every member) as the "
+            "team plan's downloads are (or `Accept`); JSON by default."
+        },
+    )
 
 
 class TeamListItemSchema(Schema):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from ..extensions import current_recommender
-from ..http.downloads import DOWNLOADS, plan_download, plan_json
+from ..http.downloads import DOWNLOADS, answer_format, plan_download, plan_json
 from ..http.planning import planning_slot
 from ..http.rosters import UPLOAD_FIELD, roster_from_body
 from ..team import TeamPlanSchema, plan_team, roster_template
@@ -138,17 +138,9 @@ def team_plans(query: dict[str, Any]) -> Response:
             align_cohorts=query["align"],
             fiscal_year_start=query["fiscal_year_start"],
         )
-        format_ = _format(query.get("format"))
+        format_ = answer_format(query.get("format"))
         if format_ != "json":
             return plan_download(plan, format_)
         # The plan is already in TeamPlanSchema's shape (tests check it): dumping 50,000
         # members through marshmallow again would only add time.
         return plan_json(plan)
-
-
-def _format(format_: str | None) -> str:
-    """The answer's format: ?format= decides, else the Accept header (JSON by default)."""
-    if format_:
-        return format_
-    types = {"application/json": "json", **{mime: name for name, mime in DOWNLOADS.items()}}
-    return types.get(request.accept_mimetypes.best_match(tuple(types)) or "", "json")

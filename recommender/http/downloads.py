@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response, request, stream_with_context
 
 from ..ics import ICS_TYPE, team_calendar
 from ..team import XLSX_TYPE, export_csv, export_xlsx
@@ -53,6 +53,14 @@ def csv_download(header: Sequence[str], rows: Iterable[Sequence[Any]], filename:
 def calendar_download(body: str | bytes, filename: str) -> Response:
     """An iCalendar document as a file download named `filename`."""
     return download(body, ICS_TYPE, filename)
+
+
+def answer_format(requested: str | None) -> str:
+    """The answer's format: `?format=` decides, else the Accept header (JSON by default)."""
+    if requested:
+        return requested
+    types = {"application/json": "json", **{mime: name for name, mime in DOWNLOADS.items()}}
+    return types.get(request.accept_mimetypes.best_match(tuple(types)) or "", "json")
 
 
 def plan_download(plan: dict[str, Any], format_: str) -> Response:

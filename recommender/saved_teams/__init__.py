@@ -1,10 +1,22 @@
 """Saved teams' use-cases, above the store: save a roster, change members, record progress, plan.
 
-teams.py holds every change (the one writer of what a member was shown); plans.py works out a
-saved team's plan afresh from its members and progress with the team planner.
+teams.py holds every change (the one writer of what a member was shown); plans.py plans each
+member and keeps the plan (the one writer of kept plans), re-planning stale ones; shown.py
+reads a team as shown from the kept plans: a page of members and the team's sums, the whole
+plan, a rules change.
 """
 
-from .plans import SavedPlan, rules_change_data
+from .plans import refresh, replan_members, stale_members
+from .shown import (
+    MAX_PER_PAGE,
+    PER_PAGE,
+    PageQuery,
+    SavedPlan,
+    member_plan,
+    progress_entry,
+    team_page,
+    whole_plan,
+)
 from .teams import (
     acknowledge_rules,
     add_member,
@@ -14,11 +26,15 @@ from .teams import (
     member_for_link,
     plan,
     record_progress,
+    remove_progress,
     replace_member,
     revoke_member_link,
 )
 
 __all__ = [
+    "MAX_PER_PAGE",
+    "PER_PAGE",
+    "PageQuery",
     "SavedPlan",
     "acknowledge_rules",
     "add_member",
@@ -26,9 +42,16 @@ __all__ = [
     "create_from_roster",
     "create_member_link",
     "member_for_link",
+    "member_plan",
     "plan",
+    "progress_entry",
     "record_progress",
+    "refresh",
+    "remove_progress",
     "replace_member",
+    "replan_members",
     "revoke_member_link",
-    "rules_change_data",
+    "stale_members",
+    "team_page",
+    "whole_plan",
 ]

@@ -1,12 +1,14 @@
 """Saved teams' use-cases: every change that re-plans, the one writer of a member's shown route.
 
-A view or a command calls one of these; each checks its input with the recommender, hands the
-store what to keep (recommender.store.teams), and the plan is worked out afresh when read
-(plans.py). Nothing else writes a member's shown route.
+A view or a command calls one of these; each checks its input with the recommender and hands
+the store what to keep (recommender.store.teams), with a `replan` of the changed member
+(plans.py) that the store runs inside the change's transaction: a change to one member
+re-plans that member alone. Nothing else writes a member's shown route or kept plan.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
@@ -18,8 +20,9 @@ from ..store import teams as store
 from ..store.errors import Invalid
 from ..store.models import Member, Team, User
 from ..team import NAME_COLUMNS, Roster
-from .plans import SavedPlan, outcome_of, plan_saved_team
+from .plans import Slot, outcome_of, refresh, replanner
 from .progress_dates import check_progress_date
+from .shown import SavedPlan, whole_plan
 
 
 def _pinned(profile: dict[str, Any], today: date) -> dict[str, Any]:
@@ -35,11 +38,13 @@ def create_from_roster(
 ) -> Team:
     """Save a roster as a team: every row a member (a bad row too, to be fixed later)."""
     today = today or date.today()
-    members = []
-    for row in roster.rows:
-        profile = _pinned(dict(row.data or {}), today)
-        members.append((row.name or f"Row {row.row}", profile, outcome_of(recommender, profile)))
-    return store.create_team(owner, name, members, recommender.rulebook.version)
+    members = [
+        (row.name or f"Row {row.row}", _pinned(dict(row.data or {}), today)) for row in roster.rows
+    ]
+    team = store.create_team(owner, name, members, recommender.rulebook.version)
+    refresh(recommender, team, today)  # every member planned and kept
+    store.show_kept_routes(team)  # each is shown the route the rules decide, as planned
+    return team
 
 
 def checked_member(
@@ -77,7 +82,7 @@ def add_member(
     route, rule = outcome_of(recommender, profile)
     # Under rules the team was never shown, or with a route decided, the member is shown it.
     shown = (route, rule) if team.rules_version is None or rule is not None else None
-    return store.add_member(team, name, profile, actor, shown, expected)
+    return store.add_member(team, name, profile, actor, shown, replanner(recommender), expected)
 
 
 def replace_member(
@@ -86,7 +91,7 @@ def replace_member(
     """Replace a member's name and profile with checked data."""
     name, profile = checked_member(recommender, data)
     shown = outcome_of(recommender, profile)
-    store.update_member(member, name, profile, actor, shown, expected)
+    store.update_member(member, name, profile, actor, shown, replanner(recommender), expected)
 
 
 def record_progress(
@@ -97,24 +102,41 @@ def record_progress(
     on: date,
     actor: str,
     expected: int | None = None,
+    today: date | None = None,
 ) -> None:
-    """Record progress on a course named in any spelling the catalog knows ('api29')."""
+    """Record an attempt at a course named in any spelling the catalog knows ('api29')."""
     code = recommender.catalog.normalise_code(course or "")
     if code is None:
         raise Invalid(f"Unknown course {course!r}.", {"course": [f"Unknown course: {course}."]})
-    check_progress_date(recommender.catalog, status, on)
-    store.record_progress(member, code, status, on, actor, expected)
+    check_progress_date(recommender.catalog, status, on, today)
+    store.record_progress(member, code, status, on, actor, replanner(recommender, today), expected)
 
 
-def plan(recommender: Recommender, team: Team, today: date | None = None) -> SavedPlan:
-    """The team's plan now."""
-    return plan_saved_team(recommender, team, today)
+def remove_progress(
+    recommender: Recommender,
+    member: Member,
+    progress_id: int,
+    actor: str,
+    expected: int | None = None,
+) -> None:
+    """Remove a wrong progress entry of the member's (ProgressNotFound if not theirs)."""
+    entry = store.progress_entry(member, progress_id)
+    store.remove_progress(member, entry, actor, replanner(recommender), expected)
 
 
-def acknowledge_rules(recommender: Recommender, team: Team, actor: str) -> None:
+def plan(
+    recommender: Recommender, team: Team, today: date | None = None, slot: Slot = nullcontext
+) -> SavedPlan:
+    """The team's whole plan now: every member, every name (the downloads')."""
+    return whole_plan(recommender, team, today, slot)
+
+
+def acknowledge_rules(
+    recommender: Recommender, team: Team, actor: str, slot: Slot = nullcontext
+) -> None:
     """Record that the team was shown under the current rules, with its members' routes now."""
-    saved = plan_saved_team(recommender, team)
-    store.mark_rules_shown(team, recommender.rulebook.version, saved.outcomes, actor)
+    refresh(recommender, team, slot=slot)
+    store.mark_rules_shown(team, recommender.rulebook.version, actor)
 
 
 def create_member_link(member: Member, actor: str) -> str:

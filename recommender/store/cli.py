@@ -28,7 +28,7 @@ def add_backup_command() -> None:
         db_group.add_command(backup)
 
 
-@click.group(help="Saved teams: export and import as JSON.")
+@click.group(help="Saved teams: export and import as JSON, re-plan stale members.")
 def teams() -> None:
     pass
 

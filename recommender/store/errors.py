@@ -29,6 +29,13 @@ class MemberNotFound(NotFound):
         super().__init__("No such member in this team.")
 
 
+class ProgressNotFound(NotFound):
+    """A progress entry that is not one of the member's."""
+
+    def __init__(self) -> None:
+        super().__init__("No such progress entry for this member.")
+
+
 class Invalid(StoreError):
     """A change refused because of its input: `errors` names each field (HTTP 422)."""
 

@@ -1,11 +1,12 @@
-"""The stored data: users and their API tokens, teams, members, progress and history."""
+"""The stored data: users and their API tokens, teams, members, progress and history; and each
+member's kept plan (member_plans, member_exams): derived data, rebuilt from the rest."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, true
+from sqlalchemy import JSON, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import Text
 
@@ -96,6 +97,8 @@ class Team(db.Model):  # type: ignore[name-defined]
 
 class Member(db.Model):  # type: ignore[name-defined]
     __tablename__ = "members"
+    # A page of a team's members, in team order, without sorting them all.
+    __table_args__ = (Index("ix_members_team_id_position", "team_id", "position", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
@@ -113,13 +116,12 @@ class Member(db.Model):  # type: ignore[name-defined]
 
 
 class Progress(db.Model):  # type: ignore[name-defined]
-    """Where a member stands with one course: the latest of passed, failed or scheduled."""
+    """One attempt at a course: passed, failed or scheduled, on a date (every attempt kept)."""
 
     __tablename__ = "progress"
-    __table_args__ = (UniqueConstraint("member_id", "course", name="uq_progress_member_id_course"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     course: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     date: Mapped[date]
@@ -127,6 +129,85 @@ class Progress(db.Model):  # type: ignore[name-defined]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     member: Mapped[Member] = relationship(back_populates="progress")
+
+
+class MemberPlan(db.Model):  # type: ignore[name-defined]
+    """A member's plan as last worked out: derived data, never the source of truth.
+
+    Written only by recommender.saved_teams.plans (the one use-case that re-plans) from the
+    member, their progress and the rules, under `rules_version` on `planned_on`; a team's
+    summary is summed from these rows, its schedule and budget from member_exams. Deleting
+    every row loses nothing: each is planned again when next needed.
+    """
+
+    __tablename__ = "member_plans"
+    # Covering indexes: a team's totals, who is behind, and which plans are fresh are counted
+    # from these alone, never from the rows with their entries.
+    __table_args__ = (
+        Index(
+            "ix_member_plans_totals",
+            "team_id",
+            "state",
+            "route",
+            "study_low",
+            "study_high",
+            "cost_verified",
+            "has_warnings",
+        ),
+        Index("ix_member_plans_behind", "team_id", "state", "due_on"),
+        Index("ix_member_plans_fresh", "team_id", "rules_version", "planned_on"),
+    )
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    rules_version: Mapped[str] = mapped_column(String(100))
+    planned_on: Mapped[date]
+    state: Mapped[str] = mapped_column(String(16))  # "active", "completed" or "error"
+    route: Mapped[str | None] = mapped_column(String(32))  # the planned route (None: none)
+    # What the rules decide now (route and deciding rule): a rules change compares it with
+    # the member's shown route.
+    decided_route: Mapped[str | None] = mapped_column(String(32))
+    decided_rule: Mapped[str | None] = mapped_column(String(100))
+    due_on: Mapped[date | None]  # behind once a day after this: a first-plan window closed
+    has_warnings: Mapped[bool]
+    study_low: Mapped[int]
+    study_high: Mapped[int]
+    cost_verified: Mapped[bool]
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)  # the planned member, as answered
+
+
+class MemberExam(db.Model):  # type: ignore[name-defined]
+    """One planned exam of a member's kept plan, for summing cohorts and budgets in SQL."""
+
+    __tablename__ = "member_exams"
+    # Covering: a team's cohorts are summed from the index alone.
+    __table_args__ = (
+        Index(
+            "ix_member_exams_cohorts",
+            "team_id",
+            "window_start",
+            "code",
+            "window_end",
+            "study_starts",
+            "cents",
+        ),
+    )
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    window_start: Mapped[date]
+    window_end: Mapped[date]
+    ready: Mapped[date]
+    access_ends: Mapped[date]
+    study_starts: Mapped[date]
+    cents: Mapped[int]  # the member's fee for it, discounts applied
+    retake: Mapped[bool]
 
 
 class Event(db.Model):  # type: ignore[name-defined]

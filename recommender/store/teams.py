@@ -1,13 +1,18 @@
 """Saved teams' rows: teams, members, progress and history; one transaction per change.
 
-Every change is one transaction: the change, the team's new version and its history event are
-committed together, or, on any error, none of them. What a member's plan is, and which route
-they were last shown, is worked out above the store (recommender.saved_teams) and handed in.
+Every change is one transaction: the team's new version, the change, its history event and the
+changed member's kept plan are committed together, or, on any error, none of them. What a
+member's plan is, and which route they were last shown, is worked out above the store
+(recommender.saved_teams) and handed in: a change to a member takes a `replan` function that
+plans the member as changed, inside the transaction.
+
+A change to one member reads and writes that member's rows only (and the team's): never the
+whole team, so that its cost does not grow with the team.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -18,12 +23,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..extensions import db
 from ..stored_text import text_problem
 from .db import utcnow
-from .errors import Invalid, MemberNotFound, StaleVersion, TeamNotFound
+from .errors import Invalid, MemberNotFound, ProgressNotFound, StaleVersion, TeamNotFound
 from .models import STATUSES, Event, Member, Progress, Team, User
+from .plans import KeptPlan, next_position, show_decided_routes, write_plans
 
 NAME_LENGTH = 200
+MAX_ID = 2**31 - 1  # the largest id of an INTEGER column on PostgreSQL
 
 Shown = tuple[str | None, str | None]  # the route and the deciding rule a member was shown
+Replan = Callable[[Member], KeptPlan]  # a member as changed, planned (saved_teams.plans)
 
 
 def teams_of(user: User) -> list[Team]:
@@ -55,6 +63,11 @@ def team_for(user: User, team_id: int) -> Team:
     return team
 
 
+def team_by_id(team_id: int) -> Team | None:
+    """Any team by its id (for commands: no owner to check), or None."""
+    return db.session.get(Team, team_id) if 0 < team_id <= MAX_ID else None
+
+
 def member_of(team: Team, member_id: int) -> Member:
     """A member of `team` (already the caller's); MemberNotFound if it is not one of them."""
     member = db.session.get(Member, member_id)
@@ -68,17 +81,27 @@ def history_of(team: Team) -> list[Event]:
     return list(team.history)
 
 
+def recent_history(team: Team, limit: int) -> list[Event]:
+    """The team's latest `limit` events, newest first."""
+    query = select(Event).where(Event.team_id == team.id).order_by(Event.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
 @contextmanager
 def change(team: Team, expected_version: int | None = None) -> Iterator[None]:
     """One change to a team as one transaction: check the version, apply, bump it, commit.
 
     StaleVersion if `expected_version` is not the team's, or if another change commits first.
+    The new version is written first: from then on the transaction has the team's write turn
+    (PostgreSQL locks the row, SQLite its one writer), so that changes to a team, and the
+    kept plans written with them, take turns.
     """
     check_version(team, expected_version)
     try:
-        yield
         team.updated_at = utcnow()
         team.version += 1
+        db.session.flush()
+        yield
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -126,21 +149,20 @@ def checked_name(name: str, field: str = "name") -> str:
 def create_team(
     owner: User,
     name: str,
-    members: list[tuple[str, dict[str, Any], Shown]],
+    members: list[tuple[str, dict[str, Any]]],
     rules_version: str,
 ) -> Team:
-    """A new team of (name, profile data, route shown) members, shown under `rules_version`."""
+    """A new team of (name, profile data) members, to be shown under `rules_version` (the
+    route each is shown is set from their kept plan: show_kept_routes)."""
     team = Team(owner=owner, name=checked_name(name), rules_version=rules_version)
     db.session.add(team)
     try:
-        for position, (member_name, profile, (route, rule)) in enumerate(members):
+        for position, (member_name, profile) in enumerate(members):
             team.members.append(
                 Member(
                     position=position,
                     name=checked_name(member_name, "member name")[:NAME_LENGTH],
                     profile=profile,
-                    shown_route=route,
-                    shown_rule=rule,
                 )
             )
         db.session.flush()
@@ -173,18 +195,21 @@ def add_member(
     profile: dict[str, Any],
     actor: str,
     shown: Shown | None,
+    replan: Replan,
     expected_version: int | None = None,
 ) -> Member:
     """Add a member at the end of the team (`shown`: the route they are shown, if any)."""
     name = checked_name(name, "member name")
-    position = max((m.position for m in team.members), default=-1) + 1
-    member = Member(name=name, profile=profile, position=position)
-    if shown is not None:
-        member.shown_route, member.shown_rule = shown
     with change(team, expected_version):
-        team.members.append(member)
+        member = Member(
+            team_id=team.id, name=name, profile=profile, position=next_position(team.id)
+        )
+        if shown is not None:
+            member.shown_route, member.shown_rule = shown
+        db.session.add(member)
         db.session.flush()
         event(team, actor, "member added", f"Added {name}.", member)
+        write_plans(team.id, [replan(member)])
     return member
 
 
@@ -194,6 +219,7 @@ def update_member(
     profile: dict[str, Any],
     actor: str,
     shown: Shown,
+    replan: Replan,
     expected_version: int | None = None,
 ) -> None:
     """Replace a member's name and profile, and the route they are shown."""
@@ -203,14 +229,25 @@ def update_member(
         event(team, actor, "member edited", f"Edited {member.name}'s profile.", member)
         member.name, member.profile = name, profile
         member.shown_route, member.shown_rule = shown
+        write_plans(team.id, [replan(member)])
 
 
 def remove_member(member: Member, actor: str, expected_version: int | None = None) -> None:
-    """Remove a member and their progress from the team."""
+    """Remove a member, their progress and their kept plan from the team."""
     team = member.team
     with change(team, expected_version):
         event(team, actor, "member removed", f"Removed {member.name}.", member)
-        team.members.remove(member)
+        db.session.delete(member)
+
+
+def _checked_progress(course: str, status: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if status not in STATUSES:
+        errors["status"] = [f"Must be one of: {', '.join(STATUSES)}."]
+    if not course:
+        errors["course"] = ["Missing data for required field."]
+    if errors:
+        raise Invalid("The progress is not valid.", errors)
 
 
 def record_progress(
@@ -219,25 +256,16 @@ def record_progress(
     status: str,
     on: date,
     actor: str,
+    replan: Replan,
     expected_version: int | None = None,
 ) -> Progress:
-    """Record that `member` passed, failed or scheduled `course` on `on` (replacing the last)."""
-    errors: dict[str, list[str]] = {}
-    if status not in STATUSES:
-        errors["status"] = [f"Must be one of: {', '.join(STATUSES)}."]
-    if not course:
-        errors["course"] = ["Missing data for required field."]
-    if errors:
-        raise Invalid("The progress is not valid.", errors)
+    """Record an attempt: `member` passed, failed or scheduled `course` on `on` (every one kept)."""
+    _checked_progress(course, status)
     team = member.team
     with change(team, expected_version):
-        entry = next((p for p in member.progress if p.course == course), None)
-        if entry is None:
-            entry = Progress(course=course, status=status, date=on, recorded_by=actor)
-            member.progress.append(entry)
-        else:
-            entry.status, entry.date, entry.recorded_by = status, on, actor
-            entry.recorded_at = utcnow()
+        entry = Progress(course=course, status=status, date=on, recorded_by=actor)
+        member.progress.append(entry)
+        db.session.flush()
         event(
             team,
             actor,
@@ -245,17 +273,59 @@ def record_progress(
             f"{member.name}: {course} {status} on {on.isoformat()}.",
             member,
         )
+        write_plans(team.id, [replan(member)])
     return entry
 
 
-def mark_rules_shown(team: Team, version: str, shown: dict[int, Shown], actor: str) -> None:
-    """Record that the team has been shown under rules `version`, each member's route with it."""
+def progress_entry(member: Member, progress_id: int) -> Progress:
+    """One of the member's progress entries; ProgressNotFound if it is not one of theirs."""
+    # An id no row can have (the column is a 32-bit integer on PostgreSQL) is looked up nowhere.
+    entry = db.session.get(Progress, progress_id) if 0 < progress_id <= MAX_ID else None
+    if entry is None or entry.member_id != member.id:
+        raise ProgressNotFound()
+    return entry
+
+
+def remove_progress(
+    member: Member,
+    entry: Progress,
+    actor: str,
+    replan: Replan,
+    expected_version: int | None = None,
+) -> None:
+    """Remove a wrong progress entry of the member's (recorded in the history)."""
+    team = member.team
+    with change(team, expected_version):
+        event(
+            team,
+            actor,
+            "progress removed",
+            f"{member.name}: removed {entry.course} {entry.status} on {entry.date.isoformat()} "
+            f"(recorded by {entry.recorded_by}).",
+            member,
+        )
+        member.progress.remove(entry)
+        db.session.flush()
+        write_plans(team.id, [replan(member)])
+
+
+def show_kept_routes(team: Team) -> None:
+    """Each member is shown the route their kept plan says the rules decide (a new team's)."""
+    try:
+        show_decided_routes(team.id)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def mark_rules_shown(team: Team, version: str, actor: str) -> None:
+    """Record that the team has been shown under rules `version`: each member is shown the
+    route their kept plan (planned under `version`) says the rules decide."""
     with change(team):
         event(team, actor, "rules", f"Rules {team.rules_version} -> {version} acknowledged.")
         team.rules_version = version
-        for member in team.members:
-            if member.id in shown:
-                member.shown_route, member.shown_rule = shown[member.id]
+        show_decided_routes(team.id)
 
 
 # --- private member links -------------------------------------------------------------------

@@ -7,7 +7,7 @@ writes CSV and Excel (recommender/ics.py writes the calendar); text.py the termi
 schemas.py the API's shape; cli.py the `team-plan` command.
 """
 
-from .budget import budget, buy_by, fiscal_year_of, quarter_of
+from .budget import budget, budget_of, buy_by, fiscal_year_of, quarter_of
 from .csv_roster import parse_csv_roster
 from .exports import (
     EXPORT_COLUMNS,
@@ -17,19 +17,33 @@ from .exports import (
     export_xlsx,
     guard_cell,
 )
-from .planning import NO_ROUTE, ROUTE_KEYS, plan_team, summarise
+from .outcomes import Planner
+from .planning import (
+    NO_ROUTE,
+    ROUTE_KEYS,
+    PlannedRow,
+    SeatParts,
+    TeamTotals,
+    plan_rows,
+    plan_team,
+    row_notices,
+    summarise,
+    team_summary,
+)
 from .roster import parse_json_roster, parse_roster, read_limited, roster_template
 from .rows import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
     LIST_SEPARATOR,
     NAME_COLUMNS,
+    NOTICE_NUMBERS,
     ROSTER_COLUMNS,
     ROW_FIELD,
     Failure,
     Roster,
     RosterRow,
 )
+from .schedule import CohortTotal, group_sessions, windows_of
 from .schemas import TeamMemberSchema, TeamPlanSchema
 from .text import format_table
 
@@ -40,29 +54,41 @@ __all__ = [
     "FORMULA_PREFIXES",
     "LIST_SEPARATOR",
     "NAME_COLUMNS",
+    "NOTICE_NUMBERS",
     "NO_ROUTE",
     "ROSTER_COLUMNS",
     "ROUTE_KEYS",
     "ROW_FIELD",
     "XLSX_TYPE",
+    "CohortTotal",
     "Failure",
+    "PlannedRow",
+    "Planner",
     "Roster",
     "RosterRow",
+    "SeatParts",
     "TeamMemberSchema",
     "TeamPlanSchema",
+    "TeamTotals",
     "budget",
+    "budget_of",
     "buy_by",
     "export_csv",
     "export_xlsx",
     "fiscal_year_of",
     "format_table",
+    "group_sessions",
     "guard_cell",
     "parse_csv_roster",
     "parse_json_roster",
     "parse_roster",
+    "plan_rows",
     "plan_team",
     "quarter_of",
     "read_limited",
     "roster_template",
+    "row_notices",
     "summarise",
+    "team_summary",
+    "windows_of",
 ]

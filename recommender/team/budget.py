@@ -37,6 +37,13 @@ def budget(cohorts: Cohorts, currency: str, fiscal_year_start: int = 1) -> dict[
     windows: dict[date, int] = {}
     for (window_start, _code), seats in cohorts.items():
         windows[window_start] = windows.get(window_start, 0) + sum(s.cents for s in seats)
+    return budget_of(windows, currency, fiscal_year_start)
+
+
+def budget_of(
+    windows: dict[date, int], currency: str, fiscal_year_start: int = 1
+) -> dict[str, Any]:
+    """The fees in cents per testing window (by its first day) summed by quarter and year too."""
     quarters: dict[str, list[Any]] = {}
     years: dict[str, list[Any]] = {}
     for window_start in sorted(windows):

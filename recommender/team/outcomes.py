@@ -126,13 +126,18 @@ class Planner:
             found = self.outcomes[key] = self._evaluate(key)
         return found
 
-    def _evaluate(self, profile: Profile) -> Outcome:
+    def rules(self, profile: Profile) -> list[str]:
+        """The rules that fire for a profile."""
         # The rules see only the profile's fact: profiles differing in anything else (hours
         # a week, courses passed) share one engine run.
         key = tuple(profile_fact(profile, self.catalog).items())
         rules = self.fired.get(key)
         if rules is None:
             rules = self.fired[key] = self.recommender.fired_rules(profile)
+        return rules
+
+    def _evaluate(self, profile: Profile) -> Outcome:
+        rules = self.rules(profile)
         plan = self.recommender.chosen_plan(profile, rules)
         codes = tuple(step.code for step in plan.remaining) if plan else ()
         start = profile.start_date or self.today

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,11 +12,47 @@ from ..planner import Profile
 from ..vocabulary import ROUTES
 from .budget import budget
 from .outcomes import Outcome, Planner, TeamRecommender
-from .rows import ROW_FIELD, Roster, RosterRow, where_list
+from .rows import NOTICE_NUMBERS, ROW_FIELD, Roster, RosterRow, where_numbers
 from .schedule import Seat, align, cohorts_of, group_sessions, schedule_windows
 
 NO_ROUTE = "none"
 ROUTE_KEYS = (*ROUTES, NO_ROUTE)
+
+# One exam of a planned row: code, window start and end, ready, access ends, study starts,
+# fee in cents (Outcome.seats).
+SeatParts = tuple[str, date, date, date, date, date, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRow:
+    """One roster row planned alone: its member (TeamMemberSchema's shape) and its exams."""
+
+    member: dict[str, Any]
+    seats: tuple[SeatParts, ...]  # none for a row not planned
+    retaken: frozenset[str]  # the codes whose exam is a retake of a failed one
+    profile: Profile | None  # the profile planned (None for a row not planned)
+
+
+def plan_rows(
+    recommender: TeamRecommender,
+    rows: list[RosterRow],
+    *,
+    today: date | None = None,
+    planner: Planner | None = None,
+) -> list[PlannedRow]:
+    """Plan each row as plan_team plans it, without the team: for plans kept per member.
+
+    A team's summary, schedule and budget are sums over its rows' plans (TeamTotals,
+    windows_of, budget_of): whoever keeps rows planned here can sum them up later. `planner`:
+    one whose caches the caller shares (planning on `today`).
+    """
+    planner = planner or Planner(recommender, today or date.today())
+    planned = []
+    for row in rows:
+        member, outcome, profile = _plan_row(planner, row)
+        retaken = frozenset(retake["code"] for retake in member.get("retakes", []))
+        planned.append(PlannedRow(member, outcome.seats if outcome else (), retaken, profile))
+    return planned
 
 
 def plan_team(
@@ -32,7 +69,7 @@ def plan_team(
     members: list[dict[str, Any]] = []
     seats: list[Seat] = []
     for row in roster.rows:
-        member, outcome = _plan_row(planner, row)
+        member, outcome, _ = _plan_row(planner, row)
         if outcome is not None:
             seats.extend(_seats(len(members), member, outcome))
         members.append(member)
@@ -73,7 +110,9 @@ def plan_team(
     return plan
 
 
-def _plan_row(planner: Planner, row: RosterRow) -> tuple[dict[str, Any], Outcome | None]:
+def _plan_row(
+    planner: Planner, row: RosterRow
+) -> tuple[dict[str, Any], Outcome | None, Profile | None]:
     errors = {field: list(messages) for field, messages in row.errors.items()}
     warnings: list[str] = []
     profile = None
@@ -93,7 +132,7 @@ def _plan_row(planner: Planner, row: RosterRow) -> tuple[dict[str, Any], Outcome
     if errors or profile is None:
         if row.hint and ROW_FIELD not in errors:
             errors[ROW_FIELD] = [row.hint]
-        return _member(row, None, errors, warnings), None
+        return _member(row, None, errors, warnings), None, None
     outcome = planner.outcome(profile)
     retakes: list[dict[str, Any]] = []
     failures = [failure for failure in row.failures if failure.code in outcome.courses]
@@ -116,7 +155,7 @@ def _plan_row(planner: Planner, row: RosterRow) -> tuple[dict[str, Any], Outcome
     member = _member(row, outcome, {}, warnings)
     if row.failures:
         member["retakes"] = retakes  # only a saved team's rows have failures
-    return member, outcome
+    return member, outcome, profile
 
 
 def _without_unknown_courses(
@@ -181,6 +220,20 @@ def _member(
     return member
 
 
+@dataclass(frozen=True)
+class TeamTotals:
+    """What a team summary sums: over the planned members (those without errors)."""
+
+    people: int
+    planned: int
+    routes: Counter[str]  # planned members per route (NO_ROUTE for none)
+    demand: Counter[str]  # planned members per remaining course
+    hours_low: int
+    hours_high: int
+    cents: int  # the exam fees summed exam by exam, as the budget sums them
+    verified: bool  # every planned member's fees verified
+
+
 def summarise(
     members: list[dict[str, Any]], catalog: Catalog, total_cents: int | None = None
 ) -> dict[str, Any]:
@@ -190,7 +243,7 @@ def summarise(
     members' totals are summed.
     """
     planned = [m for m in members if not m["errors"]]
-    routes = dict.fromkeys(ROUTE_KEYS, 0)
+    routes: Counter[str] = Counter()
     demand: Counter[str] = Counter()
     low = high = cents = 0
     cost_verified = True
@@ -201,33 +254,69 @@ def summarise(
         high += member["study_hours"]["high"]
         cents += round(member["estimated_cost"]["low"] * 100)
         cost_verified = cost_verified and member["estimated_cost"]["verified"]
+    totals = TeamTotals(
+        len(members),
+        len(planned),
+        routes,
+        demand,
+        low,
+        high,
+        cents if total_cents is None else total_cents,
+        cost_verified,
+    )
+    return team_summary(totals, catalog)
+
+
+def team_summary(totals: TeamTotals, catalog: Catalog) -> dict[str, Any]:
+    """The summary's shape (TeamSummarySchema) from a team's totals."""
     order = {code: index for index, code in enumerate(catalog.courses)}
     return {
-        "people": len(members),
-        "planned": len(planned),
-        "with_errors": len(members) - len(planned),
-        "routes": routes,
+        "people": totals.people,
+        "planned": totals.planned,
+        "with_errors": totals.people - totals.planned,
+        "routes": {key: totals.routes.get(key, 0) for key in ROUTE_KEYS},
         # Most shared first, ties in catalog order (group sessions follow the schedule).
         "course_demand": [
             {"code": code, "title": catalog.courses[code].title, "members": count}
-            for code, count in sorted(demand.items(), key=lambda item: (-item[1], order[item[0]]))
+            for code, count in sorted(
+                totals.demand.items(), key=lambda item: (-item[1], order[item[0]])
+            )
         ],
-        "total_study_hours": {"low": low, "high": high},
+        "total_study_hours": {"low": totals.hours_low, "high": totals.hours_high},
         "total_cost": {
-            "low": (cents if total_cents is None else total_cents) / 100,
-            "high": (cents if total_cents is None else total_cents) / 100,
+            "low": totals.cents / 100,
+            "high": totals.cents / 100,
             "currency": catalog.currency,
-            "verified": cost_verified,
+            "verified": totals.verified,
         },
     }
 
 
-def _notices(roster: Roster, members: list[dict[str, Any]]) -> list[str]:
-    notices = list(roster.notices)
-    bad = [row for row, member in zip(roster.rows, members, strict=True) if member["errors"]]
-    if bad:
-        notices.append(f"Not planned, see their errors: {len(bad):,} ({where_list(bad)}).")
-    warned = [row for row, member in zip(roster.rows, members, strict=True) if member["warnings"]]
-    if warned:
-        notices.append(f"Planned with warnings: {len(warned):,} ({where_list(warned)}).")
+def row_notices(
+    bad: tuple[int, list[int]], warned: tuple[int, list[int]], noun: str = "member"
+) -> list[str]:
+    """The notices on rows not planned and rows planned with warnings: (how many, numbers).
+
+    The numbers need be no more than the first NOTICE_NUMBERS of them.
+    """
+    notices = []
+    if bad[0]:
+        notices.append(
+            f"Not planned, see their errors: {bad[0]:,} ({where_numbers(noun, bad[1])})."
+        )
+    if warned[0]:
+        notices.append(f"Planned with warnings: {warned[0]:,} ({where_numbers(noun, warned[1])}).")
     return notices
+
+
+def _notices(roster: Roster, members: list[dict[str, Any]]) -> list[str]:
+    pairs = list(zip(roster.rows, members, strict=True))
+    bad = [row for row, member in pairs if member["errors"]]
+    warned = [row for row, member in pairs if member["warnings"]]
+    noun = "line" if roster.rows and roster.rows[0].line is not None else "member"
+    return [*roster.notices, *row_notices(_numbered(bad), _numbered(warned), noun)]
+
+
+def _numbered(rows: list[RosterRow]) -> tuple[int, list[int]]:
+    shown = rows[:NOTICE_NUMBERS]
+    return len(rows), [row.line if row.line is not None else row.row for row in shown]

@@ -116,8 +116,15 @@ def where_list(rows: list[RosterRow]) -> str:
     if not rows:
         return ""
     noun = "line" if rows[0].line is not None else "member"
-    numbers = [row.line if row.line is not None else row.row for row in rows]
+    return where_numbers(noun, [row.line if row.line is not None else row.row for row in rows])
+
+
+def where_numbers(noun: str, numbers: list[int]) -> str:
+    """'members 2, 6, ...': `numbers` need be no more than the first few, and one more."""
     return f"{noun}{'s' if len(numbers) > 1 else ''} {numbers_list(numbers)}"
+
+
+NOTICE_NUMBERS = _NOTICE_EXAMPLES + 1  # numbers enough for where_numbers to say ", ..."
 
 
 def numbers_list(numbers: list[int]) -> str:

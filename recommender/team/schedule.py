@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -98,40 +99,77 @@ def align(seats: list[Seat], catalog: Catalog) -> list[Seat]:
     return moved
 
 
+@dataclass(frozen=True, slots=True)
+class CohortTotal:
+    """A cohort summed up: a course in a window, who sits it (by name and row), fees in cents.
+
+    `names` and `rows` may be some of them only (a saved team names a page of its members),
+    `people` is how many sit it in all.
+    """
+
+    window_start: date
+    window_end: date
+    code: str
+    names: list[str]
+    rows: list[int]
+    people: int
+    study_starts: date
+    cents: int
+
+
 def schedule_windows(cohorts: Cohorts, catalog: Catalog) -> list[dict[str, Any]]:
     """The schedule: windows in order, each with its cohorts and fees (the API's shape)."""
+    return windows_of(
+        (
+            CohortTotal(
+                window_start,
+                seats[0].window_end,
+                code,
+                [seat.name for seat in seats],
+                [seat.row for seat in seats],
+                len(seats),
+                min(seat.study_starts for seat in seats),
+                sum(seat.cents for seat in seats),
+            )
+            for (window_start, code), seats in cohorts.items()
+            if seats
+        ),
+        catalog,
+    )
+
+
+def windows_of(cohorts: Iterable[CohortTotal], catalog: Catalog) -> list[dict[str, Any]]:
+    """The schedule of cohorts summed up: windows in order, cohorts in catalog order."""
     # Ethics is short and online (docs/policy.md, Course plans): never a group session.
     ethics = catalog.api_ethics
     order = {code: index for index, code in enumerate(catalog.courses)}
     windows: dict[date, dict[str, Any]] = {}
     totals: dict[date, int] = {}  # cents, summed exactly
-    for (window_start, code), seats in sorted(
-        cohorts.items(), key=lambda item: (item[0][0], order.get(item[0][1], len(order)))
+    for cohort in sorted(
+        cohorts, key=lambda c: (c.window_start, order.get(c.code, len(order)), c.code)
     ):
-        if not seats:
-            continue
+        window_start = cohort.window_start
         window = windows.setdefault(
             window_start,
             {
                 "window_start": window_start.isoformat(),
-                "window_end": seats[0].window_end.isoformat(),
+                "window_end": cohort.window_end.isoformat(),
                 "cohorts": [],
                 "fees": 0.0,
             },
         )
-        cents = sum(seat.cents for seat in seats)
         window["cohorts"].append(
             {
-                "code": code,
-                "title": catalog.courses[code].title,
-                "members": [seat.name for seat in seats],
-                "rows": [seat.row for seat in seats],
-                "group_session": len(seats) >= 2 and code != ethics,
-                "study_starts": min(seat.study_starts for seat in seats).isoformat(),
-                "fees": cents / 100,
+                "code": cohort.code,
+                "title": catalog.courses[cohort.code].title,
+                "members": cohort.names,
+                "rows": cohort.rows,
+                "group_session": cohort.people >= 2 and cohort.code != ethics,
+                "study_starts": cohort.study_starts.isoformat(),
+                "fees": cohort.cents / 100,
             }
         )
-        totals[window_start] = totals.get(window_start, 0) + cents
+        totals[window_start] = totals.get(window_start, 0) + cohort.cents
     for window_start, window in windows.items():
         window["fees"] = totals[window_start] / 100
     return list(windows.values())
@@ -145,7 +183,8 @@ def group_sessions(schedule: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "title": cohort["title"],
             "window_start": window["window_start"],
             "window_end": window["window_end"],
-            "members": len(cohort["members"]),
+            # A saved team's cohort names only some of its people: `people` counts them all.
+            "members": cohort.get("people", len(cohort["members"])),
             "study_starts": cohort["study_starts"],
         }
         for window in schedule

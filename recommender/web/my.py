@@ -1,4 +1,7 @@
-"""A member's own page, /my/<link>: their plan and progress by a private link, no account."""
+"""A member's own page, /my/<link>: their plan and progress by a private link, no account.
+
+It reads the member's kept plan alone: its cost does not grow with the team.
+"""
 
 from __future__ import annotations
 
@@ -35,8 +38,7 @@ def page(token: str) -> ResponseReturnValue:
 
 def _page(member: Member, token: str, error: str | None = None, status: int = 200) -> Any:
     recommender = current_recommender()
-    plan = saved.plan(recommender, member.team).plan
-    entry = next(m for m in plan["members"] if m["id"] == member.id)
+    entry = saved.member_plan(recommender, member)  # this member's kept plan, never the team's
     page = render_template(
         "my/member.html",
         member=member,

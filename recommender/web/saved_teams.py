@@ -2,6 +2,9 @@
 
 Thin views: each reads the form, calls one use-case of recommender.saved_teams (or a query of
 the store), and redirects or renders. Every POST here carries a CSRF token (auth.protect).
+A team's page lists a page of its members (`?page=`, `?search=`, `?behind=true`, by links and
+a form that need no JavaScript) with the team's schedule and budget over everyone; the whole
+plan, every name, is in its downloads.
 """
 
 from __future__ import annotations
@@ -9,22 +12,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from .. import saved_teams as saved
 from ..errors import RosterError
 from ..extensions import current_recommender
+from ..http.downloads import plan_download
+from ..http.paging import page_links
+from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
-from ..saved_teams import rules_change_data
+from ..saved_teams import MAX_PER_PAGE, PageQuery
+from ..store import plans as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
 from ..store.models import STATUSES, Member, Team, User
 from ..team import LIST_SEPARATOR
 from ..vocabulary import GOALS, LINES, ROLES
 from .auth import protect
-from .team_plans import ROUTE_LABELS
+from .team_plans import DOWNLOAD_LABELS, ROUTE_LABELS
 
 
 def _roster_limits() -> None:
@@ -43,6 +50,10 @@ STALE = (
     "saved: here it is as it is now. Make your change again if it is still needed."
 )
 STATUS_LABELS = {"on_track": "On track", "behind": "Behind schedule", "completed": "Completed"}
+CHANGED_SHOWN = 100  # members named in a rules change on the page (the API names them all)
+# Members on a page: each comes with their plan, progress and forms, so fewer than the API's
+# (saved_teams.PER_PAGE) make the first screen.
+WEB_PER_PAGE = 25
 MEMBER_FIELDS = ("role", "lines", "years_experience", "goal", "hours_per_week", "start_date")
 MEMBER_LISTS = ("designations", "completed_courses", "discounts")
 
@@ -86,7 +97,9 @@ def index() -> ResponseReturnValue:
     return _teams_page()
 
 
-def _teams_page(error: str | None = None, name: str = "", status: int = 200) -> ResponseReturnValue:
+def _teams_page(
+    error: str | None = None, name: str = "", status: int = 200, headers: Any = None
+) -> ResponseReturnValue:
     owned = q.teams_of(_user())
     page = render_template(
         "teams/teams.html",
@@ -95,7 +108,7 @@ def _teams_page(error: str | None = None, name: str = "", status: int = 200) -> 
         error=error,
         name=name,
     )
-    return page, status
+    return page, status, headers or {}
 
 
 @bp.route("/teams", methods=["POST"])
@@ -107,12 +120,15 @@ def create() -> ResponseReturnValue:
         allow_roster_body()  # the form holds the roster: its limit applies before it is read
         name = request.form.get("name", "").strip()
         roster, _ = roster_from_form("roster", "Choose a roster file (CSV or JSON) to upload.")
-        team = saved.create_from_roster(current_recommender(), _user(), name, roster)
+        with planning_slot():
+            team = saved.create_from_roster(current_recommender(), _user(), name, roster)
     except RosterError as exc:
         return _teams_page(exc.message, name, roster_status(exc))
     except Invalid as exc:
         return _teams_page(exc.message, name, 422)
-    flash(f"Saved the team {team.name} with {len(team.members)} members.")
+    except PlanningBusy as exc:
+        return _teams_page(exc.message, name, 503, {"Retry-After": RETRY_AFTER})
+    flash(f"Saved the team {team.name} with {len(roster.rows)} members.")
     return redirect(url_for("teams.team", team_id=team.id), 303)
 
 
@@ -128,22 +144,61 @@ def team(team_id: int) -> ResponseReturnValue:
     return _team_page(found)
 
 
+def page_query(args: Any) -> PageQuery:
+    """Which members to show, from the page's query string (out-of-range numbers bounded)."""
+
+    def number(name: str, default: int, top: int) -> int:
+        raw = args.get(name, "")
+        return min(top, max(1, int(raw))) if raw.isdigit() else default
+
+    search = args.get("search", "").strip()[: q.NAME_LENGTH] or None
+    behind = args.get("behind", "").lower() in ("true", "on", "1", "yes")
+    return PageQuery(
+        number("page", 1, 10**9), number("per_page", WEB_PER_PAGE, MAX_PER_PAGE), search, behind
+    )
+
+
 def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 200) -> Any:
     recommender = current_recommender()
-    plan = saved.plan(recommender, found)
-    members = {m.id: m for m in found.members}
+    query = page_query(request.args)
+    shown = saved.team_page(
+        recommender, found, query, slot=planning_slot, changed_limit=CHANGED_SHOWN
+    )
+    keep: dict[str, Any] = {"per_page": query.per_page} if query.per_page != WEB_PER_PAGE else {}
+    if query.search:
+        keep["search"] = query.search
+    if query.behind:
+        keep["behind"] = "true"
     page = render_template(
         "teams/team.html",
         team=found,
-        plan=plan.plan,
-        members=members,
-        rules_change=rules_change_data(plan),
-        history=list(reversed(q.history_of(found)))[:50],
+        plan=shown.plan,
+        shown=shown,
+        query=query,
+        links={
+            rel: url_for("teams.team", team_id=found.id, page=number, **keep)
+            for rel, number in page_links(query.page, shown.last_page).items()
+        },
+        behind=kept.behind_count(found.id, date.today()),
+        rules_change=shown.rules_change,
+        history=q.recent_history(found, 50),
         courses=sorted(recommender.catalog.courses),
         today=date.today().isoformat(),
         errors=errors or {},
+        DOWNLOAD_LABELS=DOWNLOAD_LABELS,
+        WEB_PER_PAGE=WEB_PER_PAGE,
     )
     return page, status
+
+
+@bp.route("/teams/<int:team_id>/plan.<any(csv, xlsx, ics):format_>", methods=["GET"])
+@login_required
+def plan_file(team_id: int, format_: str) -> Response:
+    """The whole saved plan, every member and every name, as a CSV, Excel or calendar file."""
+    found = _team(team_id)
+    with planning_slot():  # the file is written inside it too: as long as planning
+        whole = saved.whole_plan(current_recommender(), found, streamed=True)
+        return plan_download(whole.plan, format_)
 
 
 def _stale(team_id: int) -> ResponseReturnValue:
@@ -187,7 +242,7 @@ def rules_seen(team_id: int) -> ResponseReturnValue:
     """Note that the team has been shown under the current rules."""
     found = _team(team_id)
     try:
-        saved.acknowledge_rules(current_recommender(), found, _user().email)
+        saved.acknowledge_rules(current_recommender(), found, _user().email, planning_slot)
     except StaleVersion:
         return _stale(team_id)
     return redirect(url_for("teams.team", team_id=team_id), 303)
@@ -299,7 +354,14 @@ def record_progress(team_id: int, member_id: int) -> ResponseReturnValue:
     except Invalid as exc:
         return _team_page(found, {member.id: exc.message}, 422)
     flash(f"Recorded {member.name}: {course} {status} on {on.isoformat()}.")
-    return redirect(url_for("teams.team", team_id=team_id, _anchor=f"member-{member.id}"), 303)
+    return redirect(_member_url(member), 303)
+
+
+def _member_url(member: Member) -> str:
+    """The team page that lists `member`, at their place on it."""
+    page = kept.members_before(member) // WEB_PER_PAGE + 1
+    anchor = f"member-{member.id}"
+    return url_for("teams.team", team_id=member.team_id, page=page, _anchor=anchor)
 
 
 @bp.route("/teams/<int:team_id>/members/<int:member_id>/link", methods=["POST"])

@@ -20,6 +20,11 @@ def _people(n: int) -> str:
     return f"{n:,} {'person' if n == 1 else 'people'}"
 
 
+def _size(cohort: dict[str, Any]) -> int:
+    # A saved team's cohort names only some of its people: `people` counts them all.
+    return int(cohort.get("people", len(cohort["members"])))
+
+
 def _window(window: dict[str, Any]) -> str:
     start = date.fromisoformat(window["window_start"])
     end = date.fromisoformat(window["window_end"])
@@ -30,12 +35,12 @@ def cohort_timeline_svg(schedule: list[dict[str, Any]], title: str) -> Markup:
     """An accessible SVG of the schedule: a heading per window, a bar per cohort by its size."""
     if not schedule:
         return Markup("")
-    most = max(len(c["members"]) for w in schedule for c in w["cohorts"])
+    most = max(_size(c) for w in schedule for c in w["cohorts"])
     scale = (WIDTH - LABEL - COUNT) / max(1, most)
     height = sum(HEADING + ROW * len(w["cohorts"]) for w in schedule)
     description = " ".join(
         f"{_window(w)}: "
-        + "; ".join(f"{c['code']}, {_people(len(c['members']))}" for c in w["cohorts"])
+        + "; ".join(f"{c['code']}, {_people(_size(c))}" for c in w["cohorts"])
         + "."
         for w in schedule
     )
@@ -54,11 +59,12 @@ def cohort_timeline_svg(schedule: list[dict[str, Any]], title: str) -> Markup:
         )
         y += HEADING
         for cohort in window["cohorts"]:
-            people = len(cohort["members"])
+            people = _size(cohort)
             width = max(2.0, people * scale)
             text_y = f"{y + ROW * 0.67:.1f}"
             faint = "" if cohort["group_session"] else ' fill-opacity="0.55"'  # on one's own
-            names = ", ".join(cohort["members"][:20]) + (", ..." if people > 20 else "")
+            named = cohort["members"][:20]
+            names = ", ".join(named) + (", ..." if people > len(named) else "")
             parts.append(
                 f"<g><title>{escape(cohort['code'])}: {escape(names)}</title>"
                 f'<text class="count" x="0" y="{text_y}">{escape(cohort["code"])}</text>'

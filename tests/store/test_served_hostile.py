@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from recommender import saved_teams
 from recommender.accounts import throttle
@@ -29,7 +30,7 @@ from recommender.accounts.tokens import create_token
 from recommender.accounts.users import create_user
 from recommender.extensions import current_recommender, db
 from recommender.store import accounts
-from recommender.store.models import Progress, Team
+from recommender.store.models import MemberExam, MemberPlan, Progress, Team
 from recommender.team import parse_roster
 
 pytestmark = pytest.mark.slow
@@ -105,9 +106,13 @@ def test_a_stored_failure_the_planner_cannot_plan_is_a_warning_not_a_500(
     url, (email, api) = served_db.url, owner
     team_id, (ana, carl) = team
     with served_db.app.app_context():
+        # Straight into the database, as an older release stored it; that release left no
+        # kept plans (they are planned when the team is next shown).
         db.session.add(
             Progress(member_id=ana, course="API 29", status="failed", date=stored, recorded_by="x")
         )
+        for table in (MemberExam, MemberPlan):
+            db.session.execute(sa.delete(table).where(table.team_id == team_id))
         db.session.commit()
         members = {m.id: m for m in db.session.get(Team, team_id).members}
         ana_link = saved_teams.create_member_link(members[ana], email)

@@ -21,7 +21,17 @@ from recommender.store import teams as store_teams
 from recommender.store.errors import Invalid, StaleVersion, TeamNotFound
 from recommender.store.models import Team, User
 
-TABLES = {"users", "api_tokens", "teams", "members", "progress", "events", "login_failures"}
+TABLES = {
+    "users",
+    "api_tokens",
+    "teams",
+    "members",
+    "progress",
+    "events",
+    "login_failures",
+    "member_plans",
+    "member_exams",
+}
 TABLES |= {"outbox", "one_time_links", "audit_log", "rate_counts"}  # issue 20: organization
 
 

@@ -230,7 +230,7 @@ class Recommender:
         return fired, changes
 
     def recommend(self, profile: Profile) -> dict[str, Any]:
-        """Recommend a route for one profile: the CONTRACT.md recommendation object."""
+        """Recommend a route for one profile: the recommendation object of docs/api.md."""
         fired, kept = self._fired_and_changes(profile)
         answer = self.explain(profile, fired)
         changes = [dict(change) for change in kept]  # copies: the answer is the caller's

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..errors import RulesError
+from ..errors import RulesError, field_errors
 
 CATALOG_FILE = "catalog.yaml"
 
@@ -181,20 +181,13 @@ def read_yaml(path: Path) -> Any:
         raise RulesError(path.name, f"not valid YAML: {exc}") from exc
 
 
-def flatten_messages(messages: Any, prefix: str = "") -> list[str]:
-    """Turn marshmallow's nested error dict into 'path.to.field: message' lines."""
-    if isinstance(messages, dict):
-        out: list[str] = []
-        for key, value in messages.items():
-            # marshmallow files a Dict field's errors under "key"/"value": not a path a
-            # person wrote, so leave "value" out (routes.CPCU.fit, not routes.CPCU.value.fit).
-            path = (
-                prefix if key == "value" and prefix else f"{prefix}.{key}" if prefix else str(key)
-            )
-            out += flatten_messages(value, path)
-        return out
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [f"{prefix}: {m}" if prefix else m for m in messages]
-    if isinstance(messages, list):
-        return [line for m in messages for line in flatten_messages(m, prefix)]
-    return [f"{prefix}: {messages}"]
+def flatten_messages(messages: Any) -> list[str]:
+    """marshmallow's nested errors as 'path.to.field: message' lines: errors.field_errors's
+    paths, less the "value" that marshmallow files a Dict field's errors under (not a path a
+    person wrote: routes.CPCU.fit, not routes.CPCU.value.fit)."""
+    lines = []
+    for field, texts in field_errors(messages).items():
+        head, *rest = field.split(".")
+        path = ".".join([head, *(part for part in rest if part != "value")])
+        lines += [f"{path}: {text}" for text in texts]
+    return lines

@@ -1,4 +1,4 @@
-"""The recommendation going out (CONTRACT.md's recommendation object), for dumps and the
+"""The recommendation going out (docs/api.md, "A recommendation"), for dumps and the
 OpenAPI document."""
 
 from __future__ import annotations
@@ -296,7 +296,7 @@ class FactToConfirmSchema(Schema):
 
 
 class RecommendationSchema(Schema):
-    """The recommendation object of CONTRACT.md."""
+    """The recommendation object (docs/api.md, "A recommendation")."""
 
     class Meta:
         unknown = EXCLUDE

@@ -16,7 +16,7 @@ from marshmallow import (
 )
 
 from ..catalog import Catalog, compact_code
-from ..errors import ProfileError
+from ..errors import ProfileError, field_errors
 from ..planner import Profile
 from ..vocabulary import (
     CONCENTRATION_ANSWERS,
@@ -276,13 +276,9 @@ def load_profile(data: Any, schema: ProfileSchema) -> Profile:
 
 
 def _flat_errors(messages: Any) -> dict[str, list[str]]:
-    """Collapse marshmallow's per-index list errors into one list per field."""
+    """One list per top-level field: a list field's per-index errors ("discounts.0") collapse
+    into the field's own ("discounts")."""
     out: dict[str, list[str]] = {}
-    for field_name, value in dict(messages).items():
-        if isinstance(value, dict):
-            out[field_name] = [
-                m for sub in value.values() for m in (sub if isinstance(sub, list) else [sub])
-            ]
-        else:
-            out[field_name] = list(value)
+    for field, texts in field_errors(messages).items():
+        out.setdefault(field.split(".")[0], []).extend(texts)
     return out

@@ -20,6 +20,7 @@ from ..errors import ProfileError
 from ..planner import (
     Profile,
     RoutePlan,
+    before_window_only,
     best_discount,
     discount_options,
     estimate_cost,
@@ -268,11 +269,9 @@ def _still_possible(
     start, end = next(exam_windows(catalog, today))
     # Not the failed exam's window: the member's own discounts only, and none for an exam
     # bought before its window once that window is open.
-    options = [
-        option
-        for option in discount_options(catalog, discounts)
-        if not (start <= today and any(d.only_before_window for d in option))
-    ]
+    options = discount_options(catalog, discounts)
+    if start <= today:
+        options = before_window_only(options)
     amount, applied = best_discount(retake["fee"], options)
     amount = round(amount, 2)
     later = (end.year - planned_end.year) * 12 + end.month - planned_end.month

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from ..errors import ProfileError
 from ..extensions import current_recommender
+from ..http.downloads import calendar_download
 from ..ics import exam_calendar
 from ..vocabulary import ROUTE_TITLES
 from ..wording import duration, fee_band, humanise, plural, profile_facts
@@ -159,8 +160,4 @@ def calendar() -> ResponseReturnValue:
         profile = recommender.load_profile(values)
     except ProfileError as exc:
         return _form_page(values, exc.errors), 422
-    return Response(
-        exam_calendar(recommender.recommend(profile)),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": 'attachment; filename="exam-plan.ics"'},
-    )
+    return calendar_download(exam_calendar(recommender.recommend(profile)), "exam-plan.ics")

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommender.config import DEFAULT_RULES_DIR
-from recommender.planner import exam_windows
+from recommender.planner import exam_windows, plan_months
 from recommender.recommendation import Recommender
 from recommender.team import fiscal_year_of, parse_json_roster, plan_team, quarter_of
+from recommender.vocabulary import ROUTE_DESIGNATIONS
 
 RECOMMENDER = Recommender.from_dir(DEFAULT_RULES_DIR)
 CATALOG = RECOMMENDER.catalog
@@ -157,6 +158,41 @@ def test_alignment_moves_only_one_window_later_within_every_constraint(people):
         assert exam["window_start"] <= exam["access_ends"]  # within the course access period
     # The same people pay the same fees, whichever window they sit in.
     assert aligned["budget"]["total"] == alone["budget"]["total"]
+    check_earned_later(people, alone, aligned)
+
+
+def earned_on(member: dict[str, Any], designation: str) -> str | None:
+    ends = [
+        e["window_end"]
+        for e in member["exam_schedule"]
+        if designation in CATALOG.courses[e["code"]].counts_toward
+    ]
+    return max(ends, default=None)
+
+
+def check_earned_later(
+    people: list[dict[str, Any]], alone: dict[str, Any], aligned: dict[str, Any]
+) -> None:
+    """A designation earned later after alignment is said so, on the move and to the member,
+    and only then; each member's months come from their schedule as aligned (one clock)."""
+    said = {
+        (m["row"], designation)
+        for m in aligned["alignment"]["moved"]
+        for designation in m["earned_later"]
+    }
+    for before, after in zip(alone["members"], aligned["members"], strict=True):
+        row = after["row"]
+        for designation in ROUTE_DESIGNATIONS.get(after["recommended_route"] or "", ()):
+            then, now = earned_on(before, designation), earned_on(after, designation)
+            later = then is not None and now is not None and now > then
+            assert ((row, designation) in said) == later
+            told = [w for w in after["warnings"] if f"the {designation} is earned one window" in w]
+            assert len(told) == (1 if later else 0)
+            if later:
+                assert f"by {now} instead of {then}" in told[0]
+        if after["exam_schedule"] and after["exam_schedule"] != before["exam_schedule"]:
+            start = date.fromisoformat(people[row - 1]["start_date"])
+            assert after["estimated_months"] == plan_months(after["exam_schedule"], start)
 
 
 def test_a_member_ready_a_window_early_joins_the_larger_cohort_of_the_next_one():
@@ -182,6 +218,7 @@ def test_a_member_ready_a_window_early_joins_the_larger_cohort_of_the_next_one()
             "code": "API 29",
             "from_window": api[0][0],
             "to_window": api[1][0],
+            "earned_later": [],  # API 29 is not the API's last exam: it is earned as before
         }
     ]
     cohort = next(

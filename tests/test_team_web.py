@@ -364,3 +364,27 @@ def test_the_page_shows_the_schedule_with_names_and_the_budget(
     for quarter in plan["budget"]["by_quarter"]:
         assert f'<th scope="row">{quarter["quarter"]}</th>' in html
     assert 'class="demand-chart cohort-timeline"' in html
+
+
+def test_aligned_cohorts_that_delay_a_designation_say_so_on_the_page_and_in_the_exports(
+    client: FlaskClient,
+) -> None:
+    # Ana is a window ahead of Ben, Cy and Dee in every course: aligned, each of her exams
+    # joins theirs, her last API and CPCU exams among them, so both are earned a window later.
+    base = "agent,personal,3,,{start}"
+    lines = ["name,role,lines,years_experience,designations,start_date,hours_per_week"]
+    lines.append("Ana," + base.format(start="2026-12-01") + ",10")
+    lines += [f"{n}," + base.format(start="2027-02-20") + ",10" for n in ("Ben", "Cy", "Dee")]
+    data = "\n".join(lines) + "\n"
+    body, content_type = multipart({"file": (data.encode(), "team.csv"), "align": "true"})
+    html = html_of(client.post("/team", data=body, content_type=content_type))
+    assert "For 1 person a moved exam is the last of a designation" in html
+    assert "so the API is earned one window later" in html
+    assert "so the CPCU is earned one window later" in html
+    csv_text = client.post("/team/plan.csv", data={"roster": data, "align": "true"}).get_data(
+        as_text=True
+    )
+    ana = next(line for line in csv_text.splitlines() if ",Ana," in line)
+    assert "the API is earned one window later" in ana and "Ben" not in ana
+    plain = client.post("/team/plan.csv", data={"roster": data}).get_data(as_text=True)
+    assert "earned one window later" not in plain

@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from ..catalog import Catalog
-from ..planner import Profile
-from ..vocabulary import ROUTES
+from ..planner import Profile, plan_months
+from ..vocabulary import ROUTE_DESIGNATIONS, ROUTES
 from .budget import budget
 from .outcomes import Outcome, Planner, TeamRecommender
 from .rows import NOTICE_NUMBERS, ROW_FIELD, Roster, RosterRow, where_numbers
@@ -68,9 +68,11 @@ def plan_team(
     catalog = recommender.catalog
     members: list[dict[str, Any]] = []
     seats: list[Seat] = []
+    starts: dict[int, date] = {}  # each planned member's start date, for the months of a move
     for row in roster.rows:
-        member, outcome, _ = _plan_row(planner, row)
-        if outcome is not None:
+        member, outcome, profile = _plan_row(planner, row)
+        if outcome is not None and profile is not None:
+            starts[len(members)] = profile.start_date or planner.today
             seats.extend(_seats(len(members), member, outcome))
         members.append(member)
     cohorts = cohorts_of(seats)
@@ -79,7 +81,7 @@ def plan_team(
         before = len(cohorts)
         moved = align(seats, catalog)
         cohorts = cohorts_of(seats)
-        _move_exams(members, moved)
+        later = _move_exams(members, moved, catalog, starts)
         alignment = {
             "cohorts_before": before,
             "cohorts_after": len(cohorts),
@@ -90,6 +92,7 @@ def plan_team(
                     "code": seat.code,
                     "from_window": seat.moved_from.isoformat() if seat.moved_from else None,
                     "to_window": seat.window_start.isoformat(),
+                    "earned_later": later.get((seat.member, seat.code), []),
                 }
                 for seat in moved
             ],
@@ -175,18 +178,64 @@ def _seats(index: int, member: dict[str, Any], outcome: Outcome) -> list[Seat]:
     return [Seat(index, member["row"], member["name"], *parts) for parts in outcome.seats]
 
 
-def _move_exams(members: list[dict[str, Any]], moved: list[Seat]) -> None:
-    """Put each moved seat's new window in its member's own exam_schedule (a copy)."""
-    copied: set[int] = set()
+def _move_exams(
+    members: list[dict[str, Any]], moved: list[Seat], catalog: Catalog, starts: dict[int, date]
+) -> dict[tuple[int, str], list[str]]:
+    """Put each moved seat's new window in its member's own exam_schedule (a copy), and their
+    months from it (the one clock). Returns, per (member, course) moved, the designations it
+    now makes earned one window later: their last exam is the one moved. Each such member is
+    told so in their warnings, which the page and the exports show."""
+    copied: dict[int, list[dict[str, Any]]] = {}  # member: their schedule before the moves
     for seat in moved:
         member = members[seat.member]
         if seat.member not in copied:
+            copied[seat.member] = member["exam_schedule"]
             member["exam_schedule"] = [dict(exam) for exam in member["exam_schedule"]]
-            copied.add(seat.member)
         exam = next(e for e in member["exam_schedule"] if e["code"] == seat.code)
         exam["window_start"] = seat.window_start.isoformat()
         exam["window_end"] = seat.window_end.isoformat()
         exam["access_ok"] = max(seat.ready, seat.window_start) <= seat.access_ends
+    later: dict[tuple[int, str], list[str]] = {}
+    last_moved: dict[tuple[int, str], list[Seat]] = {}  # (member, designation): its last exams
+    for seat in moved:
+        member = members[seat.member]
+        course = catalog.courses.get(seat.code)
+        for designation in ROUTE_DESIGNATIONS.get(member["recommended_route"] or "", ()):
+            if course is None or designation not in course.counts_toward:
+                continue
+            before = _earned_on(copied[seat.member], designation, catalog)
+            after = _earned_on(member["exam_schedule"], designation, catalog)
+            if before and after and after > before and seat.window_end.isoformat() == after:
+                later.setdefault((seat.member, seat.code), []).append(designation)
+                last_moved.setdefault((seat.member, designation), []).append(seat)
+    for (index, designation), seats in sorted(
+        last_moved.items(), key=lambda item: (item[0][0], item[1][0].window_start)
+    ):  # each member's in the order earned
+        codes = " and ".join(sorted(seat.code for seat in seats))
+        first = seats[0]
+        members[index]["warnings"].append(
+            f"Aligned cohorts: {codes} {'moves' if len(seats) == 1 else 'move'} from the "
+            f"window of {first.moved_from} to that of {first.window_start} to join a larger "
+            f"cohort, so the {designation} is earned one window later (by "
+            f"{_earned_on(members[index]['exam_schedule'], designation, catalog)} instead of "
+            f"{_earned_on(copied[index], designation, catalog)})."
+        )
+    for index in copied:
+        members[index]["estimated_months"] = plan_months(
+            members[index]["exam_schedule"], starts[index]
+        )
+    return later
+
+
+def _earned_on(schedule: list[dict[str, Any]], designation: str, catalog: Catalog) -> str | None:
+    """The last day of the window of a designation's last exam in `schedule` (ISO), if any."""
+    ends = [
+        exam["window_end"]
+        for exam in schedule
+        if exam["code"] in catalog.courses
+        and designation in catalog.courses[exam["code"]].counts_toward
+    ]
+    return max(ends, default=None)
 
 
 def _member(

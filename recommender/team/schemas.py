@@ -120,6 +120,14 @@ class TeamMovedSchema(Schema):
     code = fields.String(required=True)
     from_window = _day("The window the member had on their own.")
     to_window = _day("The window of the larger cohort joined (the next one).")
+    earned_later = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "The designations this move makes earned one window later (its "
+            "exam is their last); empty when it changes no designation's date."
+        },
+    )
 
 
 class TeamAlignmentSchema(Schema):

@@ -50,3 +50,8 @@ class StaleVersion(StoreError):
     def __init__(self, current: int):
         super().__init__(f"the team is at version {current}")
         self.current = current
+
+
+class Forbidden(StoreError):
+    """A team the caller may see but not change this way (a viewer's write; an editor's share,
+    hand-over or delete): HTTP 403, saying what they may do instead."""

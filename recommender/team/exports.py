@@ -252,3 +252,27 @@ def _write(sheet: Any, styles: dict[str, Any], row: int, column: int, value: Any
     text = str(value)
     sheet.write_string(row, column, text)
     return max((len(part) for part in text.splitlines()), default=0)
+
+
+def export_sheets(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+    """Tables as a workbook, one sheet each: (title, header, rows), headers frozen, cells
+    written by their type as the plan's are (a string never a formula)."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    styles = {
+        "head": book.add_format({"bold": True, "bottom": 1}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "money": book.add_format({"num_format": "#,##0.00"}),
+    }
+    for title, head, rows in sheets:
+        _sheet(book, styles, title, head, rows)
+    book.close()
+    return out.getvalue()

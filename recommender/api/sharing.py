@@ -27,23 +27,27 @@ bp = Blueprint(
     "hands the team over. A team you cannot see is a 404; one you can read but not change is "
     "a 403.",
 )
-bp.before_request(require_token)
-
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 MANAGE_ENDPOINTS = frozenset({"saved_teams.delete_team"})
 
 
 def guard_team() -> None:
     """Before a saved-teams call naming a team: the caller may see it (else 404) and, for a
-    change, change it (else 403; deleting it is the owner's or an admin's)."""
+    change, change it (else 403; sharing, handing over or deleting it is the owner's or an
+    admin's)."""
     team_id = (request.view_args or {}).get("team_id")
     if team_id is None:
         return
-    if request.endpoint in MANAGE_ENDPOINTS:
+    sharing = request.blueprint == bp.name and request.method not in READS
+    if sharing or request.endpoint in MANAGE_ENDPOINTS:
         need = access.MANAGE
     else:
         need = access.READ if request.method in READS else access.CHANGE
     access.team_for(token_user(), team_id, need)
+
+
+bp.before_request(require_token)
+bp.before_request(guard_team)  # before a body is read: a team's 404 or 403 comes first
 
 
 class TeamPersonSchema(Schema):

@@ -18,7 +18,6 @@ from ..store.models import Team, User
 from .auth import protect
 
 bp = Blueprint("sharing", __name__, template_folder="templates")
-protect(bp)
 
 # Pages of the teams blueprint whose only use is a change (their forms), and the one change
 # that is the owner's or an admin's alone.
@@ -32,13 +31,19 @@ def guard_team() -> None:
     team_id = (request.view_args or {}).get("team_id")
     if team_id is None or not current_user.is_authenticated:
         return
-    if request.endpoint in MANAGE_PAGES:
+    if request.endpoint in MANAGE_PAGES or (
+        request.blueprint == bp.name and request.method == "POST"
+    ):
         need = access.MANAGE
     elif request.method == "POST" or request.endpoint in CHANGE_PAGES:
         need = access.CHANGE
     else:
         need = access.READ
     access.team_for(_user(), team_id, need)
+
+
+protect(bp)
+bp.before_request(guard_team)
 
 
 def _user() -> User:

@@ -17,43 +17,36 @@ from flask.testing import FlaskClient
 
 from recommender.accounts.tokens import create_token
 
-ROSTER = {
-    "members": [
-        {
-            "name": "Ana Agent",
-            "role": "agent",
-            "lines": "personal",
-            "years_experience": 2,
-            "start_date": "2025-01-06",
-        },
-        {
-            "name": "Carl Claims",
-            "role": "claims",
-            "lines": "both",
-            "years_experience": 1,
-            "completed_courses": ["CPCU 500"],
-            "start_date": "2025-01-06",
-        },
-        {
-            "name": "Una Underwriter",
-            "role": "underwriter",
-            "lines": "commercial",
-            "years_experience": 12,
-        },
-        {
-            "name": "Done Dana",
-            "role": "agent",
-            "lines": "personal",
-            "years_experience": 2,
-            "completed_courses": ["API 29", "CPCU 555", "CPCU 556", "ETH 311"],
-        },
-    ]
-}
+MORE = [  # after the conftest's Ana and Carl: a senior underwriter, and one who is done
+    {
+        "name": "Una Underwriter",
+        "role": "underwriter",
+        "lines": "commercial",
+        "years_experience": 12,
+    },
+    {
+        "name": "Done Dana",
+        "role": "agent",
+        "lines": "personal",
+        "years_experience": 2,
+        "completed_courses": ["API 29", "CPCU 555", "CPCU 556", "ETH 311"],
+    },
+]
+
+
+@pytest.fixture
+def members(roster_json: dict[str, Any]) -> list[dict[str, Any]]:
+    """Four members: Ana, Carl, Una, and Dana who has passed every course of her route."""
+    found: list[dict[str, Any]] = [*roster_json["members"], *MORE]
+    return found
 
 
 @pytest.fixture
 def api(
-    store_app: Flask, add_user: Callable[..., Any], bearer: Callable[[str], dict[str, str]]
+    store_app: Flask,
+    add_user: Callable[..., Any],
+    bearer: Callable[[str], dict[str, str]],
+    members: list[dict[str, Any]],
 ) -> tuple[FlaskClient, dict[str, dict[str, str]], dict[str, int]]:
     """Ann's team and Bob's (shared with Ann as a viewer), Cleo's (not shared); Ada an admin."""
     client = store_app.test_client()
@@ -68,7 +61,7 @@ def api(
     }
     ids = {}
     for name, size in (("ann", 4), ("bob", 2), ("cleo", 1)):
-        body = {"name": f"{name.title()}'s team", "members": ROSTER["members"][:size]}
+        body = {"name": f"{name.title()}'s team", "members": members[:size]}
         made = client.post("/api/v1/teams", json=body, headers=h[name])
         assert made.status_code == 201, made.json
         ids[name] = made.json["id"]
@@ -193,7 +186,10 @@ def test_the_overview_downloads_hold_the_same_figures(api: Any) -> None:
 
 
 def test_the_overview_page_and_its_files_on_the_web(
-    web: FlaskClient, log_in: Callable[..., Any], bearer: Callable[[str], dict[str, str]]
+    web: FlaskClient,
+    log_in: Callable[..., Any],
+    bearer: Callable[[str], dict[str, str]],
+    members: list[dict[str, Any]],
 ) -> None:
     app = web.application
     with app.app_context():
@@ -204,7 +200,7 @@ def test_the_overview_page_and_its_files_on_the_web(
         assert ann is not None and bob is not None
         tokens = {"ann": bearer(create_token(ann)), "bob": bearer(create_token(bob))}
     for name in ("ann", "bob"):
-        body = {"name": f"{name.title()}'s team", "members": ROSTER["members"][:3]}
+        body = {"name": f"{name.title()}'s team", "members": members[:3]}
         assert web.post("/api/v1/teams", json=body, headers=tokens[name]).status_code == 201
     assert web.get("/overview").status_code == 302  # sign in first
     log_in(web, "ann@example.com")

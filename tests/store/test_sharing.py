@@ -397,3 +397,45 @@ def test_sharing_on_the_web_without_javascript(
     assert "bob@example.com no longer has Claims team." in removed.get_data(as_text=True)
     assert bob.get(f"/teams/{team_id}").status_code == 404
     assert bob.get(f"/teams/{team_id}/colleagues").status_code == 404
+
+
+def test_a_team_is_handed_over_on_the_web(
+    web: FlaskClient, log_in: Callable[..., Any], csrf_token: Callable[[str], str]
+) -> None:
+    app = web.application
+    with app.app_context():
+        ann = accounts.user_by_email("ann@example.com")
+        made = [
+            saved_teams.create_from_roster(
+                current_recommender(), ann, name, parse_roster(ROSTER)
+            ).id
+            for name in ("Claims team", "Sales team")
+        ]
+    log_in(web, "ann@example.com")
+    token = csrf_token(web.get(f"/teams/{made[0]}/colleagues").get_data(as_text=True))
+    unknown = web.post(
+        f"/teams/{made[0]}/owner", data={"email": "nobody@example.com", "csrf_token": token}
+    )
+    assert unknown.status_code == 422 and "invite them first" in unknown.get_data(as_text=True)
+    stays = web.post(
+        f"/teams/{made[0]}/owner",
+        data={"email": "bob@example.com", "keep_as": "editor", "csrf_token": token},
+        follow_redirects=True,
+    )
+    text = stays.get_data(as_text=True)
+    assert "bob@example.com owns Claims team now." in text and "You are editor" in text
+    assert "Share the team" not in text  # no longer hers to share
+    leaves = web.post(
+        f"/teams/{made[1]}/owner",
+        data={"email": "bob@example.com", "keep_as": "", "csrf_token": token},
+    )
+    assert leaves.status_code == 303 and leaves.headers["Location"].endswith("/teams")
+    assert web.get(f"/teams/{made[1]}").status_code == 404
+    with app.app_context():
+        handed = [
+            e.text for e in db.session.get(Team, made[0]).history if e.action == "handed over"
+        ]
+    assert handed == [
+        "Handed the team over from ann@example.com to bob@example.com; "
+        "ann@example.com stays as editor."
+    ]

@@ -109,7 +109,8 @@ def handle_server_error(error: InternalServerError) -> Any:
 
 
 def handle_store_error(error: StoreError) -> Any:
-    """Answer the store's refusals: not found 404, a stale version 412, invalid input 422."""
+    """Answer the store's refusals: not found 404, not yours to change 403, a stale version 412,
+    invalid input 422."""
     if isinstance(error, NotFound):
         return answer(404, error.message)
     if isinstance(error, Forbidden):

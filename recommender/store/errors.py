@@ -1,4 +1,4 @@
-"""The store's own errors: the HTTP layer's error handlers turn them into 404, 412 and 422."""
+"""The store's own errors: the HTTP layer's error handlers turn them into 403, 404, 412 and 422."""
 
 from __future__ import annotations
 

@@ -79,8 +79,16 @@ def register_blueprints(app: Flask) -> None:
     for endpoints in (api.recommendations, api.team_plans, api.saved_teams, api.health):
         document.register_blueprint(endpoints)
     csrf.exempt(api.saved_teams)  # token-authenticated: no cookie for a forged request to ride
+    for endpoints in (api.colleagues, api.overview):  # who has a team; the overview of every team
+        document.register_blueprint(endpoints)
+        csrf.exempt(endpoints)
     app.register_blueprint(api.docs)
     for pages in (web.pages, web.team_plans, web.auth, web.teams, web.my, web.passwords, web.admin):
+        app.register_blueprint(pages)
+    for pages in (
+        web.sharing,
+        web.overview,
+    ):  # who has a team (colleagues), the overview of every team
         app.register_blueprint(pages)
 
 

@@ -168,6 +168,12 @@ NOT_DESCRIBABLE = {
     # A progress date is within the catalog's planning horizon around today, and a pass or a
     # failure not after today: bounds that move with the day and depend on the status.
     "POST /api/v1/teams/{team_id}/members/{member_id}/progress": [positive_data_acceptance],
+    # A colleague or a new owner is an active user's e-mail address (any other is a 422), and
+    # a colleague's user id one of the team's colleagues (any other is a 404): the database's.
+    "POST /api/v1/teams/{team_id}/colleagues": [positive_data_acceptance],
+    "POST /api/v1/teams/{team_id}/owner": [positive_data_acceptance],
+    "PATCH /api/v1/teams/{team_id}/colleagues/{user_id}": [positive_data_acceptance],
+    "DELETE /api/v1/teams/{team_id}/colleagues/{user_id}": [positive_data_acceptance],
 }
 
 

@@ -2,7 +2,8 @@
 
 recommendations.py (profiles in, advice out; the catalog and the rules), team_plans.py (a
 roster in, a team plan out), saved_teams.py (teams kept for a manager, token-authenticated by
-auth.py), health.py, docs.py; schemas.py holds their bodies' and answers' shapes.
+auth.py), sharing.py (a team's colleagues and owner), overview.py, health.py, docs.py;
+schemas.py holds their bodies' and answers' shapes.
 create_app registers each blueprint on the document that document() makes.
 """
 
@@ -17,11 +18,22 @@ from .auth import BEARER, BEARER_SCHEME
 from .docs import bp as docs
 from .docs import catalog_choices
 from .health import bp as health
+from .overview import bp as overview
 from .recommendations import bp as recommendations
 from .saved_teams import bp as saved_teams
+from .sharing import bp as colleagues
 from .team_plans import bp as team_plans
 
-__all__ = ["docs", "document", "health", "recommendations", "saved_teams", "team_plans"]
+__all__ = [
+    "colleagues",
+    "docs",
+    "document",
+    "health",
+    "overview",
+    "recommendations",
+    "saved_teams",
+    "team_plans",
+]
 
 
 class Api(flask_smorest.Api):

@@ -24,7 +24,7 @@ from ..http.json_body import json_body, parse_json
 from ..http.paging import link_header, page_links
 from ..http.planning import planning_slot
 from ..http.rosters import UPLOAD_FIELD, roster_body, roster_from_body, roster_from_json
-from ..saved_teams import PageQuery, SavedPlan
+from ..saved_teams import PageQuery, SavedPlan, access
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
 from ..store.models import Team
@@ -42,6 +42,7 @@ from .schemas import (
     TeamNameQuerySchema,
     TeamPageQuerySchema,
 )
+from .sharing import guard_team
 from .team_plans import UPLOAD
 
 bp = Blueprint(
@@ -52,6 +53,7 @@ bp = Blueprint(
     "call needs `Authorization: Bearer TOKEN` (`career-path tokens create EMAIL`).",
 )
 bp.before_request(require_token)
+bp.before_request(guard_team)  # a team's 404, or a viewer's 403 (saved_teams.access)
 
 MEMBER_BODY = {"required": True, "content": {"application/json": {"schema": MemberChangeSchema}}}
 IF_MATCH = {
@@ -128,14 +130,17 @@ def _documented(*statuses: int) -> Callable[[Any], Any]:
 @bp.response(200, TeamListItemSchema(many=True))
 @_documented()
 def list_teams() -> Any:
-    """List the caller's teams, most recently changed first."""
-    owned = q.teams_of(token_user())
+    """List the teams the caller may see (owns, shares; an admin: all), most recently changed
+    first, each with the caller's `role` in it."""
+    seen = access.teams_of(token_user())  # each with the caller's part in it
+    owned, roles = [t for t, _ in seen], {t.id: role for t, role in seen}
     counts = q.member_counts(owned)
     return [
         {
             "id": t.id,
             "name": t.name,
             "members": counts[t.id],
+            "role": roles[t.id],
             "version": t.version,
             "updated_at": _time(t.updated_at),
         }

@@ -389,6 +389,10 @@ class TeamListItemSchema(Schema):
     members = fields.Integer(required=True, metadata={"description": "How many."})
     version = fields.Integer(required=True)
     updated_at = fields.String(required=True)
+    role = fields.String(
+        required=True,
+        metadata={"description": "Your part in the team: owner, admin, editor or viewer."},
+    )
 
 
 class EventSchema(Schema):

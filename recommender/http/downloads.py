@@ -92,3 +92,14 @@ def plan_json(plan: dict[str, Any]) -> Response:
         parts.append(("," if start else "") + chunk)
     parts.append("], " + head[1:] if head != "{}" else "]}")
     return Response("".join(parts), mimetype="application/json")
+
+
+def overview_csv(tables: list[tuple[str, list[str], list[list[Any]]]], filename: str) -> Response:
+    """Tables (title, header, rows) as one CSV file download: each table under a line with its
+    title, a blank line between them (formula cells guarded, a BOM for Excel)."""
+    rows: list[Sequence[Any]] = []
+    for number, (title, head, body) in enumerate(tables):
+        rows.extend([[], [title]] if number else [[title]])
+        rows.append(head)
+        rows.extend(body)
+    return csv_download(rows[0], rows[1:], filename)

@@ -17,7 +17,7 @@ from werkzeug.exceptions import (
 )
 
 from ..errors import ProfileError, RosterError, field_errors
-from ..store.errors import Invalid, NotFound, StaleVersion, StoreError
+from ..store.errors import Forbidden, Invalid, NotFound, StaleVersion, StoreError
 from .hooks import request_id
 from .planning import RETRY_AFTER, PlanningBusy
 from .rosters import roster_status
@@ -109,9 +109,12 @@ def handle_server_error(error: InternalServerError) -> Any:
 
 
 def handle_store_error(error: StoreError) -> Any:
-    """Answer the store's refusals: not found 404, a stale version 412, invalid input 422."""
+    """Answer the store's refusals: not found 404, not yours to change 403, a stale version 412,
+    invalid input 422."""
     if isinstance(error, NotFound):
         return answer(404, error.message)
+    if isinstance(error, Forbidden):
+        return answer(403, error.message)
     if isinstance(error, StaleVersion):
         message = (
             f"The team changed since you read it (it is at version {error.current}): read it "
@@ -148,7 +151,12 @@ def answer(
     return error_response(status, message, errors, headers)
 
 
-HTML_TITLES = {404: "Page not found", 405: "Not allowed here", 500: "Something went wrong"}
+HTML_TITLES = {
+    403: "Not yours to change",
+    404: "Page not found",
+    405: "Not allowed here",
+    500: "Something went wrong",
+}
 
 
 def html_error_page(status: int, message: str, headers: list[tuple[str, str]] | None = None) -> Any:

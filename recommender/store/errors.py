@@ -1,4 +1,4 @@
-"""The store's own errors: the HTTP layer's error handlers turn them into 404, 412 and 422."""
+"""The store's own errors: the HTTP layer's error handlers turn them into 403, 404, 412 and 422."""
 
 from __future__ import annotations
 
@@ -50,3 +50,8 @@ class StaleVersion(StoreError):
     def __init__(self, current: int):
         super().__init__(f"the team is at version {current}")
         self.current = current
+
+
+class Forbidden(StoreError):
+    """A team the caller may see but not change this way (a viewer's write; an editor's share,
+    hand-over or delete): HTTP 403, saying what they may do instead."""

@@ -314,3 +314,22 @@ class RateCount(db.Model):  # type: ignore[name-defined]
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(default=utcnow)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class TeamShare(db.Model):  # type: ignore[name-defined]
+    """A colleague's share of a team: "editor" (changes members and progress) or "viewer"
+    (reads). The owner is the team's owner_id, never a share (store.shares)."""
+
+    __tablename__ = "team_shares"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

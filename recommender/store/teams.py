@@ -23,9 +23,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..extensions import db
 from ..stored_text import text_problem
 from .db import utcnow
-from .errors import Invalid, MemberNotFound, ProgressNotFound, StaleVersion, TeamNotFound
+from .errors import Invalid, MemberNotFound, ProgressNotFound, StaleVersion
 from .models import STATUSES, Event, Member, Progress, Team, User
 from .plans import KeptPlan, next_position, show_decided_routes, write_plans
+from .shares import visible_team, visible_teams
 
 NAME_LENGTH = 200
 MAX_ID = 2**31 - 1  # the largest id of an INTEGER column on PostgreSQL
@@ -35,12 +36,8 @@ Replan = Callable[[Member], KeptPlan]  # a member as changed, planned (saved_tea
 
 
 def teams_of(user: User) -> list[Team]:
-    """The user's teams, most recently changed first."""
-    return list(
-        db.session.scalars(
-            select(Team).where(Team.owner_id == user.id).order_by(Team.updated_at.desc(), Team.id)
-        )
-    )
+    """The teams the user may see (store.shares), most recently changed first."""
+    return [team for team, _ in visible_teams(user)]
 
 
 def member_counts(teams: list[Team]) -> dict[int, int]:
@@ -56,11 +53,8 @@ def member_counts(teams: list[Team]) -> dict[int, int]:
 
 
 def team_for(user: User, team_id: int) -> Team:
-    """The user's team `team_id`; TeamNotFound if there is none or it is someone else's."""
-    team = db.session.get(Team, team_id)
-    if team is None or team.owner_id != user.id:
-        raise TeamNotFound()
-    return team
+    """A team the user may see (store.shares); TeamNotFound if there is none or they may not."""
+    return visible_team(user, team_id)[0]
 
 
 def team_by_id(team_id: int) -> Team | None:

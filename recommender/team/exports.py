@@ -106,22 +106,7 @@ def warnings_text(member: dict[str, Any]) -> str:
 def export_xlsx(plan: dict[str, Any]) -> bytes:
     """The plan as a workbook: sheets People, Schedule and Budget, headers frozen."""
     out = io.BytesIO()
-    # Names are written with write_string (never a formula, a number or a link), and the
-    # options make sure nothing else is guessed from a string either.
-    book = xlsxwriter.Workbook(
-        out,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    styles = {
-        "head": book.add_format({"bold": True, "bottom": 1}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-        "money": book.add_format({"num_format": "#,##0.00"}),
-    }
+    book, styles = _workbook(out)
     extra = extra_columns(plan)
     people = [
         [
@@ -138,6 +123,27 @@ def export_xlsx(plan: dict[str, Any]) -> bytes:
     _sheet(book, styles, "Budget", BUDGET_HEAD, list(_budget_rows(plan["budget"])))
     book.close()
     return out.getvalue()
+
+
+def _workbook(out: io.BytesIO) -> tuple[Any, dict[str, Any]]:
+    """A workbook writing to `out`, and its cell styles."""
+    # Names are written with write_string (never a formula, a number or a link), and the
+    # options make sure nothing else is guessed from a string either.
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    styles = {
+        "head": book.add_format({"bold": True, "bottom": 1}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "money": book.add_format({"num_format": "#,##0.00"}),
+    }
+    return book, styles
 
 
 PEOPLE_HEAD = [
@@ -252,3 +258,14 @@ def _write(sheet: Any, styles: dict[str, Any], row: int, column: int, value: Any
     text = str(value)
     sheet.write_string(row, column, text)
     return max((len(part) for part in text.splitlines()), default=0)
+
+
+def export_sheets(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+    """Tables as a workbook, one sheet each: (title, header, rows), headers frozen, cells
+    written by their type as the plan's are (a string never a formula)."""
+    out = io.BytesIO()
+    book, styles = _workbook(out)
+    for title, head, rows in sheets:
+        _sheet(book, styles, title, head, rows)
+    book.close()
+    return out.getvalue()

@@ -3,7 +3,9 @@
 views.py ("web": /, /plan, /result, the personal plan), team_plans.py ("team": /team, a
 roster's team plan), auth.py ("auth": /login, /logout), saved_teams.py ("teams": /teams),
 my.py ("my": /my/<link>, a member's own page), passwords.py ("passwords": /invitations/<secret>,
-/password/forgot, /password/reset/<secret>), admin.py ("admin": /admin/users, /admin/audit).
+/password/forgot, /password/reset/<secret>), admin.py ("admin": /admin/users, /admin/audit),
+sharing.py ("sharing": /teams/<id>/colleagues, who has a team), overview.py
+("overview": /overview, every team the user may see).
 create_app registers each.
 """
 
@@ -12,9 +14,21 @@ from __future__ import annotations
 from .admin import bp as admin
 from .auth import bp as auth
 from .my import bp as my
+from .overview import bp as overview
 from .passwords import bp as passwords
 from .saved_teams import bp as teams
+from .sharing import bp as sharing
 from .team_plans import bp as team_plans
 from .views import bp as pages
 
-__all__ = ["admin", "auth", "my", "pages", "passwords", "team_plans", "teams"]
+__all__ = [
+    "admin",
+    "auth",
+    "my",
+    "overview",
+    "pages",
+    "passwords",
+    "sharing",
+    "team_plans",
+    "teams",
+]

@@ -23,7 +23,7 @@ from ..http.downloads import plan_download
 from ..http.paging import page_links
 from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
-from ..saved_teams import MAX_PER_PAGE, PageQuery
+from ..saved_teams import MAX_PER_PAGE, PageQuery, access
 from ..store import plans as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
@@ -31,6 +31,7 @@ from ..store.models import STATUSES, Member, Team, User
 from ..team import LIST_SEPARATOR
 from ..vocabulary import GOALS, LINES, ROLES
 from .auth import protect
+from .sharing import guard_team
 from .team_plans import DOWNLOAD_LABELS, ROUTE_LABELS
 
 
@@ -44,6 +45,7 @@ def _roster_limits() -> None:
 bp = Blueprint("teams", __name__, template_folder="templates")
 bp.before_request(_roster_limits)  # first: protect()'s CSRF check reads the form
 protect(bp)
+bp.before_request(guard_team)  # a team's 404, or a viewer's 403 (saved_teams.access)
 
 STALE = (
     "This team changed since you opened it (someone saved another change first). Nothing was "
@@ -100,10 +102,13 @@ def index() -> ResponseReturnValue:
 def _teams_page(
     error: str | None = None, name: str = "", status: int = 200, headers: Any = None
 ) -> ResponseReturnValue:
-    owned = q.teams_of(_user())
+    seen = access.teams_of(_user())  # each with the caller's part in it
+    owned = [found for found, _ in seen]
     page = render_template(
         "teams/teams.html",
         teams=owned,
+        roles=dict((found.id, role) for found, role in seen),
+        ROLE_LABELS=access.ROLE_LABELS,
         counts=q.member_counts(owned),
         error=error,
         name=name,

@@ -73,6 +73,7 @@ def test_a_team_is_created_from_json_with_its_plan(
             "members": 2,
             "version": 1,
             "updated_at": team["updated_at"],
+            "role": "owner",  # the caller's part in it (teams are shared: test_sharing.py)
         }
     ]
 

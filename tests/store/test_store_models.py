@@ -33,6 +33,7 @@ TABLES = {
     "member_exams",
 }
 TABLES |= {"outbox", "one_time_links", "audit_log", "rate_counts"}  # issue 20: organization
+TABLES |= {"team_shares"}  # issue 20: teams shared
 
 
 def _tables() -> set[str]:

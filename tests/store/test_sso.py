@@ -528,3 +528,58 @@ def test_with_password_sign_in_off_only_the_button_is_offered_and_passwords_are_
         asked = client.post(path, data={"email": "ada@example.com", "csrf_token": token})
         assert asked.status_code == 403
     assert len(_mails(app)) == 1  # the invitation: no reset link was mailed
+
+
+# --- the settings -----------------------------------------------------------------------------
+
+ON = {
+    "OIDC_ISSUER": "https://login.example.com",
+    "OIDC_CLIENT_ID": "career-path",
+    "OIDC_CLIENT_SECRET": "s3cret",
+}
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"OIDC_ISSUER": "https://login.example.com"}, "CAREER_PATH_OIDC_CLIENT_ID is not set"),
+        ({**ON, "OIDC_ISSUER": "http://login.example.com"}, "must be the provider's https://"),
+        ({**ON, "OIDC_SCOPES": "openid profile"}, "CAREER_PATH_OIDC_SCOPES must include openid"),
+        ({**ON, "OIDC_DEFAULT_ROLE": "boss"}, "CAREER_PATH_OIDC_DEFAULT_ROLE must be one of"),
+        ({**ON, "OIDC_ROLE_CLAIM": "groups"}, "CAREER_PATH_OIDC_ROLE_MAP is not set"),
+        ({**ON, "OIDC_ROLE_CLAIM": "groups", "OIDC_ROLE_MAP": "[1]"}, "a JSON object"),
+        ({**ON, "OIDC_TIMEOUT": "soon"}, "CAREER_PATH_OIDC_TIMEOUT must be a number"),
+        ({**ON, "PASSWORD_LOGIN": "maybe"}, "CAREER_PATH_PASSWORD_LOGIN must be true or false"),
+        ({"PASSWORD_LOGIN": False}, "CAREER_PATH_PASSWORD_LOGIN=false needs single sign-on"),
+    ],
+    ids=["half", "http", "scopes", "role", "claim-alone", "map", "timeout", "flag", "no-sso"],
+)
+def test_a_bad_sso_setting_is_named_when_the_app_starts(
+    config: dict[str, Any], message: str
+) -> None:
+    from recommender import create_app
+    from recommender.accounts.sso_settings import SsoSettingsError
+
+    with pytest.raises(SsoSettingsError, match=message):
+        create_app({"TESTING": True, **config})
+
+
+def test_sso_settings_from_the_environment_keep_their_type(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recommender import create_app
+    from recommender.accounts.sso_settings import sso_settings
+
+    for name, value in {
+        **ON,
+        "OIDC_CLIENT_ID": "12345",  # JSON would make it a number
+        "OIDC_ROLE_CLAIM": "groups",
+        "OIDC_ROLE_MAP": '{"learning-admins": "admin"}',
+        "PASSWORD_LOGIN": "false",
+        "OIDC_TIMEOUT": "2.5",
+    }.items():
+        monkeypatch.setenv(f"CAREER_PATH_{name}", value)
+    with create_app({"TESTING": True}).app_context():
+        found = sso_settings()
+    assert (found.client_id, found.password_login, found.timeout) == ("12345", False, 2.5)
+    assert found.role_map == {"learning-admins": "admin"} and found.on

@@ -298,6 +298,15 @@ def test_a_forged_or_replayed_state_is_refused(
     assert _user(app, "dan@example.com") is not None
 
 
+def _change_kept_sign_in(client: FlaskClient, name: str, value: str) -> None:
+    """Change what the session keeps of the sign-in under way (its nonce, its PKCE verifier)."""
+    with client.session_transaction() as session:
+        (key,) = [key for key in session if key.startswith("_state_sso_")]
+        kept = session[key]
+        kept["data"][name] = value
+        session[key] = kept  # marks the session changed
+
+
 def test_a_wrong_nonce_is_refused(
     sso_app: Callable[..., Flask],
     oidc_person: Callable[..., Any],
@@ -307,11 +316,7 @@ def test_a_wrong_nonce_is_refused(
     app = sso_app()
     client = app.test_client()
     started = begin(client)
-    with client.session_transaction() as session:
-        (key,) = [key for key in session if key.startswith("_state_sso_")]
-        kept = session[key]
-        kept["data"]["nonce"] = "not-the-nonce-sent"
-        session[key] = kept  # marks the session changed
+    _change_kept_sign_in(client, "nonce", "not-the-nonce-sent")
     consent(oidc_provider, oidc_person("dan@example.com"))
     answer = client.get(path_of(at_the_provider(oidc_provider, started.headers["Location"])))
     assert answer.status_code == 400
@@ -329,11 +334,7 @@ def test_the_pkce_verifier_is_sent_and_checked(
     app = sso_app()
     client = app.test_client()
     started = begin(client)
-    with client.session_transaction() as session:
-        (key,) = [key for key in session if key.startswith("_state_sso_")]
-        kept = session[key]
-        kept["data"]["code_verifier"] = "x" * 48  # not the challenge's
-        session[key] = kept
+    _change_kept_sign_in(client, "code_verifier", "x" * 48)  # not the challenge's
     consent(oidc_provider, oidc_person("dan@example.com"))
     answer = client.get(path_of(at_the_provider(oidc_provider, started.headers["Location"])))
     assert answer.status_code == 400

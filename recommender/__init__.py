@@ -9,12 +9,14 @@ from flask import Flask
 
 from . import api, web
 from .accounts import cli as accounts_cli
+from .accounts.sso_settings import configure_sso
 from .accounts.users import load_user
 from .config import DEFAULTS, ENV_PREFIX
 from .extensions import csrf, db, login_manager, mailman, migrate, recommender
 from .http.errorhandlers import init_errorhandlers
 from .http.hooks import ExcInfo, init_request_hooks, log_request_exception
 from .http.ids import init_ids
+from .http.oidc import init_oidc
 from .http.sessions import init_sessions
 from .mail import cli as mail_cli
 from .mail.outbox import init_sending
@@ -56,7 +58,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     """The rules (a broken rules directory raises RulesError here), the database, sign-in, CSRF,
-    mail (MailSettingsError names a bad mail setting)."""
+    mail (MailSettingsError names a bad mail setting), single sign-on (SsoSettingsError names
+    a bad setting; the provider is not asked anything yet)."""
     recommender.init_app(app)
     configure_database(app)
     db.init_app(app)
@@ -66,6 +69,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     configure_mail(app)
     mailman.init_app(app)
+    sso = configure_sso(app)
+    if sso.issuer is not None:
+        init_oidc(app, sso.issuer, sso.client_id, sso.client_secret, sso.scopes, sso.timeout)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -83,12 +89,18 @@ def register_blueprints(app: Flask) -> None:
         document.register_blueprint(endpoints)
         csrf.exempt(endpoints)
     app.register_blueprint(api.docs)
-    for pages in (web.pages, web.team_plans, web.auth, web.teams, web.my, web.passwords, web.admin):
-        app.register_blueprint(pages)
     for pages in (
+        web.pages,
+        web.team_plans,
+        web.auth,
+        web.sso,
+        web.teams,
+        web.my,
+        web.passwords,
+        web.admin,
         web.sharing,
         web.overview,
-    ):  # who has a team (colleagues), the overview of every team
+    ):
         app.register_blueprint(pages)
 
 

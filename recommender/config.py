@@ -49,6 +49,18 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": None,  # e.g. "career-path <career-path@example.com>"
     "BASE_URL": None,  # links in mails start with it, e.g. https://career-path.example.com
     "MAIL_MAX_ATTEMPTS": 10,  # then a mail is failed for good (about 6 hours of retries)
+    # Single sign-on (recommender/accounts/sso_settings.py, docs/organization.md): on when the
+    # issuer, the client id and its secret are set.
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_NAME": "SSO",  # the button says "Sign in with <name>"
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_DEFAULT_ROLE": "adviser",  # the least a person signed in by the provider can do
+    "OIDC_ROLE_CLAIM": None,  # e.g. "groups", with OIDC_ROLE_MAP
+    "OIDC_ROLE_MAP": None,  # e.g. {"learning-admins": "admin", "advisers": "adviser"}
+    "OIDC_TIMEOUT": 10,  # seconds to wait for the provider (discovery, token, keys, userinfo)
+    "PASSWORD_LOGIN": True,  # false (with single sign-on on): no password sign-in on the web
     # flask-smorest: the OpenAPI document at /api/openapi.json.
     "API_TITLE": "career-path",
     "API_VERSION": "1",

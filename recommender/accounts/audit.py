@@ -1,7 +1,8 @@
 """The audit log: who did what to whom, when and from where; one function records an event.
 
-Account events are recorded here (sign-ins and their failures, invitations, roles,
-deactivations, password resets, API tokens); any later feature records its own the same way:
+Account events are recorded here (sign-ins and their failures, by password or single sign-on,
+invitations, roles, deactivations, password resets, API tokens); any later feature records its
+own the same way:
 
     audit.record(current_user, "team_shared", "bob@example.com", "Claims team, as editor",
                  request.remote_addr)
@@ -33,6 +34,7 @@ LABELS = {
     "invitation_sent": "Invitation sent",
     "invitation_accepted": "Invitation accepted",
     "role_changed": "Role changed",
+    "role_kept": "Role kept",
     "user_deactivated": "Deactivated",
     "user_reactivated": "Reactivated",
     "password_reset_requested": "Password reset asked for",

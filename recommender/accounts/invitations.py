@@ -16,6 +16,7 @@ from ..store.models import OneTimeLink, User
 from . import audit
 from .links import make_link, set_password_with, usable_link
 from .people import checked_email, checked_role, invited
+from .sso_settings import sso_settings
 
 ROLE_WORDS = {"manager": "a manager", "adviser": "an adviser", "admin": "an admin"}
 
@@ -55,6 +56,7 @@ def resend(actor: User | None, user: User, address: str | None = None) -> Invita
 def _send(actor: User | None, user: User, base: str, address: str | None) -> Invitation:
     inviter = actor.email if actor else "An admin"
     link = make_link(user, "invitation", audit.COMMAND_LINE if actor is None else actor.email, base)
+    sso = sso_settings()
     composed = compose(
         "invitation",
         inviter=inviter,
@@ -63,6 +65,8 @@ def _send(actor: User | None, user: User, base: str, address: str | None) -> Inv
         expires=f"{link.expires_at:%Y-%m-%d %H:%M}",
         base=base,
         email=user.email,
+        sso=sso.name if sso.on else None,  # the provider's name: signing in with it accepts
+        passwords=sso.password_login,
     )
     mail = queue("invitation", user.email, composed, expires_at=link.expires_at)
     audit.record(actor, "invitation_sent", user, f"as {user.role}", address, commit=False)

@@ -77,8 +77,11 @@ def user(user_id: int) -> User:
     return found
 
 
-def change_role(actor: User | None, target: User, role: str, address: str | None = None) -> None:
-    """Give `target` the role `role`."""
+def change_role(
+    actor: User | str | None, target: User, role: str, address: str | None = None
+) -> None:
+    """Give `target` the role `role` (`actor` a user, a word such as "single sign-on", or
+    None: the command line)."""
     checked_role(role)
     if role == target.role:
         return

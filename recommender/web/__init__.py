@@ -1,7 +1,8 @@
 """The web pages, one blueprint each, named after their URLs; templates in templates/<blueprint>/.
 
 views.py ("web": /, /plan, /result, the personal plan), team_plans.py ("team": /team, a
-roster's team plan), auth.py ("auth": /login, /logout), saved_teams.py ("teams": /teams),
+roster's team plan), auth.py ("auth": /login, /logout), sso.py ("sso": /login/sso and its
+callback, single sign-on), saved_teams.py ("teams": /teams),
 my.py ("my": /my/<link>, a member's own page), passwords.py ("passwords": /invitations/<secret>,
 /password/forgot, /password/reset/<secret>), admin.py ("admin": /admin/users, /admin/audit),
 sharing.py ("sharing": /teams/<id>/colleagues, who has a team), overview.py
@@ -18,6 +19,7 @@ from .overview import bp as overview
 from .passwords import bp as passwords
 from .saved_teams import bp as teams
 from .sharing import bp as sharing
+from .sso import bp as sso
 from .team_plans import bp as team_plans
 from .views import bp as pages
 
@@ -29,6 +31,7 @@ __all__ = [
     "pages",
     "passwords",
     "sharing",
+    "sso",
     "team_plans",
     "teams",
 ]

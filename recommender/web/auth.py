@@ -1,4 +1,8 @@
-"""Signing in: /login and /logout, and the CSRF guard of every page that keeps a session."""
+"""Signing in: /login and /logout, and the CSRF guard of every page that keeps a session.
+
+/login offers single sign-on's button when it is on (web/sso.py) and the password form unless
+CAREER_PATH_PASSWORD_LOGIN is false; then a password posted to it is refused (403).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 
 from ..accounts import signins, throttle
 from ..accounts.passwords import authenticate
+from ..accounts.sso_settings import password_login
 from ..accounts.users import end_sessions
 from ..extensions import csrf
 
@@ -44,7 +49,13 @@ def _csrf_refused(error: CSRFError) -> ResponseReturnValue:
 protect(bp)
 
 
-def _safe_next(target: str | None) -> str:
+@bp.app_template_global()
+def password_sign_in() -> bool:
+    """Whether pages offer signing in with a password (CAREER_PATH_PASSWORD_LOGIN)."""
+    return password_login()
+
+
+def safe_next(target: str | None) -> str:
     """Where to go after logging in: a path on this site only (never another host)."""
     if target:
         parts = urlsplit(target)
@@ -60,6 +71,10 @@ def login() -> ResponseReturnValue:
     next_url = request.values.get("next", "")
     if request.method == "GET":
         return render_template("auth/login.html", email="", error=None, next=next_url)
+    if not password_login():
+        message = "Passwords are not used on this site: sign in with the button below."
+        page = render_template("auth/login.html", email="", error=message, next=next_url)
+        return page, 403
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
     attempt = throttle.begin_login(email, request.remote_addr)
@@ -76,7 +91,7 @@ def login() -> ResponseReturnValue:
     session.clear()  # a fresh session (and CSRF token) for the logged-in user
     login_user(user)
     signins.signed_in(user, "password", request.remote_addr)
-    return redirect(_safe_next(next_url), 303)
+    return redirect(safe_next(next_url), 303)
 
 
 def _wait(attempt: throttle.Attempt, email: str, next_url: str) -> ResponseReturnValue:

@@ -3,6 +3,11 @@ password (/password/forgot, then /password/reset/<secret>).
 
 Opening a link changes nothing (mail scanners open links); the form's POST spends it. The
 secret is in the path: these pages are never cached, and no page sends a Referer.
+
+With single sign-on on, an invitation also offers "Sign in with <name>" (signing in accepts
+it). With password sign-in off (CAREER_PATH_PASSWORD_LOGIN=false) no page here sets a
+password: an invitation offers only the button, the reset pages say to sign in with the
+provider, and a form posted to any of them is refused (403).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from ..accounts import invitations, resets, signins
 from ..accounts.links import LinkNotUsable
 from ..accounts.passwords import MIN_PASSWORD_LENGTH
 from ..accounts.resets import PER_ACCOUNT
+from ..accounts.sso_settings import password_login
 from ..store.errors import Invalid
 from ..store.models import User
 from .auth import protect
@@ -39,6 +45,16 @@ def _unusable(error: LinkNotUsable) -> ResponseReturnValue:
     """A link that cannot be used: say why it may be, and what to do (404)."""
     forgot = request.path.startswith("/password/")
     return render_template("passwords/unusable.html", message=error.message, forgot=forgot), 404
+
+
+@bp.before_request
+def _passwords_off() -> ResponseReturnValue | None:
+    """Without password sign-in, no page sets a password; an invitation still opens (offering
+    single sign-on)."""
+    if password_login() or (request.endpoint, request.method) == ("passwords.invitation", "GET"):
+        return None
+    page = render_template("passwords/no_passwords.html")
+    return (page, 403) if request.method == "POST" else page
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sso_provider import oidc_client, oidc_person, oidc_provider  # noqa: F401  (fixtures)
 
 from recommender import create_app, saved_teams
 from recommender.accounts.users import create_user

@@ -348,7 +348,7 @@ def member_entry(
         "estimated_cost": entry["estimated_cost"],
         "exam_schedule": entry["exam_schedule"],
         "warnings": entry["warnings"],
-        "extra": {},
+        "extra": member.extra or {},
         "errors": entry["errors"],
         "id": member.id,
         "profile": member.profile,

@@ -19,6 +19,7 @@ from ..schemas import PROFILE_FIELDS
 from ..store import teams as store
 from ..store.errors import Invalid
 from ..store.models import Member, Team, User
+from ..stored_text import storable
 from ..team import NAME_COLUMNS, Roster
 from .plans import Slot, outcome_of, refresh, replanner
 from .progress_dates import check_progress_date
@@ -41,10 +42,20 @@ def create_from_roster(
     members = [
         (row.name or f"Row {row.row}", _pinned(dict(row.data or {}), today)) for row in roster.rows
     ]
-    team = store.create_team(owner, name, members, recommender.rulebook.version)
+    extras = [kept_extra(row.extra) for row in roster.rows]
+    team = store.create_team(owner, name, members, recommender.rulebook.version, extras)
     refresh(recommender, team, today)  # every member planned and kept
     store.show_kept_routes(team)  # each is shown the route the rules decide, as planned
     return team
+
+
+def kept_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """A roster row's columns not used for planning, as kept: text every database holds."""
+
+    def text(value: Any) -> Any:
+        return storable(value) if isinstance(value, str) else value
+
+    return {storable(str(key)): text(value) for key, value in extra.items()}
 
 
 def checked_member(

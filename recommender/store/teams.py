@@ -151,10 +151,15 @@ def create_team(
     name: str,
     members: list[tuple[str, dict[str, Any]]],
     rules_version: str,
+    extras: list[dict[str, Any]] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> Team:
     """A new team of (name, profile data) members, to be shown under `rules_version` (the
-    route each is shown is set from their kept plan: show_kept_routes)."""
-    team = Team(owner=owner, name=checked_name(name), rules_version=rules_version)
+    route each is shown is set from their kept plan: show_kept_routes); `extras` are the
+    members' columns not used for planning, in the same order; `settings` how it is planned."""
+    team = Team(
+        owner=owner, name=checked_name(name), rules_version=rules_version, settings=settings
+    )
     db.session.add(team)
     try:
         for position, (member_name, profile) in enumerate(members):
@@ -163,6 +168,7 @@ def create_team(
                     position=position,
                     name=checked_name(member_name, "member name")[:NAME_LENGTH],
                     profile=profile,
+                    extra=(extras[position] or None) if extras else None,
                 )
             )
         db.session.flush()

@@ -411,3 +411,15 @@ def show_decided_routes(team_id: int) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+
+
+def behind_members(team_id: int, on: date, limit: int) -> list[tuple[int, str]]:
+    """The first `limit` members behind on `on` (id, name), the longest overdue first."""
+    query = (
+        select(Member.id, Member.name)
+        .join(MemberPlan, MemberPlan.member_id == Member.id)
+        .where(MemberPlan.team_id == team_id, MemberPlan.state == ACTIVE, MemberPlan.due_on < on)
+        .order_by(MemberPlan.due_on, Member.position, Member.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in db.session.execute(query)]

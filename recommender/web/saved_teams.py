@@ -9,7 +9,7 @@ plan, every name, is in its downloads.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -144,6 +144,11 @@ def team(team_id: int) -> ResponseReturnValue:
     return _team_page(found)
 
 
+def _early_off(recommender: Any) -> float:
+    early = recommender.catalog.discounts.get("early_purchase")
+    return float(early.amount_off) if early is not None else 0.0
+
+
 def page_query(args: Any) -> PageQuery:
     """Which members to show, from the page's query string (out-of-range numbers bounded)."""
 
@@ -156,6 +161,29 @@ def page_query(args: Any) -> PageQuery:
     return PageQuery(
         number("page", 1, 10**9), number("per_page", WEB_PER_PAGE, MAX_PER_PAGE), search, behind
     )
+
+
+BEHIND_NAMED = 10  # the people behind named at the top of the team page
+
+
+def act_now(plan: dict[str, Any], early_off: float, today: date) -> dict[str, Any]:
+    """What a manager acts on, from the team's schedule over everyone: the exams of the next
+    (or the current) testing window, and the next buy-by day with what buying by it saves
+    (the early-purchase discount on each exam of that window, at most)."""
+    day = today.isoformat()
+    upcoming = [w for w in plan["schedule"] if w["window_end"] >= day]
+    due = upcoming[0] if upcoming else None
+    ahead = next((w for w in upcoming if w["window_start"] > day), None)
+    buy = None
+    if ahead is not None:
+        exams = sum(c.get("people", len(c["members"])) for c in ahead["cohorts"])
+        buy = {
+            "window": ahead,
+            "buy_by": (date.fromisoformat(ahead["window_start"]) - timedelta(days=1)).isoformat(),
+            "exams": exams,
+            "saving": exams * early_off,
+        }
+    return {"due": due, "buy": buy}
 
 
 def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 200) -> Any:
@@ -180,6 +208,9 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
             for rel, number in page_links(query.page, shown.last_page).items()
         },
         behind=kept.behind_count(found.id, date.today()),
+        behind_named=kept.behind_members(found.id, date.today(), BEHIND_NAMED),
+        act=act_now(shown.plan, _early_off(recommender), date.today()),
+        on_page={entry["id"] for entry in shown.plan["members"]},
         rules_change=shown.rules_change,
         history=q.recent_history(found, 50),
         courses=sorted(recommender.catalog.courses),

@@ -234,7 +234,16 @@ def sums_of(recommender: Recommender, team: Team, today: date) -> Sums:
     Kept sums also say that the team's plans were all fresh for that key: a page shown with
     them needs no look for stale plans.
     """
-    return SUMS.get(_sums_key(recommender, team, today), lambda: summed(recommender, team.id))
+    month = fiscal_year_start(team)
+    return SUMS.get(
+        _sums_key(recommender, team, today), lambda: summed(recommender, team.id, month)
+    )
+
+
+def fiscal_year_start(team: Team) -> int:
+    """The month the team's fiscal year starts in (its settings; January by default)."""
+    month = (team.settings or {}).get("fiscal_year_start", 1)
+    return month if isinstance(month, int) and 1 <= month <= 12 else 1
 
 
 def summed(recommender: Recommender, team_id: int, fiscal_year_start: int = 1) -> Sums:

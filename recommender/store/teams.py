@@ -188,6 +188,15 @@ def rename_team(team: Team, name: str, actor: str, expected_version: int | None 
         team.name = name
 
 
+def set_settings(
+    team: Team, settings: dict[str, Any], text: str, actor: str, expected: int | None = None
+) -> None:
+    """Keep how the team is planned (its settings), with `text` in the history."""
+    with change(team, expected):
+        event(team, actor, "settings", text)
+        team.settings = {**(team.settings or {}), **settings}
+
+
 def delete_team(team: Team, expected_version: int | None = None) -> None:
     """Delete a team, its members, their progress and its history."""
     check_version(team, expected_version)

@@ -24,6 +24,7 @@ from ..http.paging import page_links
 from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
 from ..saved_teams import MAX_PER_PAGE, PageQuery
+from ..saved_teams.shown import fiscal_year_start
 from ..store import plans as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
@@ -31,7 +32,7 @@ from ..store.models import STATUSES, Member, Team, User
 from ..team import LIST_SEPARATOR
 from ..vocabulary import GOALS, LINES, ROLES
 from .auth import protect
-from .team_plans import DOWNLOAD_LABELS, ROUTE_LABELS
+from .team_plans import DOWNLOAD_LABELS, MONTHS, ROUTE_LABELS
 
 
 def _roster_limits() -> None:
@@ -67,6 +68,7 @@ def template_names() -> dict[str, Any]:
         "ROLES": ROLES,
         "LINES": LINES,
         "GOALS": GOALS,
+        "MONTHS": MONTHS,
     }
 
 
@@ -128,7 +130,8 @@ def create() -> ResponseReturnValue:
         return _teams_page(exc.message, name, 422)
     except PlanningBusy as exc:
         return _teams_page(exc.message, name, 503, {"Retry-After": RETRY_AFTER})
-    flash(f"Saved the team {team.name} with {len(roster.rows)} members.")
+    count = len(roster.rows)
+    flash(f"Saved the team {team.name} with {count:,} {'member' if count == 1 else 'members'}.")
     return redirect(url_for("teams.team", team_id=team.id), 303)
 
 
@@ -211,6 +214,7 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
         behind_named=kept.behind_members(found.id, date.today(), BEHIND_NAMED),
         act=act_now(shown.plan, _early_off(recommender), date.today()),
         on_page={entry["id"] for entry in shown.plan["members"]},
+        fiscal_month=fiscal_year_start(found),
         rules_change=shown.rules_change,
         history=q.recent_history(found, 50),
         courses=sorted(recommender.catalog.courses),
@@ -249,6 +253,25 @@ def rename(team_id: int) -> ResponseReturnValue:
     except Invalid as exc:
         flash(exc.message, "error")
     return redirect(url_for("teams.team", team_id=team_id), 303)
+
+
+@bp.route("/teams/<int:team_id>/settings", methods=["POST"])
+@login_required
+def settings(team_id: int) -> ResponseReturnValue:
+    """Keep the month the team's fiscal year starts in: its budget is summed by it."""
+    found = _team(team_id)
+    raw = request.form.get("fiscal_year_start", "")
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 12):
+        flash("Choose the month the fiscal year starts in.", "error")
+        return redirect(url_for("teams.team", team_id=team_id, _anchor="team-settings"), 303)
+    month = int(raw)
+    text = f"Set the fiscal year to start in {MONTHS[month - 1][1]}."
+    try:
+        q.set_settings(found, {"fiscal_year_start": month}, text, _user().email, _version())
+    except StaleVersion:
+        return _stale(team_id)
+    flash(text)
+    return redirect(url_for("teams.team", team_id=team_id, _anchor="budget-heading"), 303)
 
 
 @bp.route("/teams/<int:team_id>/delete", methods=["GET", "POST"])
@@ -385,6 +408,23 @@ def record_progress(team_id: int, member_id: int) -> ResponseReturnValue:
     except Invalid as exc:
         return _team_page(found, {member.id: exc.message}, 422)
     flash(f"Recorded {member.name}: {course} {status} on {on.isoformat()}.")
+    return redirect(_member_url(member), 303)
+
+
+@bp.route(
+    "/teams/<int:team_id>/members/<int:member_id>/progress/<int:progress_id>/remove",
+    methods=["POST"],
+)
+@login_required
+def remove_progress(team_id: int, member_id: int, progress_id: int) -> ResponseReturnValue:
+    """Remove a wrong progress entry (in the history, with who removed it)."""
+    found = _team(team_id)
+    member = q.member_of(found, member_id)
+    try:
+        saved.remove_progress(current_recommender(), member, progress_id, _user().email, _version())
+    except StaleVersion:
+        return _stale(team_id)
+    flash(f"Removed the entry from {member.name}'s progress.")
     return redirect(_member_url(member), 303)
 
 

@@ -1,0 +1,144 @@
+"""The saved team as a workspace, over HTTP: the roster's extra columns kept, shown and
+exported; the fiscal year kept with the team; progress refused in the future and removed when
+wrong; the header's links; names kept whole in the schedule. On SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from recommender.store import accounts
+from recommender.store import teams as store_teams
+
+ROSTER = (
+    "name,role,lines,years_experience,completed_courses,start_date,team,manager\n"
+    '"Smith, Robert",agent,personal,2,CPCU 5555,2027-01-04,East,"Lee, Dana"\n'
+    "Una Underwriter,underwriter,commercial,12,,2027-01-04,West,Dana Lee\n"
+)
+
+
+def _save(client: FlaskClient, csrf_token: Callable[[str], str], roster: str = ROSTER) -> str:
+    token = csrf_token(client.get("/teams").get_data(as_text=True))
+    response = client.post(
+        "/teams",
+        data={
+            "name": "Claims team",
+            "csrf_token": token,
+            "roster": (io.BytesIO(roster.encode()), "roster.csv"),
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return str(response.headers["Location"])
+
+
+def _ids(client: FlaskClient) -> tuple[int, list[int]]:
+    with client.application.app_context():
+        team = min(store_teams.teams_of(accounts.user_by_email("ann@example.com")), key=_id)
+        return team.id, [m.id for m in team.members]
+
+
+def _id(team: Any) -> int:
+    return int(team.id)
+
+
+def _hidden(page: str, action: str) -> dict[str, str]:
+    form = re.search(r'<form[^>]*action="' + re.escape(action) + r'"[^>]*>(.*?)</form>', page, re.S)
+    assert form, f"no form for {action}"
+    return dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form.group(1)))
+
+
+def test_extra_roster_columns_are_kept_shown_and_exported(
+    web: FlaskClient, log_in: Callable[..., Any], csrf_token: Callable[[str], str]
+) -> None:
+    log_in(web, "ann@example.com")
+    url = _save(web, csrf_token)
+    page = web.get(url).get_data(as_text=True)
+    assert "team: East · manager: Lee, Dana" in page
+    assert "unknown course code &#39;CPCU 5555&#39;" in page  # planned, with a warning
+    team_id, _ = _ids(web)
+    rows = list(csv.DictReader(io.StringIO(web.get(f"/teams/{team_id}/plan.csv").text)))
+    assert [(r["name"], r["team"], r["manager"]) for r in rows] == [
+        ("Smith, Robert", "East", "Lee, Dana"),
+        ("Una Underwriter", "West", "Dana Lee"),
+    ]
+    # One person is one name in the schedule: "Smith, Robert" is not read as two.
+    assert "Smith, Robert; Una Underwriter" in page or "Una Underwriter; Smith, Robert" in page
+    assert "2 members," in page and "with 2 members." in page
+    one = _save(web, csrf_token, ROSTER.split("Una")[0])
+    page = web.get(one).get_data(as_text=True)
+    assert "with 1 member." in page and "1 member," in page and "1 members" not in page
+
+
+def test_a_wrong_progress_entry_is_removed_and_a_future_one_refused(
+    web: FlaskClient, log_in: Callable[..., Any], csrf_token: Callable[[str], str]
+) -> None:
+    log_in(web, "ann@example.com")
+    url = _save(web, csrf_token)
+    team_id, members = _ids(web)
+    action = f"/teams/{team_id}/members/{members[1]}/progress"
+    page = web.get(url).get_data(as_text=True)
+    later = (date.today() + timedelta(days=30)).isoformat()
+    refused = web.post(
+        action,
+        data={**_hidden(page, action), "course": "CPCU 500", "status": "passed", "date": later},
+    )
+    assert refused.status_code == 422
+    assert "after today" in refused.get_data(as_text=True)
+    today = date.today().isoformat()
+    recorded = web.post(
+        action,
+        data={**_hidden(page, action), "course": "CPCU 500", "status": "failed", "date": today},
+    )
+    assert recorded.status_code == 303
+    page = web.get(recorded.headers["Location"]).get_data(as_text=True)
+    found = re.search(rf'action="({action}/(\d+)/remove)"', page)
+    assert found, "no form to remove the entry"
+    removed = web.post(found.group(1), data=_hidden(page, found.group(1)))
+    assert removed.status_code == 303
+    page = web.get(removed.headers["Location"]).get_data(as_text=True)
+    assert "Removed the entry from Una Underwriter&#39;s progress." in page
+    assert f"{action}/{found.group(2)}/remove" not in page
+    history = page.split('id="history-heading"')[1]
+    assert "ann@example.com" in history and "CPCU 500" in history
+
+
+def test_the_fiscal_year_is_kept_with_the_team(
+    web: FlaskClient, log_in: Callable[..., Any], csrf_token: Callable[[str], str]
+) -> None:
+    log_in(web, "ann@example.com")
+    url = _save(web, csrf_token)
+    team_id, _ = _ids(web)
+    page = web.get(url).get_data(as_text=True)
+    action = f"/teams/{team_id}/settings"
+    assert "FY2027" in page
+    bad = web.post(action, data={**_hidden(page, action), "fiscal_year_start": "13"})
+    assert bad.status_code == 303
+    assert "Choose the month the fiscal year starts in." in web.get(url).get_data(as_text=True)
+    page = web.get(url).get_data(as_text=True)
+    saved = web.post(action, data={**_hidden(page, action), "fiscal_year_start": "7"})
+    assert saved.status_code == 303
+    page = web.get(url).get_data(as_text=True)
+    assert "FY2028" in page  # July 2027 to June 2028
+    assert '<option value="7" selected>' in page
+    with web.application.app_context():
+        team = store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0]
+        assert team.settings == {"fiscal_year_start": 7}
+
+
+def test_every_page_links_to_log_in_or_the_saved_teams(
+    web: FlaskClient, log_in: Callable[..., Any]
+) -> None:
+    for path in ("/", "/team", "/login"):
+        page = web.get(path).get_data(as_text=True)
+        assert 'href="/login"' in page, path
+    log_in(web, "ann@example.com")
+    for path in ("/", "/team", "/teams"):
+        page = web.get(path).get_data(as_text=True)
+        assert 'href="/teams"' in page and 'href="/logout"' in page, path
+        assert "ann@example.com" in page, path

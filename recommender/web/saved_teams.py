@@ -31,6 +31,7 @@ from ..store.errors import Invalid, StaleVersion
 from ..store.models import STATUSES, Member, Team, User
 from ..team import LIST_SEPARATOR
 from ..vocabulary import GOALS, LINES, ROLES
+from . import forms
 from .auth import protect
 from .team_plans import DOWNLOAD_LABELS, MONTHS, ROUTE_LABELS
 
@@ -55,7 +56,6 @@ CHANGED_SHOWN = 100  # members named in a rules change on the page (the API name
 # Members on a page: each comes with their plan, progress and forms, so fewer than the API's
 # (saved_teams.PER_PAGE) make the first screen.
 WEB_PER_PAGE = 25
-MEMBER_FIELDS = ("role", "lines", "years_experience", "goal", "hours_per_week", "start_date")
 MEMBER_LISTS = ("designations", "completed_courses", "discounts")
 
 
@@ -69,6 +69,10 @@ def template_names() -> dict[str, Any]:
         "LINES": LINES,
         "GOALS": GOALS,
         "MONTHS": MONTHS,
+        "ROLE_LABELS": forms.ROLE_LABELS,
+        "LINES_LABELS": forms.LINES_LABELS,
+        "GOAL_LABELS": forms.GOAL_LABELS,
+        "FIELD_LABELS": forms.FIELD_LABELS,
     }
 
 
@@ -306,43 +310,66 @@ def rules_seen(team_id: int) -> ResponseReturnValue:
 
 
 def member_form_data(form: Any) -> dict[str, Any]:
-    """A member's fields from the member form (blank fields left out: the defaults apply)."""
+    """A member's fields from the member form (blank fields left out: the defaults apply).
+
+    The form's widgets are the profile form's (ticked boxes: one value each); an item that
+    holds several separated by ";" or "," is read as several, as a roster's cell is."""
     data: dict[str, Any] = {"name": form.get("name", "")}
-    for key in MEMBER_FIELDS:
-        value = form.get(key, "").strip()
-        if value:
-            data[key] = value
-    for key in MEMBER_LISTS:
-        items = [i.strip() for i in form.get(key, "").replace(",", LIST_SEPARATOR).split(";")]
-        if any(items):
+    for key, value in forms.form_values(form).items():
+        if key in MEMBER_LISTS:
+            items = [i.strip() for v in value for i in v.replace(",", LIST_SEPARATOR).split(";")]
             data[key] = [i for i in items if i]
+        else:
+            data[key] = value
     return data
 
 
-def _form_values(member: Member | None) -> dict[str, str]:
+def _form_values(member: Member | None) -> dict[str, Any]:
     if member is None:
-        return {}
-    values = {"name": member.name}
+        return forms.default_values()
+    values: dict[str, Any] = {"name": member.name}
     for key, value in member.profile.items():
-        values[key] = f"{LIST_SEPARATOR} ".join(value) if isinstance(value, list) else str(value)
+        values[key] = value if isinstance(value, list) else str(value)
     return values
+
+
+NAME_SENTENCE = "Enter the member's name."
+
+
+def _member_page(
+    found: Team, member: Member | None, values: dict[str, Any], errors: dict[str, list[str]]
+) -> str:
+    """The member form: the profile form's widgets and sentences, and the member's name."""
+    catalog = current_recommender().catalog
+    today = date.today().isoformat()
+    sentences = forms.error_sentences(
+        {k: v for k, v in errors.items() if k != "name"}, example=today
+    )
+    if "name" in errors:
+        sentences = {"name": [NAME_SENTENCE], **sentences}
+    return render_template(
+        "teams/member_form.html",
+        team=found,
+        member=member,
+        values=values,
+        errors=sentences,
+        designations=list(catalog.designations.values()),
+        course_groups=forms.course_groups(catalog),
+        discounts=list(catalog.discounts.values()),
+        credit_questions=forms.credit_questions(catalog),
+        today=today,
+    )
 
 
 @bp.route("/teams/<int:team_id>/members/new", methods=["GET", "POST"])
 @bp.route("/teams/<int:team_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
 @login_required
 def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnValue:
-    """Add a member, or edit one."""
+    """Add a member, or edit one: the same questions as the profile form."""
     found = _team(team_id)
     member = q.member_of(found, member_id) if member_id is not None else None
     if request.method == "GET":
-        return render_template(
-            "teams/member_form.html",
-            team=found,
-            member=member,
-            values=_form_values(member),
-            errors={},
-        )
+        return _member_page(found, member, _form_values(member), {})
     data = member_form_data(request.form)
     recommender = current_recommender()
     try:
@@ -353,15 +380,7 @@ def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnVal
     except StaleVersion:
         return _stale(team_id)
     except Invalid as exc:
-        values = {k: request.form.get(k, "") for k in ("name", *MEMBER_FIELDS, *MEMBER_LISTS)}
-        page = render_template(
-            "teams/member_form.html",
-            team=found,
-            member=member,
-            values=values,
-            errors=exc.errors,
-        )
-        return page, 422
+        return _member_page(found, member, data, exc.errors), 422
     flash(f"Saved {data['name'].strip()}.")
     return redirect(url_for("teams.team", team_id=team_id), 303)
 

@@ -142,3 +142,55 @@ def test_every_page_links_to_log_in_or_the_saved_teams(
         page = web.get(path).get_data(as_text=True)
         assert 'href="/teams"' in page and 'href="/logout"' in page, path
         assert "ann@example.com" in page, path
+
+
+def test_the_member_form_asks_as_the_profile_form_does(
+    web: FlaskClient, log_in: Callable[..., Any], csrf_token: Callable[[str], str]
+) -> None:
+    log_in(web, "ann@example.com")
+    url = _save(web, csrf_token)
+    team_id, _ = _ids(web)
+    new = f"/teams/{team_id}/members/new"
+    page = web.get(new).get_data(as_text=True)
+    public = web.get("/").get_data(as_text=True)
+    for widget in (
+        '<select id="role" name="role"',
+        'type="radio" id="lines-personal"',
+        'type="checkbox" id="designations-API"',
+        'type="checkbox" id="discounts-early_purchase"',
+        'type="checkbox" id="completed_courses-API-29"',
+        'step="0.5"',
+        "Whole or half years, from 0 to 60.",
+    ):
+        assert widget in page and widget in public, widget
+    hidden = _hidden(page, new)
+    bad = web.post(new, data={**hidden, "name": " ", "lines": "personal", "years_experience": "x"})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "Choose a role." in text and "Enter the member&#39;s name." in text
+    assert "Enter your years of experience, from 0 to 60." in text
+    assert "Missing data for required field" not in text
+    assert 'value="personal"\n               checked' in text or 'value="personal" checked' in text
+    good = web.post(
+        new,
+        data={
+            **hidden,
+            "name": "Hana Half",
+            "role": "claims",
+            "lines": "both",
+            "years_experience": "1.5",
+            "designations": ["API"],
+            "discounts": ["early_purchase", "student_teacher_regulator"],
+            "completed_courses": ["CPCU 500"],
+        },
+    )
+    assert good.status_code == 303, good.get_data(as_text=True)
+    with web.application.app_context():
+        team = store_teams.team_for(accounts.user_by_email("ann@example.com"), team_id)
+        profile = next(m.profile for m in team.members if m.name == "Hana Half")
+    assert profile["years_experience"] == "1.5"
+    assert profile["designations"] == ["API"]
+    assert profile["discounts"] == ["early_purchase", "student_teacher_regulator"]
+    edit = web.get(f"/teams/{team_id}/members/{_ids(web)[1][-1]}/edit").get_data(as_text=True)
+    assert 'id="designations-API" name="designations"\n           value="API" checked' in edit
+    assert url

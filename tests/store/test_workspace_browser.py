@@ -5,6 +5,7 @@ axe-core clean; on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -33,6 +34,10 @@ def _log_in(page: Any, base: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+def _named(violations: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    return [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in violations]
 
 
 def _overflow(page: Any) -> int:
@@ -66,7 +71,11 @@ def test_the_team_page_puts_people_first_and_fits_a_phone(
         )
         team_id = team.id
         member = team.members[1]  # the longest name
+        member_id = member.id
         token = saved_teams.create_member_link(member, "ann@example.com")
+        saved_teams.record_progress(
+            current_recommender(), member, "CPCU 500", "failed", date(2025, 5, 1), "ann"
+        )
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
     page = context.new_page()
     with app_server(app) as base:
@@ -90,11 +99,24 @@ def test_the_team_page_puts_people_first_and_fits_a_phone(
             assert -2 <= box["y"] < 800
         assert _overflow(page) <= width, f"the team page is {_overflow(page)}px wide"
         violations = axe(page)
-        assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+        assert violations == [], _named(violations)
+
+        progress = page.locator("section.route-card", has_text="Maximiliana").locator(
+            "table.progress"
+        )
+        assert progress.get_by_role("button", name="Remove CPCU 500 failed on 2025-05-01").count()
+
+        for form in ("members/new", f"members/{member_id}/edit"):
+            page.goto(f"{base}/teams/{team_id}/{form}")
+            page.get_by_role("button", name="Save").click()  # the name is blank on a new one
+            page.wait_for_load_state()
+            assert _overflow(page) <= width, f"the member form is {_overflow(page)}px wide"
+            violations = axe(page)
+            assert violations == [], _named(violations)
 
         page.goto(f"{base}/my/{token}")
         assert page.get_by_role("heading", level=1).is_visible()
         assert _overflow(page) <= width, f"the private page is {_overflow(page)}px wide"
         violations = axe(page)
-        assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+        assert violations == [], _named(violations)
     context.close()

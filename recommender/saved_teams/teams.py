@@ -58,6 +58,29 @@ def kept_extra(extra: dict[str, Any]) -> dict[str, Any]:
     return {storable(str(key)): text(value) for key, value in extra.items()}
 
 
+CLIENT = "client"  # a team's settings key: a one-person team kept from a result page
+
+
+def create_client(
+    recommender: Recommender, owner: User, data: dict[str, Any], today: date | None = None
+) -> Team:
+    """Keep an adviser's client: the profile of a result page, as a one-person team named
+    after them and marked as a client (Invalid naming each bad field)."""
+    today = today or date.today()
+    name, profile = checked_member(recommender, data, today)
+    team = store.create_team(
+        owner, name, [(name, profile)], recommender.rulebook.version, settings={CLIENT: True}
+    )
+    refresh(recommender, team, today)
+    store.show_kept_routes(team)
+    return team
+
+
+def is_client(team: Team) -> bool:
+    """Whether the team is an adviser's client kept from a result page."""
+    return bool((team.settings or {}).get(CLIENT))
+
+
 def checked_member(
     recommender: Recommender, data: Any, today: date | None = None
 ) -> tuple[str, dict[str, Any]]:

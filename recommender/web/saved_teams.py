@@ -109,7 +109,8 @@ def _teams_page(
     owned = q.teams_of(_user())
     page = render_template(
         "teams/teams.html",
-        teams=owned,
+        teams=[t for t in owned if not saved.is_client(t)],
+        clients=[t for t in owned if saved.is_client(t)],
         counts=q.member_counts(owned),
         error=error,
         name=name,
@@ -136,6 +137,28 @@ def create() -> ResponseReturnValue:
         return _teams_page(exc.message, name, 503, {"Retry-After": RETRY_AFTER})
     count = len(roster.rows)
     flash(f"Saved the team {team.name} with {count:,} {'member' if count == 1 else 'members'}.")
+    return redirect(url_for("teams.team", team_id=team.id), 303)
+
+
+@bp.route("/clients", methods=["POST"])
+@login_required
+def keep_client() -> ResponseReturnValue:
+    """Keep the profile of a result page as a client: a one-person team under their name."""
+    data: dict[str, Any] = {
+        "name": request.form.get("client_name", ""),
+        **forms.form_values(request.form),
+    }
+    try:
+        team = saved.create_client(current_recommender(), _user(), data)
+    except Invalid as exc:
+        flash(
+            "Give the client's name to keep them."
+            if "name" in exc.errors
+            else f"This result could not be kept: {exc.message}",
+            "error",
+        )
+        return redirect(url_for("teams.index"), 303)
+    flash(f"Kept {team.name} as a client.")
     return redirect(url_for("teams.team", team_id=team.id), 303)
 
 
@@ -219,6 +242,7 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
         act=act_now(shown.plan, _early_off(recommender), date.today()),
         on_page={entry["id"] for entry in shown.plan["members"]},
         fiscal_month=fiscal_year_start(found),
+        client=saved.is_client(found),
         rules_change=shown.rules_change,
         history=q.recent_history(found, 50),
         courses=sorted(recommender.catalog.courses),

@@ -114,6 +114,18 @@ def test_the_team_page_puts_people_first_and_fits_a_phone(
             violations = axe(page)
             assert violations == [], _named(violations)
 
+        # An adviser keeps a client from a result page, in one click with a name.
+        page.goto(f"{base}/result?role=claims&lines=both&years_experience=3")
+        page.wait_for_load_state()
+        violations = axe(page)
+        assert violations == [], _named(violations)
+        page.get_by_label("Client's name").fill("Carla Client")
+        page.get_by_role("button", name="Keep as a client").click()
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", level=1).inner_text() == "Carla Client"
+        assert page.get_by_role("link", name="Their whole recommendation").is_visible()
+        assert _overflow(page) <= width
+
         page.goto(f"{base}/my/{token}")
         assert page.get_by_role("heading", level=1).is_visible()
         assert _overflow(page) <= width, f"the private page is {_overflow(page)}px wide"

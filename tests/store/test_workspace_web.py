@@ -194,3 +194,36 @@ def test_the_member_form_asks_as_the_profile_form_does(
     edit = web.get(f"/teams/{team_id}/members/{_ids(web)[1][-1]}/edit").get_data(as_text=True)
     assert 'id="designations-API" name="designations"\n           value="API" checked' in edit
     assert url
+
+
+def test_an_adviser_keeps_a_client_from_a_result(
+    web: FlaskClient, log_in: Callable[..., Any], csrf_token: Callable[[str], str]
+) -> None:
+    start = (date.today() + timedelta(days=7)).isoformat()
+    result = (
+        "/result?role=agent&lines=personal&years_experience=4&goal=advance_to_leadership"
+        f"&discounts=early_purchase&start_date={start}"
+    )
+    assert "Keep as a client" not in web.get(result).get_data(as_text=True)  # no account
+    log_in(web, "bob@example.com")
+    page = web.get(result).get_data(as_text=True)
+    assert "Keep as a client" in page
+    hidden = _hidden(page, "/clients")
+    assert hidden["role"] == "agent" and hidden["discounts"] == "early_purchase"
+    unnamed = web.post("/clients", data={**hidden, "client_name": " "})
+    assert unnamed.status_code == 303
+    assert "Give the client&#39;s name" in web.get(unnamed.headers["Location"]).text
+    kept = web.post("/clients", data={**hidden, "client_name": "Carla Client"})
+    assert kept.status_code == 303
+    team_page = web.get(kept.headers["Location"]).get_data(as_text=True)
+    assert "Kept Carla Client as a client." in team_page and "1 member," in team_page
+    link = re.search(r'<a href="(/result\?[^"]+)">Their whole recommendation</a>', team_page)
+    assert link, "no link to the whole recommendation"
+    whole = web.get(link.group(1).replace("&amp;", "&"))
+    assert whole.status_code == 200
+    text = whole.get_data(as_text=True)
+    for section in ("What would change", "Also consider", start):
+        assert section in text, section
+    listing = web.get("/teams").get_data(as_text=True)
+    clients = listing.split('id="clients-heading"')[1]
+    assert "Carla Client" in clients and "Carla Client" not in listing.split("clients-heading")[0]

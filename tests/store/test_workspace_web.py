@@ -227,3 +227,28 @@ def test_an_adviser_keeps_a_client_from_a_result(
     listing = web.get("/teams").get_data(as_text=True)
     clients = listing.split('id="clients-heading"')[1]
     assert "Carla Client" in clients and "Carla Client" not in listing.split("clients-heading")[0]
+
+
+def test_the_private_page_shows_the_exams_and_not_the_managers_address(
+    web: FlaskClient, log_in: Callable[..., Any], csrf_token: Callable[[str], str]
+) -> None:
+    log_in(web, "ann@example.com")
+    url = _save(web, csrf_token)
+    team_id, members = _ids(web)
+    page = web.get(url).get_data(as_text=True)
+    action = f"/teams/{team_id}/members/{members[1]}/progress"
+    today = date.today().isoformat()
+    web.post(
+        action,
+        data={**_hidden(page, action), "course": "CPCU 500", "status": "failed", "date": today},
+    )
+    page = web.get(url).get_data(as_text=True)
+    link_action = f"/teams/{team_id}/members/{members[1]}/link"
+    made = web.post(link_action, data=_hidden(page, link_action)).get_data(as_text=True)
+    found = re.search(r"(/my/[A-Za-z0-9_-]+)", made)
+    assert found, "no private link shown"
+    member = web.application.test_client()  # the member's own browser: no account
+    own = member.get(found.group(1)).get_data(as_text=True)
+    assert "Your exams" in own and "Testing window" in own and "Exam fees:" in own
+    assert "CPCU 500" in own and "your manager" in own
+    assert "ann@example.com" not in own

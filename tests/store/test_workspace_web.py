@@ -252,3 +252,26 @@ def test_the_private_page_shows_the_exams_and_not_the_managers_address(
     assert "Your exams" in own and "Testing window" in own and "Exam fees:" in own
     assert "CPCU 500" in own and "your manager" in own
     assert "ann@example.com" not in own
+
+
+def test_the_three_downloads_are_readable_with_the_extra_columns(
+    web: FlaskClient, log_in: Callable[..., Any], csrf_token: Callable[[str], str]
+) -> None:
+    from openpyxl import load_workbook
+
+    log_in(web, "ann@example.com")
+    url = _save(web, csrf_token)
+    team_id, _ = _ids(web)
+    page = web.get(url).get_data(as_text=True)
+    for format_ in ("csv", "xlsx", "ics"):
+        assert f'href="/teams/{team_id}/plan.{format_}"' in page, format_
+    book = load_workbook(io.BytesIO(web.get(f"/teams/{team_id}/plan.xlsx").data), read_only=True)
+    people = [list(row) for row in book["People"].iter_rows(values_only=True)]
+    head = people[0]
+    assert "team" in head and "manager" in head
+    rows = {row[head.index("Name")]: row for row in people[1:]}
+    assert rows and rows["Smith, Robert"][head.index("manager")] == "Lee, Dana"
+    calendar = web.get(f"/teams/{team_id}/plan.ics").get_data(as_text=True)
+    assert calendar.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in calendar
+    unfolded = calendar.replace("\r\n ", "")
+    assert "Smith\\, Robert" in unfolded  # one person: the separator between people is "; "

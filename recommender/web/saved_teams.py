@@ -24,7 +24,7 @@ from ..http.paging import page_links
 from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
 from ..saved_teams import MAX_PER_PAGE, PageQuery
-from ..saved_teams.shown import fiscal_year_start
+from ..saved_teams.shown import aligns, fiscal_year_start
 from ..store import plans as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
@@ -242,6 +242,7 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
         act=act_now(shown.plan, _early_off(recommender), date.today()),
         on_page={entry["id"] for entry in shown.plan["members"]},
         fiscal_month=fiscal_year_start(found),
+        aligned=aligns(found),
         client=saved.is_client(found),
         rules_change=shown.rules_change,
         history=q.recent_history(found, 50),
@@ -293,9 +294,15 @@ def settings(team_id: int) -> ResponseReturnValue:
         flash("Choose the month the fiscal year starts in.", "error")
         return redirect(url_for("teams.team", team_id=team_id, _anchor="team-settings"), 303)
     month = int(raw)
-    text = f"Set the fiscal year to start in {MONTHS[month - 1][1]}."
+    aligned = request.form.get("align", "") in ("true", "on")
+    text = (
+        f"Set the fiscal year to start in {MONTHS[month - 1][1]}; cohorts "
+        f"{'aligned' if aligned else 'as each member is planned'}."
+    )
     try:
-        q.set_settings(found, {"fiscal_year_start": month}, text, _user().email, _version())
+        q.set_settings(
+            found, {"fiscal_year_start": month, "align": aligned}, text, _user().email, _version()
+        )
     except StaleVersion:
         return _stale(team_id)
     flash(text)

@@ -150,3 +150,55 @@ def test_a_roster_that_cannot_be_read_saves_nothing(
     assert response.status_code == 422, response.json
     assert response.json["message"]
     assert client.get("/api/v1/teams", headers=ann).json == []
+
+
+ALIGN_ROSTER = "name,role,lines,years_experience,hours_per_week,start_date\n" + "".join(
+    f"P{n},{role},personal,2,{hours},2027-0{month}-04\n"
+    for n, (role, hours, month) in enumerate(
+        [
+            ("agent", 40, 1),
+            ("agent", 10, 1),
+            ("agent", 6, 2),
+            ("agent", 6, 2),
+            ("agent", 6, 3),
+            ("claims", 20, 1),
+            ("claims", 8, 2),
+            ("claims", 8, 2),
+            ("underwriter", 15, 1),
+        ]
+    )
+)
+
+
+def _cohorts(plan: dict[str, Any]) -> list[tuple[str, str, int, list[str]]]:
+    return [
+        (w["window_start"], c["code"], c.get("people", len(c["members"])), sorted(c["members"]))
+        for w in plan["schedule"]
+        for c in w["cohorts"]
+    ]
+
+
+def test_a_saved_team_aligns_its_cohorts_as_the_team_plan_does(
+    api: tuple[FlaskClient, Any], store_app: Flask
+) -> None:
+    client, ann = api
+    anonymous = client.post(
+        "/api/v1/team-plans?align=true&fiscal_year_start=7",
+        data=ALIGN_ROSTER,
+        content_type="text/csv",
+    ).json
+    assert anonymous["alignment"]["moved"], "the roster should make alignment move someone"
+    saved = client.post(
+        "/api/v1/teams?name=Aligned", data=ALIGN_ROSTER, content_type="text/csv", headers=ann
+    ).json
+    from recommender.store import teams as store_teams
+    from recommender.store.models import Team
+
+    team = store_app.extensions["sqlalchemy"].session.get(Team, saved["id"])
+    store_teams.set_settings(team, {"align": True, "fiscal_year_start": 7}, "Aligned.", "ann")
+    read = client.get(f"/api/v1/teams/{saved['id']}?per_page=500", headers=ann).json
+    assert _cohorts(read) == _cohorts(anonymous)
+    assert read["budget"] == anonymous["budget"]
+    assert read["alignment"]["moved"] == anonymous["alignment"]["moved"]
+    whole = client.get(f"/api/v1/teams/{saved['id']}?format=csv", headers=ann)
+    assert whole.status_code == 200

@@ -128,7 +128,7 @@ def test_the_fiscal_year_is_kept_with_the_team(
     assert '<option value="7" selected>' in page
     with web.application.app_context():
         team = store_teams.teams_of(accounts.user_by_email("ann@example.com"))[0]
-        assert team.settings == {"fiscal_year_start": 7}
+        assert team.settings == {"fiscal_year_start": 7, "align": False}
 
 
 def test_every_page_links_to_log_in_or_the_saved_teams(

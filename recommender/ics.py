@@ -133,7 +133,7 @@ def _cohort_event(cohort: dict[str, Any], start: date, end: date, stamp: datetim
     event.add(
         "description",
         f"{cohort['code']} {cohort['title']}: sat in this testing window by "
-        f"{', '.join(cohort['members'])}. {session} Exam fees: {cohort['fees']:,.2f}. {CONFIRM}",
+        f"{'; '.join(cohort['members'])}. {session} Exam fees: {cohort['fees']:,.2f}. {CONFIRM}",
     )
     event.add("transp", "TRANSPARENT")
     alarm = Alarm()

@@ -93,7 +93,7 @@ def test_the_page_shows_the_schedule_the_budget_and_offers_every_download(
     first = plan["schedule"][0]
     assert first["window_start"] in windows.first.locator("caption").inner_text()
     names = windows.first.locator("tbody tr").first.locator("td").nth(1).inner_text()
-    assert names == ", ".join(first["cohorts"][0]["members"])
+    assert names == "; ".join(first["cohorts"][0]["members"])
     timeline = page.get_by_role("img", name="Cohorts by testing window", exact=False)
     assert timeline.is_visible()
     budget = page.locator("section.team-budget")

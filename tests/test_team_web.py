@@ -359,7 +359,7 @@ def test_the_page_shows_the_schedule_with_names_and_the_budget(
     plan = plan_team(recommender, parse_roster(data))
     assert html.count('<table class="team-table schedule-table">') == len(plan["schedule"]) > 0
     first = plan["schedule"][0]["cohorts"][0]
-    assert str(escape(", ".join(first["members"]))) in html
+    assert str(escape("; ".join(first["members"]))) in html
     assert f"{plan['budget']['total']:,.2f}" in html
     for quarter in plan["budget"]["by_quarter"]:
         assert f'<th scope="row">{quarter["quarter"]}</th>' in html

@@ -22,7 +22,10 @@ def date_problem(catalog: Catalog, status: str, on: date, today: date) -> str | 
     horizon = catalog.planning_horizon
     earliest, latest = horizon.earliest(today), horizon.latest(today)
     if status in DONE and on > today:
-        return f"A course {status} is dated today ({today.isoformat()}) or earlier."
+        return (
+            f"A course {status} cannot be dated after today ({today.isoformat()}): give the day "
+            "of the exam, or record it as scheduled."
+        )
     if not earliest <= on <= latest:
         return (
             f"Give a date from {earliest.isoformat()} to {latest.isoformat()} (the planning "

@@ -33,6 +33,7 @@ from ..team import (
     team_summary,
     windows_of,
 )
+from ..team.schedule import Seat, align, cohorts_of
 from .plans import Slot, fresh_between, kept_plans, refresh
 
 PER_PAGE = 50  # members on a page, unless asked for another number
@@ -162,11 +163,13 @@ def _shown(
         "rules_version": recommender.rulebook.version,
         "members": [member_entry(m, p, progress[m.id], day) for m, p in rows],
         "summary": shaped["summary"],
-        "schedule": _with_names(sums.schedule, names),
+        "schedule": _with_names(sums.schedule, _moved(names, sums.moves)),
         "group_sessions": shaped["group_sessions"],
         "budget": shaped["budget"],
         "notices": shaped["notices"],
     }
+    if "alignment" in shaped:
+        plan["alignment"] = shaped["alignment"]
     change, changed, count = rules_change(recommender, team, changed_limit)
     return SavedPlan(plan, total, query, change, changed, count)
 
@@ -179,7 +182,9 @@ class Sums:
 
     people: int
     schedule: list[dict[str, Any]]  # its cohorts counted, none named
-    shaped: dict[str, Any]  # summary, group_sessions, budget, notices
+    shaped: dict[str, Any]  # summary, group_sessions, budget, notices (alignment, if aligned)
+    # Aligned: each moved seat's window, by (member position, course, kept window).
+    moves: dict[tuple[int, str, date], date] = field(default_factory=dict)
 
 
 class SumsKept:
@@ -234,14 +239,81 @@ def sums_of(recommender: Recommender, team: Team, today: date) -> Sums:
     Kept sums also say that the team's plans were all fresh for that key: a page shown with
     them needs no look for stale plans.
     """
-    return SUMS.get(_sums_key(recommender, team, today), lambda: summed(recommender, team.id))
+    month, aligned = fiscal_year_start(team), aligns(team)
+    return SUMS.get(
+        _sums_key(recommender, team, today),
+        lambda: summed(recommender, team.id, month, aligned),
+    )
 
 
-def summed(recommender: Recommender, team_id: int, fiscal_year_start: int = 1) -> Sums:
+def aligns(team: Team) -> bool:
+    """Whether the team's cohorts are aligned ("Align cohorts", kept in its settings)."""
+    return bool((team.settings or {}).get("align"))
+
+
+def fiscal_year_start(team: Team) -> int:
+    """The month the team's fiscal year starts in (its settings; January by default)."""
+    month = (team.settings or {}).get("fiscal_year_start", 1)
+    return month if isinstance(month, int) and 1 <= month <= 12 else 1
+
+
+def aligned_cohorts(
+    recommender: Recommender, team_id: int
+) -> tuple[list[kept.CohortRow], dict[str, Any], dict[tuple[int, str, date], date]]:
+    """The team's cohorts aligned as /team's "Align cohorts" does (team.schedule.align, over
+    every kept exam), what alignment did, and each moved seat's new window by (member
+    position, course, kept window)."""
+    seats = [
+        Seat(position, position + 1, name, code, start, end, ready, access, study, cents)
+        for position, name, code, start, end, ready, access, study, cents in kept.team_seats(
+            team_id
+        )
+    ]
+    before = len(cohorts_of(seats))
+    moved = align(seats, recommender.catalog)
+    grouped = cohorts_of(seats)
+    rows = [
+        kept.CohortRow(
+            start,
+            found[0].window_end,
+            code,
+            len(found),
+            min(s.study_starts for s in found),
+            sum(s.cents for s in found),
+        )
+        for (start, code), found in grouped.items()
+        if found
+    ]
+    alignment = {
+        "cohorts_before": before,
+        "cohorts_after": len(rows),
+        "moved": [
+            {
+                "name": s.name,
+                "row": s.row,
+                "code": s.code,
+                "from_window": s.moved_from.isoformat() if s.moved_from else None,
+                "to_window": s.window_start.isoformat(),
+            }
+            for s in moved
+        ],
+    }
+    moves = {(s.member, s.code, s.moved_from): s.window_start for s in moved if s.moved_from}
+    return rows, alignment, moves
+
+
+def summed(
+    recommender: Recommender, team_id: int, fiscal_year_start: int = 1, aligned: bool = False
+) -> Sums:
     """Sum the team's kept plans (the database does) and shape the sums."""
     catalog = recommender.catalog
     totals = kept.plan_totals(team_id)
-    cohorts = kept.cohorts(team_id)
+    alignment: dict[str, Any] | None = None
+    moves: dict[tuple[int, str, date], date] = {}
+    if aligned:
+        cohorts, alignment, moves = aligned_cohorts(recommender, team_id)
+    else:
+        cohorts = kept.cohorts(team_id)
     bad, warned = (kept.numbered(team_id, errors, NOTICE_NUMBERS) for errors in (True, False))
     # A member sits one exam of each course left to them (a failed one's is its retake), so
     # a course's demand is the people of its cohorts.
@@ -272,7 +344,9 @@ def summed(recommender: Recommender, team_id: int, fiscal_year_start: int = 1) -
             (bad[0], [p + 1 for p in bad[1]]), (warned[0], [p + 1 for p in warned[1]])
         ),
     }
-    return Sums(totals.people, schedule, shaped)
+    if alignment is not None:
+        shaped["alignment"] = alignment
+    return Sums(totals.people, schedule, shaped, moves)
 
 
 def _schedule(recommender: Recommender, cohorts: list[kept.CohortRow]) -> list[dict[str, Any]]:
@@ -291,6 +365,23 @@ def _schedule(recommender: Recommender, cohorts: list[kept.CohortRow]) -> list[d
         for cohort in window["cohorts"]:
             cohort["people"] = people[(window["window_start"], cohort["code"])]
     return schedule
+
+
+def _moved(
+    names: dict[tuple[date, str], list[tuple[str, int]]],
+    moves: dict[tuple[int, str, date], date],
+) -> dict[tuple[date, str], list[tuple[str, int]]]:
+    """Who sits each cohort once aligned: a moved seat's person named in their new window."""
+    if not moves:
+        return names
+    out: dict[tuple[date, str], list[tuple[str, int]]] = {}
+    for (start, code), found in names.items():
+        for name, position in found:
+            key = (moves.get((position, code, start), start), code)
+            out.setdefault(key, []).append((name, position))
+    for found in out.values():
+        found.sort(key=lambda pair: pair[1])
+    return out
 
 
 def _with_names(
@@ -348,7 +439,7 @@ def member_entry(
         "estimated_cost": entry["estimated_cost"],
         "exam_schedule": entry["exam_schedule"],
         "warnings": entry["warnings"],
-        "extra": {},
+        "extra": member.extra or {},
         "errors": entry["errors"],
         "id": member.id,
         "profile": member.profile,

@@ -19,6 +19,7 @@ from ..schemas import PROFILE_FIELDS
 from ..store import teams as store
 from ..store.errors import Invalid
 from ..store.models import Member, Team, User
+from ..stored_text import storable
 from ..team import NAME_COLUMNS, Roster
 from .plans import Slot, outcome_of, refresh, replanner
 from .progress_dates import check_progress_date
@@ -41,10 +42,43 @@ def create_from_roster(
     members = [
         (row.name or f"Row {row.row}", _pinned(dict(row.data or {}), today)) for row in roster.rows
     ]
-    team = store.create_team(owner, name, members, recommender.rulebook.version)
+    extras = [kept_extra(row.extra) for row in roster.rows]
+    team = store.create_team(owner, name, members, recommender.rulebook.version, extras)
     refresh(recommender, team, today)  # every member planned and kept
     store.show_kept_routes(team)  # each is shown the route the rules decide, as planned
     return team
+
+
+def kept_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """A roster row's columns not used for planning, as kept: text every database holds."""
+
+    def text(value: Any) -> Any:
+        return storable(value) if isinstance(value, str) else value
+
+    return {storable(str(key)): text(value) for key, value in extra.items()}
+
+
+CLIENT = "client"  # a team's settings key: a one-person team kept from a result page
+
+
+def create_client(
+    recommender: Recommender, owner: User, data: dict[str, Any], today: date | None = None
+) -> Team:
+    """Keep an adviser's client: the profile of a result page, as a one-person team named
+    after them and marked as a client (Invalid naming each bad field)."""
+    today = today or date.today()
+    name, profile = checked_member(recommender, data, today)
+    team = store.create_team(
+        owner, name, [(name, profile)], recommender.rulebook.version, settings={CLIENT: True}
+    )
+    refresh(recommender, team, today)
+    store.show_kept_routes(team)
+    return team
+
+
+def is_client(team: Team) -> bool:
+    """Whether the team is an adviser's client kept from a result page."""
+    return bool((team.settings or {}).get(CLIENT))
 
 
 def checked_member(

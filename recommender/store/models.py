@@ -91,6 +91,8 @@ class Team(db.Model):  # type: ignore[name-defined]
     owner: Mapped[User] = relationship(back_populates="teams")
     members: Mapped[list[Member]] = _owned("team", "Member.position, Member.id")
     history: Mapped[list[Event]] = _owned("team", "Event.id")
+    # How the team is planned, as /team's form: {"align": bool, "fiscal_year_start": 1..12}.
+    settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
@@ -110,6 +112,8 @@ class Member(db.Model):  # type: ignore[name-defined]
     shown_route: Mapped[str | None] = mapped_column(String(32))
     shown_rule: Mapped[str | None] = mapped_column(String(100))
     link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # private link
+    # The roster's columns not used for planning (team, manager, ...): shown and exported.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     team: Mapped[Team] = relationship(back_populates="members")
     progress: Mapped[list[Progress]] = _owned("member", "Progress.date, Progress.id")

@@ -411,3 +411,37 @@ def show_decided_routes(team_id: int) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+
+
+def behind_members(team_id: int, on: date, limit: int) -> list[tuple[int, str]]:
+    """The first `limit` members behind on `on` (id, name), the longest overdue first."""
+    query = (
+        select(Member.id, Member.name)
+        .join(MemberPlan, MemberPlan.member_id == Member.id)
+        .where(MemberPlan.team_id == team_id, MemberPlan.state == ACTIVE, MemberPlan.due_on < on)
+        .order_by(MemberPlan.due_on, Member.position, Member.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in db.session.execute(query)]
+
+
+def team_seats(team_id: int) -> list[tuple[Any, ...]]:
+    """Every kept exam of the team, as a cohort's seat: (member position, name, code, window
+    start, window end, ready, access ends, study starts, cents), in team order."""
+    query = (
+        select(
+            Member.position,
+            Member.name,
+            MemberExam.code,
+            MemberExam.window_start,
+            MemberExam.window_end,
+            MemberExam.ready,
+            MemberExam.access_ends,
+            MemberExam.study_starts,
+            MemberExam.cents,
+        )
+        .join(Member, Member.id == MemberExam.member_id)
+        .where(MemberExam.team_id == team_id)
+        .order_by(Member.position, Member.id, MemberExam.seq)
+    )
+    return [tuple(row) for row in db.session.execute(query)]

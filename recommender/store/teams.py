@@ -145,10 +145,15 @@ def create_team(
     name: str,
     members: list[tuple[str, dict[str, Any]]],
     rules_version: str,
+    extras: list[dict[str, Any]] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> Team:
     """A new team of (name, profile data) members, to be shown under `rules_version` (the
-    route each is shown is set from their kept plan: show_kept_routes)."""
-    team = Team(owner=owner, name=checked_name(name), rules_version=rules_version)
+    route each is shown is set from their kept plan: show_kept_routes); `extras` are the
+    members' columns not used for planning, in the same order; `settings` how it is planned."""
+    team = Team(
+        owner=owner, name=checked_name(name), rules_version=rules_version, settings=settings
+    )
     db.session.add(team)
     try:
         for position, (member_name, profile) in enumerate(members):
@@ -157,6 +162,7 @@ def create_team(
                     position=position,
                     name=checked_name(member_name, "member name")[:NAME_LENGTH],
                     profile=profile,
+                    extra=(extras[position] or None) if extras else None,
                 )
             )
         db.session.flush()
@@ -174,6 +180,15 @@ def rename_team(team: Team, name: str, actor: str, expected_version: int | None 
     with change(team, expected_version):
         event(team, actor, "renamed", f"Renamed the team from {team.name!r} to {name!r}.")
         team.name = name
+
+
+def set_settings(
+    team: Team, settings: dict[str, Any], text: str, actor: str, expected: int | None = None
+) -> None:
+    """Keep how the team is planned (its settings), with `text` in the history."""
+    with change(team, expected):
+        event(team, actor, "settings", text)
+        team.settings = {**(team.settings or {}), **settings}
 
 
 def delete_team(team: Team, expected_version: int | None = None) -> None:

@@ -28,12 +28,14 @@ def export_team(team: Team) -> dict[str, Any]:
         "name": team.name,
         "version": team.version,
         "rules_version": team.rules_version,
+        "settings": team.settings or {},
         "created_at": _time(team.created_at),
         "updated_at": _time(team.updated_at),
         "members": [
             {
                 "name": m.name,
                 "profile": m.profile,
+                "extra": m.extra or {},
                 "shown_route": m.shown_route,
                 "shown_rule": m.shown_rule,
                 "progress": [
@@ -91,6 +93,7 @@ def _import_team(data: Any, owner: User | None) -> Team:
         name=checked_name(data["name"]),
         version=int(data["version"]),
         rules_version=data["rules_version"],
+        settings=dict(data.get("settings") or {}) or None,
         created_at=datetime.fromisoformat(data["created_at"]),
         updated_at=datetime.fromisoformat(data["updated_at"]),
     )
@@ -100,6 +103,7 @@ def _import_team(data: Any, owner: User | None) -> Team:
             position=position,
             name=checked_name(m["name"], "member name"),
             profile=dict(m["profile"]),
+            extra=dict(m.get("extra") or {}) or None,
             shown_route=m["shown_route"],
             shown_rule=m["shown_rule"],
         )

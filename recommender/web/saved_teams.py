@@ -9,7 +9,7 @@ plan, every name, is in its downloads.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -24,15 +24,17 @@ from ..http.paging import page_links
 from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
 from ..saved_teams import MAX_PER_PAGE, PageQuery, access
+from ..saved_teams.shown import aligns, fiscal_year_start
 from ..store import plans as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
 from ..store.models import STATUSES, Member, Team, User
 from ..team import LIST_SEPARATOR
 from ..vocabulary import GOALS, LINES, ROLES
+from . import forms
 from .auth import protect
 from .sharing import guard_team
-from .team_plans import DOWNLOAD_LABELS, ROUTE_LABELS
+from .team_plans import DOWNLOAD_LABELS, MONTHS, ROUTE_LABELS
 
 
 def _roster_limits() -> None:
@@ -56,7 +58,6 @@ CHANGED_SHOWN = 100  # members named in a rules change on the page (the API name
 # Members on a page: each comes with their plan, progress and forms, so fewer than the API's
 # (saved_teams.PER_PAGE) make the first screen.
 WEB_PER_PAGE = 25
-MEMBER_FIELDS = ("role", "lines", "years_experience", "goal", "hours_per_week", "start_date")
 MEMBER_LISTS = ("designations", "completed_courses", "discounts")
 
 
@@ -69,6 +70,11 @@ def template_names() -> dict[str, Any]:
         "ROLES": ROLES,
         "LINES": LINES,
         "GOALS": GOALS,
+        "MONTHS": MONTHS,
+        "ROLE_LABELS": forms.ROLE_LABELS,
+        "LINES_LABELS": forms.LINES_LABELS,
+        "GOAL_LABELS": forms.GOAL_LABELS,
+        "FIELD_LABELS": forms.FIELD_LABELS,
     }
 
 
@@ -106,7 +112,8 @@ def _teams_page(
     owned = [found for found, _ in seen]
     page = render_template(
         "teams/teams.html",
-        teams=owned,
+        teams=[t for t in owned if not saved.is_client(t)],
+        clients=[t for t in owned if saved.is_client(t)],
         roles=dict((found.id, role) for found, role in seen),
         ROLE_LABELS=access.ROLE_LABELS,
         counts=q.member_counts(owned),
@@ -133,7 +140,30 @@ def create() -> ResponseReturnValue:
         return _teams_page(exc.message, name, 422)
     except PlanningBusy as exc:
         return _teams_page(exc.message, name, 503, {"Retry-After": RETRY_AFTER})
-    flash(f"Saved the team {team.name} with {len(roster.rows)} members.")
+    count = len(roster.rows)
+    flash(f"Saved the team {team.name} with {count:,} {'member' if count == 1 else 'members'}.")
+    return redirect(url_for("teams.team", team_id=team.id), 303)
+
+
+@bp.route("/clients", methods=["POST"])
+@login_required
+def keep_client() -> ResponseReturnValue:
+    """Keep the profile of a result page as a client: a one-person team under their name."""
+    data: dict[str, Any] = {
+        "name": request.form.get("client_name", ""),
+        **forms.form_values(request.form),
+    }
+    try:
+        team = saved.create_client(current_recommender(), _user(), data)
+    except Invalid as exc:
+        flash(
+            "Give the client's name to keep them."
+            if "name" in exc.errors
+            else f"This result could not be kept: {exc.message}",
+            "error",
+        )
+        return redirect(url_for("teams.index"), 303)
+    flash(f"Kept {team.name} as a client.")
     return redirect(url_for("teams.team", team_id=team.id), 303)
 
 
@@ -149,6 +179,11 @@ def team(team_id: int) -> ResponseReturnValue:
     return _team_page(found)
 
 
+def _early_off(recommender: Any) -> float:
+    early = recommender.catalog.discounts.get("early_purchase")
+    return float(early.amount_off) if early is not None else 0.0
+
+
 def page_query(args: Any) -> PageQuery:
     """Which members to show, from the page's query string (out-of-range numbers bounded)."""
 
@@ -161,6 +196,29 @@ def page_query(args: Any) -> PageQuery:
     return PageQuery(
         number("page", 1, 10**9), number("per_page", WEB_PER_PAGE, MAX_PER_PAGE), search, behind
     )
+
+
+BEHIND_NAMED = 10  # the people behind named at the top of the team page
+
+
+def act_now(plan: dict[str, Any], early_off: float, today: date) -> dict[str, Any]:
+    """What a manager acts on, from the team's schedule over everyone: the exams of the next
+    (or the current) testing window, and the next buy-by day with what buying by it saves
+    (the early-purchase discount on each exam of that window, at most)."""
+    day = today.isoformat()
+    upcoming = [w for w in plan["schedule"] if w["window_end"] >= day]
+    due = upcoming[0] if upcoming else None
+    ahead = next((w for w in upcoming if w["window_start"] > day), None)
+    buy = None
+    if ahead is not None:
+        exams = sum(c.get("people", len(c["members"])) for c in ahead["cohorts"])
+        buy = {
+            "window": ahead,
+            "buy_by": (date.fromisoformat(ahead["window_start"]) - timedelta(days=1)).isoformat(),
+            "exams": exams,
+            "saving": exams * early_off,
+        }
+    return {"due": due, "buy": buy}
 
 
 def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 200) -> Any:
@@ -185,6 +243,12 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
             for rel, number in page_links(query.page, shown.last_page).items()
         },
         behind=kept.behind_count(found.id, date.today()),
+        behind_named=kept.behind_members(found.id, date.today(), BEHIND_NAMED),
+        act=act_now(shown.plan, _early_off(recommender), date.today()),
+        on_page={entry["id"] for entry in shown.plan["members"]},
+        fiscal_month=fiscal_year_start(found),
+        aligned=aligns(found),
+        client=saved.is_client(found),
         rules_change=shown.rules_change,
         history=q.recent_history(found, 50),
         courses=sorted(recommender.catalog.courses),
@@ -225,6 +289,31 @@ def rename(team_id: int) -> ResponseReturnValue:
     return redirect(url_for("teams.team", team_id=team_id), 303)
 
 
+@bp.route("/teams/<int:team_id>/settings", methods=["POST"])
+@login_required
+def settings(team_id: int) -> ResponseReturnValue:
+    """Keep the month the team's fiscal year starts in: its budget is summed by it."""
+    found = _team(team_id)
+    raw = request.form.get("fiscal_year_start", "")
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 12):
+        flash("Choose the month the fiscal year starts in.", "error")
+        return redirect(url_for("teams.team", team_id=team_id, _anchor="team-settings"), 303)
+    month = int(raw)
+    aligned = request.form.get("align", "") in ("true", "on")
+    text = (
+        f"Set the fiscal year to start in {MONTHS[month - 1][1]}; cohorts "
+        f"{'aligned' if aligned else 'as each member is planned'}."
+    )
+    try:
+        q.set_settings(
+            found, {"fiscal_year_start": month, "align": aligned}, text, _user().email, _version()
+        )
+    except StaleVersion:
+        return _stale(team_id)
+    flash(text)
+    return redirect(url_for("teams.team", team_id=team_id, _anchor="budget-heading"), 303)
+
+
 @bp.route("/teams/<int:team_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(team_id: int) -> ResponseReturnValue:
@@ -257,43 +346,66 @@ def rules_seen(team_id: int) -> ResponseReturnValue:
 
 
 def member_form_data(form: Any) -> dict[str, Any]:
-    """A member's fields from the member form (blank fields left out: the defaults apply)."""
+    """A member's fields from the member form (blank fields left out: the defaults apply).
+
+    The form's widgets are the profile form's (ticked boxes: one value each); an item that
+    holds several separated by ";" or "," is read as several, as a roster's cell is."""
     data: dict[str, Any] = {"name": form.get("name", "")}
-    for key in MEMBER_FIELDS:
-        value = form.get(key, "").strip()
-        if value:
-            data[key] = value
-    for key in MEMBER_LISTS:
-        items = [i.strip() for i in form.get(key, "").replace(",", LIST_SEPARATOR).split(";")]
-        if any(items):
+    for key, value in forms.form_values(form).items():
+        if key in MEMBER_LISTS:
+            items = [i.strip() for v in value for i in v.replace(",", LIST_SEPARATOR).split(";")]
             data[key] = [i for i in items if i]
+        else:
+            data[key] = value
     return data
 
 
-def _form_values(member: Member | None) -> dict[str, str]:
+def _form_values(member: Member | None) -> dict[str, Any]:
     if member is None:
-        return {}
-    values = {"name": member.name}
+        return forms.default_values()
+    values: dict[str, Any] = {"name": member.name}
     for key, value in member.profile.items():
-        values[key] = f"{LIST_SEPARATOR} ".join(value) if isinstance(value, list) else str(value)
+        values[key] = value if isinstance(value, list) else str(value)
     return values
+
+
+NAME_SENTENCE = "Enter the member's name."
+
+
+def _member_page(
+    found: Team, member: Member | None, values: dict[str, Any], errors: dict[str, list[str]]
+) -> str:
+    """The member form: the profile form's widgets and sentences, and the member's name."""
+    catalog = current_recommender().catalog
+    today = date.today().isoformat()
+    sentences = forms.error_sentences(
+        {k: v for k, v in errors.items() if k != "name"}, example=today
+    )
+    if "name" in errors:
+        sentences = {"name": [NAME_SENTENCE], **sentences}
+    return render_template(
+        "teams/member_form.html",
+        team=found,
+        member=member,
+        values=values,
+        errors=sentences,
+        designations=list(catalog.designations.values()),
+        course_groups=forms.course_groups(catalog),
+        discounts=list(catalog.discounts.values()),
+        credit_questions=forms.credit_questions(catalog),
+        today=today,
+    )
 
 
 @bp.route("/teams/<int:team_id>/members/new", methods=["GET", "POST"])
 @bp.route("/teams/<int:team_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
 @login_required
 def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnValue:
-    """Add a member, or edit one."""
+    """Add a member, or edit one: the same questions as the profile form."""
     found = _team(team_id)
     member = q.member_of(found, member_id) if member_id is not None else None
     if request.method == "GET":
-        return render_template(
-            "teams/member_form.html",
-            team=found,
-            member=member,
-            values=_form_values(member),
-            errors={},
-        )
+        return _member_page(found, member, _form_values(member), {})
     data = member_form_data(request.form)
     recommender = current_recommender()
     try:
@@ -304,15 +416,7 @@ def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnVal
     except StaleVersion:
         return _stale(team_id)
     except Invalid as exc:
-        values = {k: request.form.get(k, "") for k in ("name", *MEMBER_FIELDS, *MEMBER_LISTS)}
-        page = render_template(
-            "teams/member_form.html",
-            team=found,
-            member=member,
-            values=values,
-            errors=exc.errors,
-        )
-        return page, 422
+        return _member_page(found, member, data, exc.errors), 422
     flash(f"Saved {data['name'].strip()}.")
     return redirect(url_for("teams.team", team_id=team_id), 303)
 
@@ -359,6 +463,23 @@ def record_progress(team_id: int, member_id: int) -> ResponseReturnValue:
     except Invalid as exc:
         return _team_page(found, {member.id: exc.message}, 422)
     flash(f"Recorded {member.name}: {course} {status} on {on.isoformat()}.")
+    return redirect(_member_url(member), 303)
+
+
+@bp.route(
+    "/teams/<int:team_id>/members/<int:member_id>/progress/<int:progress_id>/remove",
+    methods=["POST"],
+)
+@login_required
+def remove_progress(team_id: int, member_id: int, progress_id: int) -> ResponseReturnValue:
+    """Remove a wrong progress entry (in the history, with who removed it)."""
+    found = _team(team_id)
+    member = q.member_of(found, member_id)
+    try:
+        saved.remove_progress(current_recommender(), member, progress_id, _user().email, _version())
+    except StaleVersion:
+        return _stale(team_id)
+    flash(f"Removed the entry from {member.name}'s progress.")
     return redirect(_member_url(member), 303)
 
 

@@ -64,7 +64,7 @@ def cohort_timeline_svg(schedule: list[dict[str, Any]], title: str) -> Markup:
             text_y = f"{y + ROW * 0.67:.1f}"
             faint = "" if cohort["group_session"] else ' fill-opacity="0.55"'  # on one's own
             named = cohort["members"][:20]
-            names = ", ".join(named) + (", ..." if people > len(named) else "")
+            names = "; ".join(named) + ("; ..." if people > len(named) else "")
             parts.append(
                 f"<g><title>{escape(cohort['code'])}: {escape(names)}</title>"
                 f'<text class="count" x="0" y="{text_y}">{escape(cohort["code"])}</text>'

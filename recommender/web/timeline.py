@@ -132,7 +132,9 @@ def timeline_svg(
         x = layout.label + month * scale
         parts.append(
             f'<line class="grid" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - AXIS + 4}"/>'
-            f'<text class="tick" x="{x:.1f}" y="{height - AXIS + 18}">{month}</text>'
+            # Centred under its line: the last one, 12 units from the edge, is not cut off.
+            f'<text class="tick" x="{x:.1f}" y="{height - AXIS + 18}" text-anchor="middle">'
+            f"{month}</text>"
         )
     parts.append(
         f'<text class="axis-label" x="{layout.axis_x}" y="{height - 2}">months from the start, '

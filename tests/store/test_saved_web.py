@@ -272,7 +272,7 @@ def test_the_team_page_shows_the_schedule_cohorts_and_budget(
     for window in plan["schedule"]:
         assert f"Testing window {window['window_start']} to {window['window_end']}" in schedule
         for cohort in window["cohorts"]:
-            assert escape(", ".join(cohort["members"])) in schedule
+            assert escape("; ".join(cohort["members"])) in schedule
     cohorts = _section(page, "cohorts-heading")
     assert "<svg" in cohorts and "Group study sessions" in cohorts
     budget = _section(page, "budget-heading")

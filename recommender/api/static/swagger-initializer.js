@@ -6,10 +6,29 @@ window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({
     url: root.dataset.specUrl,
     domNode: root,
-    deepLinking: true,
+    // No deep links: each would be a link inside the operation's button (axe-core's
+    // nested-interactive), which a keyboard or a screen reader cannot tell apart.
+    deepLinking: false,
     validatorUrl: null, // never send the document to an outside validator
     presets: [SwaggerUIBundle.presets.apis],
     plugins: [SwaggerUIBundle.plugins.DownloadUrl],
     layout: "BaseLayout",
+    // Headings in order (axe-core's heading-order): the operations' groups (h3) under an h2;
+    // the document's title and description in a landmark of their own (axe-core's region).
+    onComplete: function () {
+      var info = root.querySelector(".information-container");
+      if (info) {
+        info.setAttribute("role", "region");
+        info.setAttribute("aria-label", "About this API");
+      }
+      var first = root.querySelector(".opblock-tag-section");
+      if (first && !document.getElementById("operations-heading")) {
+        var heading = document.createElement("h2");
+        heading.id = "operations-heading";
+        heading.className = "operations-heading";
+        heading.textContent = "Operations";
+        first.parentNode.insertBefore(heading, first);
+      }
+    },
   });
 });

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -249,6 +249,8 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
         fiscal_month=fiscal_year_start(found),
         aligned=aligns(found),
         client=saved.is_client(found),
+        may_change=access.may(g.get("team_role"), access.CHANGE),
+        may_manage=access.may(g.get("team_role"), access.MANAGE),
         rules_change=shown.rules_change,
         history=q.recent_history(found, 50),
         courses=sorted(recommender.catalog.courses),

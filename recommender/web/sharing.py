@@ -8,7 +8,7 @@ not see is a 404; one they may read but not change is a 403 for every page that 
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -39,7 +39,7 @@ def guard_team() -> None:
         need = access.CHANGE
     else:
         need = access.READ
-    access.team_for(_user(), team_id, need)
+    _, g.team_role = access.team_for(_user(), team_id, need)  # the page shows what they may do
 
 
 protect(bp)

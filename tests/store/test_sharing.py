@@ -439,3 +439,29 @@ def test_a_team_is_handed_over_on_the_web(
         "Handed the team over from ann@example.com to bob@example.com; "
         "ann@example.com stays as editor."
     ]
+
+
+def test_the_team_page_offers_each_part_only_what_it_may_do(world: World) -> None:
+    team_id, member_id = _new_team(world.app)
+    forms = {
+        "progress": f'action="/teams/{team_id}/members/{member_id}/progress"',
+        "add member": f'href="/teams/{team_id}/members/new"',
+        "rename": f'action="/teams/{team_id}/rename"',
+        "delete": f'href="/teams/{team_id}/delete"',
+    }
+    offered = {
+        part: {
+            name
+            for name, mark in forms.items()
+            if mark in world.web[part].get(f"/teams/{team_id}").get_data(as_text=True)
+        }
+        for part in ("owner", "editor", "viewer", "admin")
+    }
+    assert offered == {
+        "owner": set(forms),
+        "admin": set(forms),
+        "editor": {"progress", "add member", "rename"},
+        "viewer": set(),
+    }
+    viewer_page = world.web["viewer"].get(f"/teams/{team_id}").get_data(as_text=True)
+    assert "one of this team's viewers" in viewer_page and "Ana Agent" in viewer_page

@@ -254,6 +254,8 @@ def rules_seen(team_id: int) -> ResponseReturnValue:
 def member_form_data(form: Any) -> dict[str, Any]:
     """A member's fields from the member form (blank fields left out: the defaults apply)."""
     data: dict[str, Any] = {"name": form.get("name", "")}
+    if form.get("email", "").strip():
+        data["email"] = form["email"].strip()
     for key in MEMBER_FIELDS:
         value = form.get(key, "").strip()
         if value:
@@ -268,7 +270,7 @@ def member_form_data(form: Any) -> dict[str, Any]:
 def _form_values(member: Member | None) -> dict[str, str]:
     if member is None:
         return {}
-    values = {"name": member.name}
+    values = {"name": member.name, "email": member.email or ""}
     for key, value in member.profile.items():
         values[key] = f"{LIST_SEPARATOR} ".join(value) if isinstance(value, list) else str(value)
     return values
@@ -299,7 +301,8 @@ def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnVal
     except StaleVersion:
         return _stale(team_id)
     except Invalid as exc:
-        values = {k: request.form.get(k, "") for k in ("name", *MEMBER_FIELDS, *MEMBER_LISTS)}
+        keys = ("name", "email", *MEMBER_FIELDS, *MEMBER_LISTS)
+        values = {k: request.form.get(k, "") for k in keys}
         page = render_template(
             "teams/member_form.html",
             team=found,

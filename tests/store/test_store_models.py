@@ -33,6 +33,7 @@ TABLES = {
     "member_exams",
 }
 TABLES |= {"outbox", "one_time_links", "audit_log", "rate_counts"}  # issue 20: organization
+TABLES |= {"reminders", "unsubscribes", "plan_requests", "request_events", "team_budgets"}  # 21
 
 
 def _tables() -> set[str]:

@@ -449,8 +449,9 @@ class MemberBodySchema(ProfileSchema):
     """A member: a name and the profile fields."""
 
     name = fields.String(required=True, metadata={"example": "Ana Example"})
-    email = fields.String(
+    email = fields.Email(
         allow_none=True,
+        validate=validate.Length(max=254),
         metadata={"description": "Where reminders go.", "example": "ana@example.com"},
     )
 

@@ -53,8 +53,8 @@ def create_from_roster(
 
 
 def _email_of(value: Any) -> str | None:
-    """A member's e-mail as stored (None if blank); Invalid if it is not an address."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A member's e-mail as stored (None for None); Invalid if it is not an address."""
+    if value is None:
         return None
     if not isinstance(value, str) or not ADDRESS.fullmatch(value.strip()):
         raise Invalid("Give a valid email address.", {"email": ["Not a valid email address."]})
@@ -76,7 +76,8 @@ def roster_emails(roster: Roster) -> list[str | None] | None:
         column = next((k for k in row.extra if k.strip().lower() == "email"), None)
         found = found or column is not None
         try:
-            emails.append(_email_of(row.extra.get(column)) if column else None)
+            cell = str(row.extra.get(column) or "").strip() if column else ""
+            emails.append(_email_of(cell) if cell else None)
         except Invalid:
             errors[f"{row.where}: email"] = ["Not a valid email address."]
             emails.append(None)

@@ -1,19 +1,44 @@
-"""Requests and reminders on the web ("requests"): one-click unsubscribes (/unsubscribe/<token>).
+"""Plans sent to a manager, and unsubscribes, on the web ("requests").
 
-Opening an unsubscribe link changes nothing (mail scanners open links): the page's button, or
-a mail client's one-click POST (RFC 8058, List-Unsubscribe-Post), unsubscribes. The POST needs
-no CSRF token: the signed link is its own proof, and all it can do is stop mail.
+- /requests (POST): "Send this plan to my manager" from /result (its partial
+  requests/_send_form.html); the plan is worked out again from the page's own query, as shown.
+- /requests/status/<token>: the employee's page (no account): the state, the history, withdraw.
+- /requests: a signed-in manager's waiting requests; /requests/<id>: one, to approve into a
+  team, decline or ask for a change.
+- /unsubscribe/<token>: opening it changes nothing (mail scanners open links); the button, or a
+  mail client's one-click POST (RFC 8058), unsubscribes. That POST needs no CSRF token: the
+  signed link is its own proof, and all it can do is stop mail.
+
+Text from the sender is only ever shown escaped (templates autoescape).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask.typing import ResponseReturnValue
+from typing import cast
+from urllib.parse import parse_qsl
 
-from ..extensions import csrf
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from ..errors import ProfileError
+from ..extensions import csrf, current_recommender
 from ..reminders import unsubscribe as unsubscribes
+from ..requests import flow
+from ..store import requests as rows
+from ..store import teams as team_rows
+from ..store.errors import Invalid
+from ..store.models import PlanRequest, User
+from . import forms
 
 bp = Blueprint("requests", __name__, template_folder="templates")
+
+
+@bp.before_request
+def _check_csrf() -> None:
+    if request.method == "POST" and request.endpoint != "requests.unsubscribe":
+        csrf.protect()
 
 
 @bp.after_request
@@ -21,6 +46,93 @@ def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@bp.post("/requests")
+def send() -> ResponseReturnValue:
+    """Send the plan of /result's query to the manager; a page with the employee's link."""
+    query = request.form.get("query", "")[:4000]
+    values = forms.form_values(MultiDict(parse_qsl(query)))
+    form = {k: request.form.get(k, "") for k in ("name", "email", "manager_email")}
+    try:
+        if not values:
+            raise Invalid("Plan first, then send it.", {"query": ["No plan to send."]})
+        sent = flow.send(current_recommender(), form, values, request.remote_addr)
+    except ProfileError as exc:
+        return render_template("requests/sent.html", errors=exc.errors, form=form), 422
+    except Invalid as exc:
+        return render_template("requests/sent.html", errors=exc.errors, form=form), 422
+    except flow.TooMany:
+        page = render_template(
+            "requests/sent.html",
+            errors={"email": ["Too many requests: try again in an hour."]},
+            form=form,
+        )
+        return page, 429, {"Retry-After": str(int(flow.WINDOW.total_seconds()))}
+    return render_template("requests/sent.html", errors={}, form=form, sent=sent), 201
+
+
+def _by_token(token: str) -> PlanRequest:
+    found = flow.by_token(token)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/requests/status/<token>")
+def status(token: str) -> ResponseReturnValue:
+    """The employee's view of their request."""
+    return render_template("requests/status.html", req=_by_token(token), token=token)
+
+
+@bp.post("/requests/status/<token>/withdraw")
+def withdraw(token: str) -> ResponseReturnValue:
+    """Withdraw a waiting request."""
+    found = _by_token(token)
+    try:
+        flow.withdraw(found)
+    except Invalid as exc:
+        page = render_template("requests/status.html", req=found, token=token, errors=exc.errors)
+        return page, 409
+    return redirect(url_for("requests.status", token=token), 303)
+
+
+def _user() -> User:
+    return cast(User, current_user._get_current_object())
+
+
+@bp.get("/requests")
+@login_required
+def waiting() -> ResponseReturnValue:
+    """The requests waiting for the signed-in manager."""
+    return render_template("requests/list.html", requests=rows.pending_for(_user().email))
+
+
+@bp.route("/requests/<int:request_id>", methods=["GET", "POST"])
+@login_required
+def decide(request_id: int) -> ResponseReturnValue:
+    """One request: its plan; approve into a team, decline or ask for a change."""
+    user = _user()
+    found = rows.request_by_id(request_id)
+    if found is None or not flow.visible_to(user, found):
+        abort(404)
+    teams = team_rows.teams_of(user)
+    if request.method == "GET":
+        return render_template("requests/decide.html", req=found, teams=teams, errors={})
+    team = next((t for t in teams if str(t.id) == request.form.get("team", "")), None)
+    try:
+        flow.decide(
+            current_recommender(),
+            user,
+            found,
+            request.form.get("action", ""),
+            request.form.get("note", ""),
+            team,
+        )
+    except Invalid as exc:
+        page = render_template("requests/decide.html", req=found, teams=teams, errors=exc.errors)
+        return page, 422
+    return redirect(url_for("requests.decide", request_id=request_id), 303)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

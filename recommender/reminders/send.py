@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from ..extensions import db
 from ..mail import outbox
@@ -29,6 +29,8 @@ from ..team.budget import buy_by
 from . import unsubscribe
 from .due import Due, Exam, digest_key, due_on, week_of
 
+UNDECIDED = timedelta(days=14)  # a plan request this old and undecided: its manager reminded
+
 # The outbox's kinds of these mails.
 MAIL_KINDS = {"buy_by": "reminder_buy_by", "opens": "reminder_opens", "closing": "reminder_closing"}
 
@@ -42,6 +44,7 @@ class Outgoing:
     recipient: str
     composed: Composed
     unsubscribe_url: str
+    request_id: int | None = None  # a plan request's reminder: noted on the request
 
     def describe(self) -> str:
         return f"{self.kind} to {self.recipient}: {self.composed.subject}"
@@ -92,6 +95,28 @@ def find_due(recommender: Recommender, today: date) -> list[Outgoing]:
         digest = _digest(team, members, told, requests, today, base)
         if digest is not None:
             found += _new([digest])
+    return found + _new(_undecided(today, base))
+
+
+def _undecided(today: date, base: str) -> list[Outgoing]:
+    """A reminder to the manager of each request undecided for UNDECIDED days (once; then
+    admins see it on /requests)."""
+    before = datetime.combine(today, time()) - UNDECIDED
+    found = []
+    for waiting in request_rows.undecided_before(before):
+        stop = unsubscribe.link(waiting.manager_email, base)
+        composed = compose(
+            "request_reminder",
+            request=waiting,
+            plan=waiting.plan,
+            link=f"{base}/requests/{waiting.id}",
+            base=base,
+            unsubscribe=stop,
+        )
+        key = f"request:{waiting.id}:undecided"
+        found.append(
+            Outgoing(key, "request_reminder", waiting.manager_email, composed, stop, waiting.id)
+        )
     return found
 
 
@@ -194,6 +219,8 @@ def store(outgoing: list[Outgoing], today: date) -> list[Outgoing]:
                 mail.kind, mail.recipient, mail.composed, unsubscribe_url=mail.unsubscribe_url
             )
             if rows.claim(mail.key, mail.kind, mail.recipient, today, stored.id):
+                if mail.request_id is not None:
+                    request_rows.mark_reminded(mail.request_id, utcnow())
                 db.session.commit()
                 queued.append(mail)
             else:

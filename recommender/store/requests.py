@@ -60,3 +60,20 @@ def save() -> None:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def mark_reminded(request_id: int, now: datetime) -> None:
+    """Note that the request's manager was reminded (in the caller's transaction)."""
+    found = db.session.get(PlanRequest, request_id)
+    if found is not None:
+        found.reminded_at = now
+
+
+def reminded_undecided() -> list[PlanRequest]:
+    """Requests still undecided after their manager was reminded: for the admins, oldest first."""
+    query = (
+        select(PlanRequest)
+        .where(PlanRequest.status == "pending", PlanRequest.reminded_at.is_not(None))
+        .order_by(PlanRequest.created_at, PlanRequest.id)
+    )
+    return list(db.session.scalars(query))

@@ -105,7 +105,11 @@ def _user() -> User:
 @login_required
 def waiting() -> ResponseReturnValue:
     """The requests waiting for the signed-in manager."""
-    return render_template("requests/list.html", requests=rows.pending_for(_user().email))
+    user = _user()
+    overdue = rows.reminded_undecided() if user.role == "admin" else []
+    return render_template(
+        "requests/list.html", requests=rows.pending_for(user.email), overdue=overdue
+    )
 
 
 @bp.route("/requests/<int:request_id>", methods=["GET", "POST"])

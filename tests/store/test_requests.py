@@ -149,3 +149,36 @@ def test_requests_are_limited_checked_and_carry_no_html(
     assert limited.status_code == 429 and limited.headers["Retry-After"] == "3600"
     with org_app.app_context():
         assert db.session.query(PlanRequest).count() == 5
+
+
+def test_an_undecided_request_is_reminded_once_then_shown_to_admins(
+    org_app: Flask,
+    smtp_server: SMTPServer,
+    csrf_token: Callable[[str], str],
+    log_in: Callable[..., Any],
+) -> None:
+    from datetime import date, timedelta
+
+    assert _send(org_app.test_client(), csrf_token).status_code == 201
+    smtp_server.wait_for(2)
+    runner = org_app.test_cli_runner()
+
+    def run(days: int) -> str:
+        day = (date.today() + timedelta(days=days)).isoformat()
+        result = runner.invoke(args=["reminders", "send", "--today", day])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    admin = org_app.test_client()
+    log_in(admin, "ada@example.com")
+    assert "Undecided after a reminder" not in admin.get("/requests").get_data(as_text=True)
+    assert run(13).startswith("0 new reminder(s)")  # not yet 14 days
+    assert "1 new reminder(s)" in run(15)
+    (reminder,) = smtp_server.wait_for(3)[2:]
+    assert reminder.rcpt_tos == ["ann@example.com"]
+    assert reminder.subject == "Waiting for you: the plan of Eve Employee"
+    assert _path(reminder.links[0]).startswith("/requests/")
+    assert run(16).startswith("0 new reminder(s)") and run(40).startswith("0 new reminder(s)")
+    assert len(smtp_server.mails) == 3  # reminded once
+    page = admin.get("/requests").get_data(as_text=True)
+    assert "Undecided after a reminder" in page and "Eve Employee" in page

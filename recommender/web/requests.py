@@ -14,7 +14,7 @@ Text from the sender is only ever shown escaped (templates autoescape).
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 from ..errors import ProfileError
 from ..extensions import csrf, current_recommender
 from ..reminders import unsubscribe as unsubscribes
-from ..requests import flow
+from ..requests import budgets, flow
 from ..store import requests as rows
 from ..store import teams as team_rows
 from ..store.errors import Invalid
@@ -120,23 +120,60 @@ def decide(request_id: int) -> ResponseReturnValue:
     found = rows.request_by_id(request_id)
     if found is None or not flow.visible_to(user, found):
         abort(404)
-    teams = team_rows.teams_of(user)
+    recommender = current_recommender()
+    teams = team_rows.teams_of(user) if user.email == found.manager_email else []
+    year_lines = {
+        t.id: budgets.lines(t.id, budgets.team_plan(recommender, t), found) for t in teams
+    }
+    context = {
+        "req": found,
+        "teams": teams,
+        "year_lines": year_lines,
+        "fees": budgets.request_fees(found.plan),
+    }
     if request.method == "GET":
-        return render_template("requests/decide.html", req=found, teams=teams, errors={})
+        return render_template("requests/decide.html", errors={}, **context)
     team = next((t for t in teams if str(t.id) == request.form.get("team", "")), None)
     try:
         flow.decide(
-            current_recommender(),
+            recommender,
             user,
             found,
             request.form.get("action", ""),
             request.form.get("note", ""),
             team,
+            over_budget=team is not None and budgets.over_budget(year_lines[team.id]),
+            confirmed=request.form.get("confirm_over_budget") == "yes",
         )
     except Invalid as exc:
-        page = render_template("requests/decide.html", req=found, teams=teams, errors=exc.errors)
+        page = render_template("requests/decide.html", errors=exc.errors, **context)
         return page, 422
     return redirect(url_for("requests.decide", request_id=request_id), 303)
+
+
+@bp.app_context_processor
+def _budget_vs_plan() -> dict[str, Any]:
+    """For templates/teams/_budget_vs_plan.html on the team page: a team's budget lines."""
+    return {"budget_vs_plan": lambda team_id, plan: budgets.lines(team_id, plan)}
+
+
+@bp.post("/teams/<int:team_id>/budgets")
+@login_required
+def set_budget(team_id: int) -> ResponseReturnValue:
+    """The team's owner sets a fiscal year's exam budget (a blank amount removes it)."""
+    team = team_rows.team_for(_user(), team_id)
+    if team.owner_id != _user().id:
+        abort(404)
+    try:
+        budgets.set_budget(
+            team.id, request.form.get("fiscal_year", ""), request.form.get("amount", "")
+        )
+    except Invalid as exc:
+        first = next(iter(exc.errors))
+        return render_template(
+            "error.html", title="The budget was not set", message=f"{first}: {exc.errors[first][0]}"
+        ), 422
+    return redirect(url_for("teams.team", team_id=team.id) + "#budget-vs-plan", 303)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -182,3 +182,64 @@ def test_an_undecided_request_is_reminded_once_then_shown_to_admins(
     assert len(smtp_server.mails) == 3  # reminded once
     page = admin.get("/requests").get_data(as_text=True)
     assert "Undecided after a reminder" in page and "Eve Employee" in page
+
+
+def _year_row(page: str, year: str) -> list[str]:
+    """The cells of a fiscal year's row in the team page's budget-against-plan table."""
+    section = page[page.index('id="budget-vs-plan"') :]
+    row = re.search(rf"<th scope=\"row\">{year}</th>(.*?)</tr>", section, re.S)
+    assert row is not None, section[:2000]
+    return [
+        re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td>(.*?)</td>", row.group(1), re.S)
+    ]
+
+
+def test_a_team_budget_against_its_plan_and_an_approval_over_it_confirmed(
+    org_app: Flask,
+    smtp_server: SMTPServer,
+    csrf_token: Callable[[str], str],
+    log_in: Callable[..., Any],
+    make_team: Callable[..., Any],
+) -> None:
+    with org_app.app_context():
+        team_id = make_team("ann@example.com").id
+    manager = org_app.test_client()
+    log_in(manager, "ann@example.com")
+    page = manager.get(f"/teams/{team_id}").get_data(as_text=True)
+    bad = manager.post(
+        f"/teams/{team_id}/budgets",
+        data={"csrf_token": csrf_token(page), "fiscal_year": "2027", "amount": "10"},
+    )
+    assert bad.status_code == 422 and "fiscal_year" in bad.get_data(as_text=True)
+    set_ = manager.post(
+        f"/teams/{team_id}/budgets",
+        data={"csrf_token": csrf_token(page), "fiscal_year": "FY2027", "amount": "500"},
+    )
+    assert set_.status_code == 303
+    page = manager.get(f"/teams/{team_id}").get_data(as_text=True)
+    budget, planned, left = _year_row(page, "FY2027")
+    assert budget == "500.00"
+    planned_before = float(planned.replace(",", ""))
+    assert left.startswith(f"{500 - planned_before:,.2f}")
+    # A request whose FY2027 fees take the team over its budget.
+    assert _send(org_app.test_client(), csrf_token).status_code == 201
+    path = _path(
+        next(m for m in smtp_server.wait_for(2) if m.rcpt_tos == ["ann@example.com"]).links[0]
+    )
+    page = manager.get(path).get_data(as_text=True)
+    assert "(over budget)" in page
+    form = {"csrf_token": csrf_token(page), "action": "approve", "team": str(team_id)}
+    refused = manager.post(path, data=form)
+    assert refused.status_code == 422
+    assert "Confirm the approval over budget" in refused.get_data(as_text=True)
+    assert manager.post(path, data={**form, "confirm_over_budget": "yes"}).status_code == 303
+    with org_app.app_context():
+        stored = db.session.query(PlanRequest).one()
+        assert stored.over_budget_confirmed and stored.status == "approved"
+        assert "(over budget, confirmed)" in stored.history[-1].text
+        from recommender.requests.budgets import request_fees
+
+        added = request_fees(stored.plan)["FY2027"]
+    page = manager.get(f"/teams/{team_id}").get_data(as_text=True)
+    _, planned_after, _ = _year_row(page, "FY2027")
+    assert float(planned_after.replace(",", "")) == planned_before + added  # the sums add up

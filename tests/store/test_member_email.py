@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from recommender.accounts.tokens import create_token
+from recommender.extensions import db
 from recommender.store.models import Member
 
 ROSTER = (
@@ -95,3 +96,23 @@ def test_the_web_member_form_keeps_an_email(
     assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:500]
     with app.app_context():
         assert Member.query.filter_by(name="Eve").one().email == "eve@example.com"
+
+
+def test_a_members_email_is_exported_and_imported(
+    store_app: Flask, make_team: Callable[..., Any], add_user: Callable[..., Any]
+) -> None:
+    import json
+
+    from recommender.store import transfer
+
+    team = make_team()
+    team.members[0].email = "ana@example.com"
+    db.session.commit()
+    exported = transfer.export_team(team)
+    assert exported["members"][0]["email"] == "ana@example.com"
+    copy = transfer.import_team(json.loads(json.dumps(exported)), owner=add_user("b@example.com"))
+    assert [m.email for m in copy.members][:2] == ["ana@example.com", None]
+    older = json.loads(json.dumps(exported))
+    for member in older["members"]:
+        del member["email"]  # an export made before members had an e-mail
+    assert transfer.import_team(older, owner=add_user("c@example.com")).members[0].email is None

@@ -21,6 +21,7 @@ from .http.sessions import init_sessions
 from .mail import cli as mail_cli
 from .mail.outbox import init_sending
 from .mail.settings import configure_mail
+from .reminders import cli as reminders_cli
 from .saved_teams import cli as saved_teams_cli
 from .store import cli as store_cli
 from .store.db import configure_database
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         web.admin,
         web.sharing,
         web.overview,
+        web.requests,
     ):
         app.register_blueprint(pages)
 
@@ -128,3 +130,4 @@ def register_commands(app: Flask) -> None:
     store_cli.teams.add_command(saved_teams_cli.replan)
     app.cli.add_command(store_cli.teams)
     app.cli.add_command(mail_cli.mail)
+    app.cli.add_command(reminders_cli.reminders)

@@ -22,7 +22,7 @@ from .team import parse_roster
 from .team.cli import add_team_plan_parser, cmd_team_plan, read_roster_file
 from .vocabulary import GOALS, LINES, ROLES
 
-STORE_COMMANDS = ("db", "users", "tokens", "teams", "mail")
+STORE_COMMANDS = ("db", "users", "tokens", "teams", "mail", "reminders")
 
 EXIT_INVALID = 2
 

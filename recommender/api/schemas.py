@@ -290,6 +290,10 @@ class SavedMemberSchema(TeamMemberSchema):
         metadata={"description": "Courses failed and not passed since, each planned as a retake."},
     )
     has_private_link = fields.Boolean(required=True)
+    email = fields.String(
+        allow_none=True,
+        metadata={"description": "Where reminders go (a roster's `email` column), or null."},
+    )
 
 
 class RouteChangeSchema(Schema):
@@ -449,6 +453,11 @@ class MemberBodySchema(ProfileSchema):
     """A member: a name and the profile fields."""
 
     name = fields.String(required=True, metadata={"example": "Ana Example"})
+    email = fields.Email(
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "Where reminders go.", "example": "ana@example.com"},
+    )
 
 
 class MemberChangeSchema(MemberBodySchema):

@@ -66,12 +66,18 @@ class Attempt:
 
 
 def queue(
-    kind: str, recipient: str, composed: Composed, expires_at: datetime | None = None
+    kind: str,
+    recipient: str,
+    composed: Composed,
+    expires_at: datetime | None = None,
+    unsubscribe_url: str | None = None,
 ) -> OutboxMail:
-    """Put a mail in the outbox, in the caller's transaction; sent after the response."""
+    """Put a mail in the outbox, in the caller's transaction; sent after the response.
+    `unsubscribe_url`: its List-Unsubscribe (one click, RFC 8058) address."""
     stored = rows.add_mail(
         kind, recipient, composed.subject, composed.text, composed.html, utcnow(), expires_at
     )
+    stored.unsubscribe_url = unsubscribe_url
     if has_request_context():
         g.setdefault("_queued_mails", []).append(stored.id)
     return stored
@@ -140,12 +146,16 @@ def _failed(
 
 
 def _message(claimed: OutboxMail, connection: VerifyingEmailBackend) -> EmailMultiAlternatives:
+    headers = {"Auto-Submitted": "auto-generated", "X-Career-Path-Mail": claimed.kind}
+    if claimed.unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{claimed.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=claimed.subject,
         body=claimed.text_body,
         from_email=mail_settings().sender,
         to=[claimed.recipient],
-        headers={"Auto-Submitted": "auto-generated", "X-Career-Path-Mail": claimed.kind},
+        headers=headers,
         connection=connection,
     )
     message.attach_alternative(claimed.html_body, "text/html")

@@ -451,6 +451,7 @@ def member_entry(
         # and what the failure adds in months and fees.
         "retakes": entry.get("retakes", []),
         "has_private_link": member.link_hash is not None,
+        "email": member.email,
     }
 
 

@@ -8,10 +8,12 @@ re-plans that member alone. Nothing else writes a member's shown route or kept p
 
 from __future__ import annotations
 
+import re
 from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
+from ..accounts.people import checked_email
 from ..accounts.tokens import new_secret, token_hash
 from ..errors import ProfileError
 from ..recommendation import Recommender
@@ -24,6 +26,8 @@ from ..team import NAME_COLUMNS, Roster
 from .plans import Slot, outcome_of, refresh, replanner
 from .progress_dates import check_progress_date
 from .shown import SavedPlan, whole_plan
+
+ADDRESS = re.compile(r"[^@\s\x00]{1,64}@[^@\s\x00]+\.[^@\s\x00]+")  # a member's e-mail, roughly
 
 
 def _pinned(profile: dict[str, Any], today: date) -> dict[str, Any]:
@@ -42,8 +46,14 @@ def create_from_roster(
     members = [
         (row.name or f"Row {row.row}", _pinned(dict(row.data or {}), today)) for row in roster.rows
     ]
-    extras = [kept_extra(row.extra) for row in roster.rows]
-    team = store.create_team(owner, name, members, recommender.rulebook.version, extras)
+    emails = roster_emails(roster)  # the `email` column is kept as the member's own address
+    extras = [
+        kept_extra({k: v for k, v in row.extra.items() if k.strip().lower() != "email"})
+        for row in roster.rows
+    ]
+    team = store.create_team(
+        owner, name, members, recommender.rulebook.version, extras, emails=emails
+    )
     refresh(recommender, team, today)  # every member planned and kept
     store.show_kept_routes(team)  # each is shown the route the rules decide, as planned
     return team
@@ -81,6 +91,41 @@ def is_client(team: Team) -> bool:
     return bool((team.settings or {}).get(CLIENT))
 
 
+def _email_of(value: Any) -> str | None:
+    """A member's e-mail as stored (None for None); Invalid if it is not an address."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not ADDRESS.fullmatch(value.strip()):
+        raise Invalid("Give a valid email address.", {"email": ["Not a valid email address."]})
+    return checked_email(value)
+
+
+def member_email(data: Any) -> str | None:
+    """The e-mail a member's data gives (an `email` key), checked; None without one."""
+    return _email_of(data.get("email")) if isinstance(data, dict) else None
+
+
+def roster_emails(roster: Roster) -> list[str | None] | None:
+    """Each row's address from the roster's optional `email` column (None without the
+    column); a bad address is refused naming its row."""
+    emails: list[str | None] = []
+    found = False
+    errors: dict[str, list[str]] = {}
+    for row in roster.rows:
+        column = next((k for k in row.extra if k.strip().lower() == "email"), None)
+        found = found or column is not None
+        try:
+            cell = str(row.extra.get(column) or "").strip() if column else ""
+            emails.append(_email_of(cell) if cell else None)
+        except Invalid:
+            errors[f"{row.where}: email"] = ["Not a valid email address."]
+            emails.append(None)
+    if errors:
+        where = next(iter(errors))
+        raise Invalid(f"The roster is not valid: {where}: {errors[where][0]}", errors)
+    return emails if found else None
+
+
 def checked_member(
     recommender: Recommender, data: Any, today: date | None = None
 ) -> tuple[str, dict[str, Any]]:
@@ -94,9 +139,14 @@ def checked_member(
     errors: dict[str, list[str]] = {}
     if not isinstance(name, str) or not name.strip():
         errors["name"] = ["Missing data for required field."]
-    unknown = sorted(str(k) for k in data if k not in PROFILE_FIELDS and k not in NAME_COLUMNS)
+    known = (*PROFILE_FIELDS, *NAME_COLUMNS, "email")
+    unknown = sorted(str(k) for k in data if k not in known)
     for key in unknown:
         errors[key] = ["Unknown field."]
+    try:
+        member_email(data)
+    except Invalid as exc:
+        errors.update(exc.errors)
     profile = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
     try:
         recommender.load_profile(profile)
@@ -116,7 +166,9 @@ def add_member(
     route, rule = outcome_of(recommender, profile)
     # Under rules the team was never shown, or with a route decided, the member is shown it.
     shown = (route, rule) if team.rules_version is None or rule is not None else None
-    return store.add_member(team, name, profile, actor, shown, replanner(recommender), expected)
+    return store.add_member(
+        team, name, profile, actor, shown, replanner(recommender), expected, member_email(data)
+    )
 
 
 def replace_member(
@@ -125,7 +177,9 @@ def replace_member(
     """Replace a member's name and profile with checked data."""
     name, profile = checked_member(recommender, data)
     shown = outcome_of(recommender, profile)
-    store.update_member(member, name, profile, actor, shown, replanner(recommender), expected)
+    store.update_member(
+        member, name, profile, actor, shown, replanner(recommender), expected, member_email(data)
+    )
 
 
 def record_progress(

@@ -114,6 +114,7 @@ class Member(db.Model):  # type: ignore[name-defined]
     link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # private link
     # The roster's columns not used for planning (team, manager, ...): shown and exported.
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    email: Mapped[str | None] = mapped_column(String(254))  # reminders go here (requests)
 
     team: Mapped[Team] = relationship(back_populates="members")
     progress: Mapped[list[Progress]] = _owned("member", "Progress.date, Progress.id")
@@ -273,6 +274,8 @@ class OutboxMail(db.Model):  # type: ignore[name-defined]
     lease_until: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    # Where a recipient unsubscribes in one click (List-Unsubscribe): reminders and requests.
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(1000))
 
 
 class OneTimeLink(db.Model):  # type: ignore[name-defined]
@@ -337,3 +340,89 @@ class TeamShare(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+# --- requests and reminders: plans sent to a manager, reminders sent once, budgets ----------
+
+REQUEST_STATUSES = ("pending", "approved", "declined", "changes", "withdrawn")
+
+
+class Reminder(db.Model):  # type: ignore[name-defined]
+    """A reminder sent (or to be sent): its key says who, what and which window, once only.
+
+    Stored before its mail is queued, in one transaction with it: a second run, or a run on
+    another server at once, meets the key and sends nothing (recommender.reminders).
+    """
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(254))
+    due_on: Mapped[date]  # the day the run that made it acted on (--today)
+    outbox_id: Mapped[int | None]  # its mail (no foreign key: the outbox may be pruned)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Unsubscribe(db.Model):  # type: ignore[name-defined]
+    """An address that wants no more reminders or request mails (a one-click unsubscribe)."""
+
+    __tablename__ = "unsubscribes"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanRequest(db.Model):  # type: ignore[name-defined]
+    """An employee's plan sent to their manager from /result, as it was shown to them."""
+
+    __tablename__ = "plan_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # the employee's link
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    manager_email: Mapped[str] = mapped_column(String(254), index=True)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)  # the recommendation as shown
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    note: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(300))
+    team_id: Mapped[int | None]  # approved into (no foreign key: the team may go)
+    member_id: Mapped[int | None]
+    over_budget_confirmed: Mapped[bool] = mapped_column(default=False)
+    reminded_at: Mapped[datetime | None]  # the manager reminded once, after 14 days
+
+    history: Mapped[list[RequestEvent]] = _owned("request", "RequestEvent.id")
+
+
+class RequestEvent(db.Model):  # type: ignore[name-defined]
+    """One step of a request: sent, approved, declined, a change asked, withdrawn, reminded."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_requests.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(String(2000), default="")
+
+    request: Mapped[PlanRequest] = relationship(back_populates="history")
+
+
+class TeamBudget(db.Model):  # type: ignore[name-defined]
+    """A team's exam budget for one fiscal year ("FY2027"), in cents."""
+
+    __tablename__ = "team_budgets"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    fiscal_year: Mapped[str] = mapped_column(String(8), primary_key=True)
+    cents: Mapped[int]

@@ -147,10 +147,12 @@ def create_team(
     rules_version: str,
     extras: list[dict[str, Any]] | None = None,
     settings: dict[str, Any] | None = None,
+    emails: list[str | None] | None = None,
 ) -> Team:
     """A new team of (name, profile data) members, to be shown under `rules_version` (the
     route each is shown is set from their kept plan: show_kept_routes); `extras` are the
-    members' columns not used for planning, in the same order; `settings` how it is planned."""
+    members' columns not used for planning, in the same order; `settings` how it is planned;
+    `emails` the members' addresses (reminders go there)."""
     team = Team(
         owner=owner, name=checked_name(name), rules_version=rules_version, settings=settings
     )
@@ -163,6 +165,7 @@ def create_team(
                     name=checked_name(member_name, "member name")[:NAME_LENGTH],
                     profile=profile,
                     extra=(extras[position] or None) if extras else None,
+                    email=emails[position] if emails else None,
                 )
             )
         db.session.flush()
@@ -206,12 +209,17 @@ def add_member(
     shown: Shown | None,
     replan: Replan,
     expected_version: int | None = None,
+    email: str | None = None,
 ) -> Member:
     """Add a member at the end of the team (`shown`: the route they are shown, if any)."""
     name = checked_name(name, "member name")
     with change(team, expected_version):
         member = Member(
-            team_id=team.id, name=name, profile=profile, position=next_position(team.id)
+            team_id=team.id,
+            name=name,
+            profile=profile,
+            position=next_position(team.id),
+            email=email,
         )
         if shown is not None:
             member.shown_route, member.shown_rule = shown
@@ -230,13 +238,14 @@ def update_member(
     shown: Shown,
     replan: Replan,
     expected_version: int | None = None,
+    email: str | None = None,
 ) -> None:
-    """Replace a member's name and profile, and the route they are shown."""
+    """Replace a member's name, profile and e-mail, and the route they are shown."""
     name = checked_name(name, "member name")
     team = member.team
     with change(team, expected_version):
         event(team, actor, "member edited", f"Edited {member.name}'s profile.", member)
-        member.name, member.profile = name, profile
+        member.name, member.profile, member.email = name, profile, email
         member.shown_route, member.shown_rule = shown
         write_plans(team.id, [replan(member)])
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..extensions import db
+from ..stored_text import storable_email
 from .accounts import user_by_email
 from .errors import Invalid
 from .models import STATUSES, Event, Member, Progress, Team, User
@@ -36,6 +37,7 @@ def export_team(team: Team) -> dict[str, Any]:
                 "name": m.name,
                 "profile": m.profile,
                 "extra": m.extra or {},
+                "email": m.email,
                 "shown_route": m.shown_route,
                 "shown_rule": m.shown_rule,
                 "progress": [
@@ -104,6 +106,7 @@ def _import_team(data: Any, owner: User | None) -> Team:
             name=checked_name(m["name"], "member name"),
             profile=dict(m["profile"]),
             extra=dict(m.get("extra") or {}) or None,
+            email=_email(m.get("email")),  # exports before members' e-mails have none
             shown_route=m["shown_route"],
             shown_rule=m["shown_rule"],
         )
@@ -137,3 +140,11 @@ def _import_team(data: Any, owner: User | None) -> Team:
 
 def _bad(value: Any) -> str:
     raise ValueError(value)
+
+
+def _email(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not storable_email(value) or "@" not in value:
+        raise Invalid(f"Not an e-mail address in the export: {value!r}.")
+    return value

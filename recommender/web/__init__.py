@@ -6,7 +6,8 @@ callback, single sign-on), saved_teams.py ("teams": /teams),
 my.py ("my": /my/<link>, a member's own page), passwords.py ("passwords": /invitations/<secret>,
 /password/forgot, /password/reset/<secret>), admin.py ("admin": /admin/users, /admin/audit),
 sharing.py ("sharing": /teams/<id>/colleagues, who has a team), overview.py
-("overview": /overview, every team the user may see).
+("overview": /overview, every team the user may see), requests.py ("requests":
+/requests..., /teams/<id>/budgets, /unsubscribe/<token>, plans sent to a manager).
 create_app registers each.
 """
 
@@ -17,6 +18,7 @@ from .auth import bp as auth
 from .my import bp as my
 from .overview import bp as overview
 from .passwords import bp as passwords
+from .requests import bp as requests
 from .saved_teams import bp as teams
 from .sharing import bp as sharing
 from .sso import bp as sso
@@ -30,6 +32,7 @@ __all__ = [
     "overview",
     "pages",
     "passwords",
+    "requests",
     "sharing",
     "sso",
     "team_plans",

@@ -353,6 +353,8 @@ def member_form_data(form: Any) -> dict[str, Any]:
     The form's widgets are the profile form's (ticked boxes: one value each); an item that
     holds several separated by ";" or "," is read as several, as a roster's cell is."""
     data: dict[str, Any] = {"name": form.get("name", "")}
+    if form.get("email", "").strip():
+        data["email"] = form["email"].strip()
     for key, value in forms.form_values(form).items():
         if key in MEMBER_LISTS:
             items = [i.strip() for v in value for i in v.replace(",", LIST_SEPARATOR).split(";")]
@@ -365,7 +367,7 @@ def member_form_data(form: Any) -> dict[str, Any]:
 def _form_values(member: Member | None) -> dict[str, Any]:
     if member is None:
         return forms.default_values()
-    values: dict[str, Any] = {"name": member.name}
+    values: dict[str, Any] = {"name": member.name, "email": member.email or ""}
     for key, value in member.profile.items():
         values[key] = value if isinstance(value, list) else str(value)
     return values

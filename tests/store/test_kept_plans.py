@@ -381,7 +381,8 @@ def test_a_database_of_one_row_per_course_keeps_every_row_when_upgraded(
 ) -> None:
     app = app_factory()  # migrated to the latest: go back to the old table, as deployed before
     with app.app_context():
-        flask_migrate.downgrade(revision="0003_organization")  # before kept plans (0004)
+        # the migration before kept plans (later migrations are undone with it)
+        flask_migrate.downgrade(revision="0003_organization")
         columns = "(member_id, course, status, date, recorded_by, recorded_at)"
         with db.engine.begin() as conn:
             conn.execute(

@@ -34,6 +34,7 @@ TABLES = {
 }
 TABLES |= {"outbox", "one_time_links", "audit_log", "rate_counts"}  # issue 20: organization
 TABLES |= {"team_shares"}  # issue 20: teams shared
+TABLES |= {"reminders", "unsubscribes", "plan_requests", "request_events", "team_budgets"}  # 21
 
 
 def _tables() -> set[str]:

@@ -61,7 +61,8 @@ def lines(
     """Budget against planned (and with the request) for every fiscal year either names."""
     budgets = rows.budgets_of(team_id)
     planned = {y["fiscal_year"]: float(y["fees"]) for y in team_plan["budget"]["by_fiscal_year"]}
-    added = request_fees(request.plan) if request is not None else {}
+    start = team_plan["budget"].get("fiscal_year_start", 1)  # the team's own fiscal year
+    added = request_fees(request.plan, start) if request is not None else {}
     years = sorted(set(budgets) | set(planned) | set(added))
     return [
         YearLine(

@@ -243,3 +243,26 @@ def test_a_team_budget_against_its_plan_and_an_approval_over_it_confirmed(
     page = manager.get(f"/teams/{team_id}").get_data(as_text=True)
     _, planned_after, _ = _year_row(page, "FY2027")
     assert float(planned_after.replace(",", "")) == planned_before + added  # the sums add up
+
+
+def test_a_request_s_fees_fall_in_the_team_s_own_fiscal_years(
+    org_app: Flask, make_team: Callable[..., Any]
+) -> None:
+    from recommender.extensions import current_recommender
+    from recommender.requests import budgets
+    from recommender.store import teams as team_rows
+
+    plan = {  # an exam in the July window: FY2027 by the calendar, FY2028 from July
+        "estimated_cost": {"items": [{"code": "API 29", "amount": 100.0}]},
+        "exam_schedule": [{"code": "API 29", "window_start": "2027-07-15"}],
+    }
+    with org_app.app_context():
+        team = make_team("ann@example.com")
+        by_calendar = budgets.lines(team.id, budgets.team_plan(current_recommender(), team))
+        team_rows.set_settings(team, {"fiscal_year_start": 7}, "Fiscal year from July.", "ann")
+        july = budgets.team_plan(current_recommender(), team)
+        assert july["budget"]["fiscal_year_start"] == 7
+        lines = budgets.lines(team.id, july, PlanRequest(plan=plan))
+        added = {line.fiscal_year: line.request for line in lines if line.request}
+        assert added == {"FY2028": 100.0}
+        assert {line.fiscal_year for line in lines} != {line.fiscal_year for line in by_calendar}

@@ -70,6 +70,14 @@ class OverviewFiscalYearSchema(Schema):
     starts = fields.String(required=True)
     buy_by = fields.String(required=True)
     fees = fields.Float(required=True)
+    budget = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The teams' exam budgets for this fiscal year, summed (by its "
+            "label, e.g. FY2027); null when no team has set one."
+        },
+    )
 
 
 class OverviewBudgetSchema(Schema):

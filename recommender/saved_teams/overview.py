@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from ..recommendation import Recommender
+from ..store import budgets as team_budgets
 from ..store import overview as sums
 from ..store.models import User
 from ..team import budget_of, buy_by
@@ -106,6 +107,10 @@ def overview(
             "fees": sum(w.cents for w in in_it) / 100,
         }
     budget = budget_of(all_windows, recommender.catalog.currency, fiscal_year_start)
+    budgets = team_budgets.budgets_summed(ids)
+    for year in budget["by_fiscal_year"]:  # planned against the teams' budgets, summed
+        cents = budgets.get(year["fiscal_year"])
+        year["budget"] = None if cents is None else cents / 100
     return Overview(day, lines, totals, next_window, budget)
 
 
@@ -161,7 +166,7 @@ TEAMS_HEAD = [
     "Buy by",
     "Fees",
 ]
-BUDGET_HEAD = ["Fiscal year", "Starts", "Buy by", "Fees"]
+BUDGET_HEAD = ["Fiscal year", "Starts", "Buy by", "Fees", "Budget"]
 
 
 def tables(found: Overview) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -189,6 +194,7 @@ def tables(found: Overview) -> list[tuple[str, list[str], list[list[Any]]]]:
             date.fromisoformat(year["starts"]),
             date.fromisoformat(year["buy_by"]),
             year["fees"],
+            year["budget"],
         ]
         for year in found.budget["by_fiscal_year"]
     ]

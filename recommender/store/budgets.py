@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from .models import TeamBudget
@@ -12,6 +12,18 @@ def budgets_of(team_id: int) -> dict[str, int]:
     """The team's budget per fiscal year ("FY2027"), in cents."""
     query = select(TeamBudget.fiscal_year, TeamBudget.cents).where(TeamBudget.team_id == team_id)
     return {year: cents for year, cents in db.session.execute(query)}
+
+
+def budgets_summed(team_ids: list[int]) -> dict[str, int]:
+    """The budgets of these teams summed per fiscal year ("FY2027"), in cents."""
+    if not team_ids:
+        return {}
+    query = (
+        select(TeamBudget.fiscal_year, func.sum(TeamBudget.cents))
+        .where(TeamBudget.team_id.in_(team_ids))
+        .group_by(TeamBudget.fiscal_year)
+    )
+    return {year: int(cents) for year, cents in db.session.execute(query)}
 
 
 def set_budget(team_id: int, fiscal_year: str, cents: int | None) -> None:

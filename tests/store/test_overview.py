@@ -226,3 +226,33 @@ def test_the_overview_page_and_its_files_on_the_web(
     xlsx = web.get("/overview.xlsx")
     assert xlsx.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(xlsx.data)).sheetnames == ["Teams", "Budget"]
+
+
+def test_the_overview_sets_planned_fees_against_the_teams_budgets_summed(
+    api: Any, store_app: Flask
+) -> None:
+    from recommender.store import budgets
+
+    client, h, ids = api
+    years = client.get("/api/v1/overview", headers=h["ann"]).json["budget"]["by_fiscal_year"]
+    assert years and all(y["budget"] is None for y in years)  # none set yet
+    first = years[0]["fiscal_year"]
+    with store_app.app_context():
+        budgets.set_budget(ids["ann"], first, 100_000)
+        budgets.set_budget(ids["bob"], first, 2_550)
+        budgets.set_budget(ids["cleo"], first, 999_999)  # not Ann's to see
+    answer = client.get("/api/v1/overview", headers=h["ann"]).json["budget"]["by_fiscal_year"]
+    assert {y["fiscal_year"]: y["budget"] for y in answer} == {
+        y["fiscal_year"]: (1_025.50 if y["fiscal_year"] == first else None) for y in years
+    }
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/api/v1/overview?format=csv", headers=h["ann"])
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            )
+        )
+    )
+    budget_rows = rows[rows.index(["Budget"]) + 1 :]
+    assert budget_rows[0][-1] == "Budget" and float(budget_rows[1][-1]) == 1_025.50

@@ -14,7 +14,7 @@ history and mailed, in one transaction with its mails (the outbox).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..accounts import limits
@@ -176,6 +176,12 @@ def visible_to(user: User, request: PlanRequest) -> bool:
     return user.email == request.manager_email or user.role == "admin"
 
 
+def _decided(request: PlanRequest, action: str, note: str, now: datetime, user: User) -> None:
+    request.status = ACTIONS[action]
+    request.note = note
+    request.decided_at, request.decided_by = now, user.email
+
+
 def decide(
     recommender: Recommender,
     user: User,
@@ -215,14 +221,22 @@ def decide(
             k: v for k, v in request.profile.items() if k in PROFILE_FIELDS and v is not None
         }
         data = {**profile, "name": request.name, "email": request.email}
-        member = saved.add_member(recommender, team, data, user.email)
+        # The decision is committed with the member it adds, in the member's transaction: a
+        # failure after it cannot leave a member added to a request still waiting (approved
+        # again, twice in the team), nor a request approved without its member.
+        _decided(request, action, note, now, user)
+        request.team_id = team.id
+        request.over_budget_confirmed = over_budget and confirmed
+        try:
+            member = saved.add_member(recommender, team, data, user.email)
+        except BaseException:
+            rows.discard()
+            raise
+        request.member_id = member.id
         token = saved.create_member_link(member, user.email)
         link = f"{base}/my/{token}"
-        request.team_id, request.member_id = team.id, member.id
-        request.over_budget_confirmed = over_budget and confirmed
-    request.status = ACTIONS[action]
-    request.note = note
-    request.decided_at, request.decided_by = now, user.email
+    else:
+        _decided(request, action, note, now, user)
     said = {
         "approve": f"Approved into the team {team.name if team else ''}",
         "decline": "Declined",

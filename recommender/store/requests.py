@@ -53,6 +53,11 @@ def step(request: PlanRequest, actor: str, action: str, text: str, now: datetime
     request.history.append(RequestEvent(actor=actor, action=action, text=text[:2000], at=now))
 
 
+def discard() -> None:
+    """Forget the session's changes not yet committed."""
+    db.session.rollback()
+
+
 def save() -> None:
     """Commit the change (rolled back if the commit fails)."""
     try:

@@ -9,11 +9,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from recommender.extensions import db
-from recommender.store.models import Member, PlanRequest
+from recommender.store.models import Member, PlanRequest, Team
 from recommender.testing import SMTPServer
 
 BASE_URL = "https://career.example.com"  # org_app's (tests/store/conftest.py)
@@ -266,3 +267,42 @@ def test_a_request_s_fees_fall_in_the_team_s_own_fiscal_years(
         added = {line.fiscal_year: line.request for line in lines if line.request}
         assert added == {"FY2028": 100.0}
         assert {line.fiscal_year for line in lines} != {line.fiscal_year for line in by_calendar}
+
+
+def test_an_approval_that_fails_after_its_member_is_added_is_not_approved_twice(
+    org_app: Flask,
+    smtp_server: SMTPServer,
+    csrf_token: Callable[[str], str],
+    make_team: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recommender.extensions import current_recommender
+    from recommender.requests import flow
+    from recommender.saved_teams import teams as saved
+    from recommender.store import accounts
+    from recommender.store.errors import Invalid
+
+    with org_app.app_context():
+        team_id = make_team("ann@example.com").id
+    assert _send(org_app.test_client(), csrf_token).status_code == 201
+
+    def link_server_down(*args: Any) -> str:
+        raise ConnectionError("the database went away after the member was added")
+
+    monkeypatch.setattr(saved, "create_member_link", link_server_down)
+    with org_app.app_context():
+        ann = accounts.user_by_email("ann@example.com")
+        request = db.session.query(PlanRequest).one()
+        team = db.session.get(Team, team_id)
+        before = len(team.members)
+        with pytest.raises(ConnectionError):
+            flow.decide(current_recommender(), ann, request, "approve", "", team)
+    with org_app.app_context():  # as stored: the member and the decision, together
+        request = db.session.query(PlanRequest).one()
+        team = db.session.get(Team, team_id)
+        assert request.status == "approved" and request.team_id == team_id
+        assert [m.name for m in team.members].count("Eve Employee") == 1
+        assert len(team.members) == before + 1
+        with pytest.raises(Invalid):  # not approved a second time
+            flow.decide(current_recommender(), ann, request, "approve", "", team)
+        assert len(db.session.get(Team, team_id).members) == before + 1

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import PlanRequest, RequestEvent
+from .models import PlanRequest, RequestEvent, User
 
 
 def pending_for(manager_email: str) -> list[PlanRequest]:
@@ -16,6 +16,18 @@ def pending_for(manager_email: str) -> list[PlanRequest]:
     query = (
         select(PlanRequest)
         .where(PlanRequest.manager_email == manager_email, PlanRequest.status == "pending")
+        .order_by(PlanRequest.created_at, PlanRequest.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def pending_without_account() -> list[PlanRequest]:
+    """Pending requests sent to an address that has no account (nor an invitation), oldest
+    first: an admin may invite their manager."""
+    has_account = select(User.id).where(User.email == PlanRequest.manager_email).exists()
+    query = (
+        select(PlanRequest)
+        .where(PlanRequest.status == "pending", ~has_account)
         .order_by(PlanRequest.created_at, PlanRequest.id)
     )
     return list(db.session.scalars(query))

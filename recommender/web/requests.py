@@ -17,13 +17,24 @@ from __future__ import annotations
 from typing import Any, cast
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from ..accounts import invitations
 from ..errors import ProfileError
 from ..extensions import csrf, current_recommender
+from ..mail import NoBaseUrl
 from ..reminders import unsubscribe as unsubscribes
 from ..requests import budgets, flow
 from ..store import requests as rows
@@ -106,10 +117,30 @@ def _user() -> User:
 def waiting() -> ResponseReturnValue:
     """The requests waiting for the signed-in manager."""
     user = _user()
-    overdue = rows.reminded_undecided() if user.role == "admin" else []
+    admin = user.role == "admin"
     return render_template(
-        "requests/list.html", requests=rows.pending_for(user.email), overdue=overdue
+        "requests/list.html",
+        requests=rows.pending_for(user.email),
+        overdue=rows.reminded_undecided() if admin else [],
+        no_account=rows.pending_without_account() if admin else [],
     )
+
+
+@bp.post("/requests/<int:request_id>/invite")
+@login_required
+def invite_manager(request_id: int) -> ResponseReturnValue:
+    """An admin invites the manager a waiting request was sent to, who has no account yet."""
+    user = _user()
+    found = rows.request_by_id(request_id)
+    if user.role != "admin" or found is None or found.status != "pending":
+        abort(404)
+    try:
+        made = invitations.invite(user, found.manager_email, "manager", request.remote_addr)
+    except (Invalid, NoBaseUrl) as exc:
+        flash(f"Not invited: {exc}")
+    else:
+        flash(f"Invited {made.user.email} as a manager: the request waits for them.")
+    return redirect(url_for("requests.waiting"), 303)
 
 
 @bp.route("/requests/<int:request_id>", methods=["GET", "POST"])

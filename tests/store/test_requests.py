@@ -306,3 +306,43 @@ def test_an_approval_that_fails_after_its_member_is_added_is_not_approved_twice(
         with pytest.raises(Invalid):  # not approved a second time
             flow.decide(current_recommender(), ann, request, "approve", "", team)
         assert len(db.session.get(Team, team_id).members) == before + 1
+
+
+def test_a_request_to_someone_without_an_account_is_theirs_once_an_admin_invites_them(
+    org_app: Flask,
+    smtp_server: SMTPServer,
+    csrf_token: Callable[[str], str],
+    log_in: Callable[..., Any],
+) -> None:
+    sent = _send(org_app.test_client(), csrf_token, manager_email="max@example.com")
+    assert sent.status_code == 201
+    smtp_server.wait_for(2)  # the manager's mail and the employee's copy
+    manager = org_app.test_client()
+    log_in(manager, "ann@example.com")
+    assert "max@example.com" not in manager.get("/requests").get_data(as_text=True)
+    admin = org_app.test_client()
+    log_in(admin, "ada@example.com")
+    page = admin.get("/requests").get_data(as_text=True)
+    assert "Invite max@example.com as a manager" in page
+    action = re.search(r'action="(/requests/\d+/invite)"', page)
+    assert action is not None
+    own = csrf_token(manager.get("/teams").get_data(as_text=True))
+    refused = manager.post(action.group(1), data={"csrf_token": own})
+    assert refused.status_code == 404  # admins only
+    invited = admin.post(action.group(1), data={"csrf_token": csrf_token(page)})
+    assert invited.status_code == 303
+    (invitation,) = smtp_server.wait_for(3)[2:]
+    assert invitation.rcpt_tos == ["max@example.com"]
+    path = _path(invitation.links[0])
+    assert path.startswith("/invitations/")
+    maxi = org_app.test_client()
+    form = maxi.get(path).get_data(as_text=True)
+    password = "a long enough passphrase"
+    done = maxi.post(
+        path,
+        data={"csrf_token": csrf_token(form), "password": password, "password_again": password},
+    )
+    assert done.status_code == 303
+    waiting = maxi.get("/requests").get_data(as_text=True)
+    assert "Eve Employee" in waiting  # the request waits for them, now signed in
+    assert "Invite max@example.com" not in admin.get("/requests").get_data(as_text=True)

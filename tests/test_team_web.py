@@ -378,7 +378,7 @@ def test_aligned_cohorts_that_delay_a_designation_say_so_on_the_page_and_in_the_
     data = "\n".join(lines) + "\n"
     body, content_type = multipart({"file": (data.encode(), "team.csv"), "align": "true"})
     html = html_of(client.post("/team", data=body, content_type=content_type))
-    assert "For 1 person a moved exam is the last of a designation" in html
+    assert "makes it earned one window later for: Ana (API, CPCU)." in html
     assert "so the API is earned one window later" in html
     assert "so the CPCU is earned one window later" in html
     csv_text = client.post("/team/plan.csv", data={"roster": data, "align": "true"}).get_data(

@@ -33,7 +33,7 @@ from ..team import (
     team_summary,
     windows_of,
 )
-from ..team.schedule import Seat, align, cohorts_of
+from ..team.schedule import Seat, align, cohorts_of, earned_later, moved_json
 from .plans import Slot, fresh_between, kept_plans, refresh
 
 PER_PAGE = 50  # members on a page, unless asked for another number
@@ -263,14 +263,17 @@ def aligned_cohorts(
     """The team's cohorts aligned as /team's "Align cohorts" does (team.schedule.align, over
     every kept exam), what alignment did, and each moved seat's new window by (member
     position, course, kept window)."""
-    seats = [
-        Seat(position, position + 1, name, code, start, end, ready, access, study, cents)
-        for position, name, code, start, end, ready, access, study, cents in kept.team_seats(
-            team_id
+    seats, routes = [], {}
+    for position, name, code, start, end, ready, access, study, cents, route in kept.team_seats(
+        team_id
+    ):
+        seats.append(
+            Seat(position, position + 1, name, code, start, end, ready, access, study, cents)
         )
-    ]
+        routes[position] = route
     before = len(cohorts_of(seats))
     moved = align(seats, recommender.catalog)
+    later = earned_later(seats, recommender.catalog, routes)
     grouped = cohorts_of(seats)
     rows = [
         kept.CohortRow(
@@ -287,16 +290,7 @@ def aligned_cohorts(
     alignment = {
         "cohorts_before": before,
         "cohorts_after": len(rows),
-        "moved": [
-            {
-                "name": s.name,
-                "row": s.row,
-                "code": s.code,
-                "from_window": s.moved_from.isoformat() if s.moved_from else None,
-                "to_window": s.window_start.isoformat(),
-            }
-            for s in moved
-        ],
+        "moved": moved_json(moved, later, {s.member: s.row for s in seats}),
     }
     moves = {(s.member, s.code, s.moved_from): s.window_start for s in moved if s.moved_from}
     return rows, alignment, moves

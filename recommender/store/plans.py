@@ -427,7 +427,8 @@ def behind_members(team_id: int, on: date, limit: int) -> list[tuple[int, str]]:
 
 def team_seats(team_id: int) -> list[tuple[Any, ...]]:
     """Every kept exam of the team, as a cohort's seat: (member position, name, code, window
-    start, window end, ready, access ends, study starts, cents), in team order."""
+    start, window end, ready, access ends, study starts, cents, the member's route), in team
+    order."""
     query = (
         select(
             Member.position,
@@ -439,8 +440,10 @@ def team_seats(team_id: int) -> list[tuple[Any, ...]]:
             MemberExam.access_ends,
             MemberExam.study_starts,
             MemberExam.cents,
+            MemberPlan.route,
         )
         .join(Member, Member.id == MemberExam.member_id)
+        .join(MemberPlan, MemberPlan.member_id == MemberExam.member_id)
         .where(MemberExam.team_id == team_id)
         .order_by(Member.position, Member.id, MemberExam.seq)
     )

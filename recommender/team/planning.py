@@ -9,11 +9,20 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..planner import Profile, plan_months
-from ..vocabulary import ROUTE_DESIGNATIONS, ROUTES
+from ..vocabulary import ROUTES
 from .budget import budget
 from .outcomes import Outcome, Planner, TeamRecommender
 from .rows import NOTICE_NUMBERS, ROW_FIELD, Roster, RosterRow, where_numbers
-from .schedule import Seat, align, cohorts_of, group_sessions, schedule_windows
+from .schedule import (
+    EarnedLater,
+    Seat,
+    align,
+    cohorts_of,
+    earned_later,
+    group_sessions,
+    moved_json,
+    schedule_windows,
+)
 
 NO_ROUTE = "none"
 ROUTE_KEYS = (*ROUTES, NO_ROUTE)
@@ -81,21 +90,14 @@ def plan_team(
         before = len(cohorts)
         moved = align(seats, catalog)
         cohorts = cohorts_of(seats)
-        later = _move_exams(members, moved, catalog, starts)
+        later = earned_later(
+            seats, catalog, {i: m["recommended_route"] for i, m in enumerate(members)}
+        )
+        _move_exams(members, moved, later, starts)
         alignment = {
             "cohorts_before": before,
             "cohorts_after": len(cohorts),
-            "moved": [
-                {
-                    "name": seat.name,
-                    "row": members[seat.member]["row"],
-                    "code": seat.code,
-                    "from_window": seat.moved_from.isoformat() if seat.moved_from else None,
-                    "to_window": seat.window_start.isoformat(),
-                    "earned_later": later.get((seat.member, seat.code), []),
-                }
-                for seat in moved
-            ],
+            "moved": moved_json(moved, later, {i: m["row"] for i, m in enumerate(members)}),
         }
     schedule = schedule_windows(cohorts, catalog)
     summary = summarise(members, catalog, sum(seat.cents for seat in seats))
@@ -179,63 +181,34 @@ def _seats(index: int, member: dict[str, Any], outcome: Outcome) -> list[Seat]:
 
 
 def _move_exams(
-    members: list[dict[str, Any]], moved: list[Seat], catalog: Catalog, starts: dict[int, date]
-) -> dict[tuple[int, str], list[str]]:
+    members: list[dict[str, Any]],
+    moved: list[Seat],
+    later: list[EarnedLater],
+    starts: dict[int, date],
+) -> None:
     """Put each moved seat's new window in its member's own exam_schedule (a copy), and their
-    months from it (the one clock). Returns, per (member, course) moved, the designations it
-    now makes earned one window later: their last exam is the one moved. Each such member is
-    told so in their warnings, which the page and the exports show."""
-    copied: dict[int, list[dict[str, Any]]] = {}  # member: their schedule before the moves
+    months from it (the one clock); a designation earned one window later is said in the
+    member's warnings, which the page and the exports show."""
+    for index in {seat.member for seat in moved}:
+        members[index]["exam_schedule"] = [dict(e) for e in members[index]["exam_schedule"]]
     for seat in moved:
         member = members[seat.member]
-        if seat.member not in copied:
-            copied[seat.member] = member["exam_schedule"]
-            member["exam_schedule"] = [dict(exam) for exam in member["exam_schedule"]]
         exam = next(e for e in member["exam_schedule"] if e["code"] == seat.code)
         exam["window_start"] = seat.window_start.isoformat()
         exam["window_end"] = seat.window_end.isoformat()
         exam["access_ok"] = max(seat.ready, seat.window_start) <= seat.access_ends
-    later: dict[tuple[int, str], list[str]] = {}
-    last_moved: dict[tuple[int, str], list[Seat]] = {}  # (member, designation): its last exams
-    for seat in moved:
-        member = members[seat.member]
-        course = catalog.courses.get(seat.code)
-        for designation in ROUTE_DESIGNATIONS.get(member["recommended_route"] or "", ()):
-            if course is None or designation not in course.counts_toward:
-                continue
-            before = _earned_on(copied[seat.member], designation, catalog)
-            after = _earned_on(member["exam_schedule"], designation, catalog)
-            if before and after and after > before and seat.window_end.isoformat() == after:
-                later.setdefault((seat.member, seat.code), []).append(designation)
-                last_moved.setdefault((seat.member, designation), []).append(seat)
-    for (index, designation), seats in sorted(
-        last_moved.items(), key=lambda item: (item[0][0], item[1][0].window_start)
-    ):  # each member's in the order earned
-        codes = " and ".join(sorted(seat.code for seat in seats))
-        first = seats[0]
-        members[index]["warnings"].append(
-            f"Aligned cohorts: {codes} {'moves' if len(seats) == 1 else 'move'} from the "
-            f"window of {first.moved_from} to that of {first.window_start} to join a larger "
-            f"cohort, so the {designation} is earned one window later (by "
-            f"{_earned_on(members[index]['exam_schedule'], designation, catalog)} instead of "
-            f"{_earned_on(copied[index], designation, catalog)})."
+    for found in later:
+        codes = " and ".join(found.codes)
+        members[found.member]["warnings"].append(
+            f"Aligned cohorts: {codes} {'moves' if len(found.codes) == 1 else 'move'} from the "
+            f"window of {found.from_window} to that of {found.to_window} to join a larger "
+            f"cohort, so the {found.designation} is earned one window later (by "
+            f"{found.after} instead of {found.before})."
         )
-    for index in copied:
+    for index in {seat.member for seat in moved}:
         members[index]["estimated_months"] = plan_months(
             members[index]["exam_schedule"], starts[index]
         )
-    return later
-
-
-def _earned_on(schedule: list[dict[str, Any]], designation: str, catalog: Catalog) -> str | None:
-    """The last day of the window of a designation's last exam in `schedule` (ISO), if any."""
-    ends = [
-        exam["window_end"]
-        for exam in schedule
-        if exam["code"] in catalog.courses
-        and designation in catalog.courses[exam["code"]].counts_toward
-    ]
-    return max(ends, default=None)
 
 
 def _member(

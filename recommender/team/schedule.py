@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from ..catalog import Catalog
 from ..planner import exam_windows
+from ..vocabulary import ROUTE_DESIGNATIONS
 
 
 @dataclass(slots=True)
@@ -97,6 +98,89 @@ def align(seats: list[Seat], catalog: Catalog) -> list[Seat]:
                 staying.append(seat)
         cohorts[key] = staying
     return moved
+
+
+@dataclass(frozen=True, slots=True)
+class EarnedLater:
+    """A designation a member earns one window later once cohorts are aligned: its last exams
+    (`codes`) moved from the window opening `from_window` to the one opening `to_window`, so it
+    is earned by `after` (that window's last day) instead of `before`."""
+
+    member: int
+    designation: str
+    codes: tuple[str, ...]
+    from_window: date
+    to_window: date
+    before: date
+    after: date
+
+
+def earned_later(
+    seats: list[Seat], catalog: Catalog, routes: Mapping[int, str | None]
+) -> list[EarnedLater]:
+    """After align(seats): each designation of a member's route (`routes`, by member) whose
+    last exam alignment moved, so that it is earned a window later; by member, in the order
+    earned. A designation is earned with the last of its remaining exams (planner.milestones)."""
+    mine: dict[int, list[Seat]] = {}
+    for seat in seats:
+        mine.setdefault(seat.member, []).append(seat)
+    out = []
+    for member, theirs in mine.items():
+        if not any(seat.moved_from for seat in theirs):
+            continue
+        for designation in ROUTE_DESIGNATIONS.get(routes.get(member) or "", ()):
+            counted = [
+                seat
+                for seat in theirs
+                if seat.code in catalog.courses
+                and designation in catalog.courses[seat.code].counts_toward
+            ]
+            if not counted:
+                continue
+            before = max(_end_before(seat, catalog) for seat in counted)
+            after = max(seat.window_end for seat in counted)
+            if after <= before:
+                continue
+            last = [seat for seat in counted if seat.window_end == after]  # each one moved
+            out.append(
+                EarnedLater(
+                    member,
+                    designation,
+                    tuple(sorted(seat.code for seat in last)),
+                    last[0].moved_from or last[0].window_start,
+                    last[0].window_start,
+                    before,
+                    after,
+                )
+            )
+    return sorted(out, key=lambda later: (later.member, later.to_window))
+
+
+def _end_before(seat: Seat, catalog: Catalog) -> date:
+    """The last day of the seat's window before alignment moved it (its own if not moved)."""
+    if seat.moved_from is None:
+        return seat.window_end
+    return next(exam_windows(catalog, seat.moved_from))[1]
+
+
+def moved_json(moved: list[Seat], later: list[EarnedLater], rows: Mapping[int, int]) -> list[Any]:
+    """The seats moved as a plan's `alignment.moved` says them (`rows`: each member's row),
+    each with the designations its move makes earned one window later."""
+    delays: dict[tuple[int, str], list[str]] = {}
+    for found in later:
+        for code in found.codes:
+            delays.setdefault((found.member, code), []).append(found.designation)
+    return [
+        {
+            "name": seat.name,
+            "row": rows[seat.member],
+            "code": seat.code,
+            "from_window": seat.moved_from.isoformat() if seat.moved_from else None,
+            "to_window": seat.window_start.isoformat(),
+            "earned_later": delays.get((seat.member, seat.code), []),
+        }
+        for seat in moved
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -340,3 +340,30 @@ def test_the_rsgi_layer_gives_up_on_a_body_that_never_ends(
     status, headers, _ = rsgi_answer(app, scope, FakeProtocol([b"{"], hang=True))
     assert status == 408
     assert {name for name, _ in headers} >= set(SECURITY_HEADERS)
+
+
+def test_the_health_check_is_answered_while_every_thread_is_busy(app) -> None:
+    # Both threads held by slow work: /healthz is not queued behind them, an API call is.
+    async def run() -> tuple[FakeProtocol, FakeProtocol]:
+        layer = BufferedWSGI(app, threads=2)
+        release = threading.Event()
+        for _ in range(2):
+            layer.pool.submit(release.wait, 10)
+        health, other = FakeProtocol([]), FakeProtocol([])
+        try:
+            await asyncio.wait_for(
+                layer.__rsgi__(FakeScope("GET", "/healthz", "", {}), health), timeout=2
+            )
+            with pytest.raises(TimeoutError):  # the threads' work first
+                await asyncio.wait_for(
+                    layer.__rsgi__(FakeScope("GET", "/api/v1/catalog", "", {}), other), 0.3
+                )
+        finally:
+            release.set()
+            layer.pool.shutdown(wait=True)
+        return health, other
+
+    health, other = asyncio.run(run())
+    assert health.answer is not None and health.answer[0] == 200
+    assert json.loads(health.answer[2]) == {"status": "ok"}
+    assert other.answer is None

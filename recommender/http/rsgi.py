@@ -18,6 +18,9 @@ from flask import Flask
 
 # A client gets this long to send its whole body.
 BODY_SECONDS = 30.0
+# Answered on the event loop itself, never queued behind the threads' work: a load balancer's
+# health check stays quick while every thread plans a large team (bench/saved_teams.py).
+INLINE_PATHS = frozenset({"/healthz"})
 # On the one answer given here, without the app.
 _PLAIN_HEADERS = [
     ("content-type", "text/plain; charset=utf-8"),
@@ -55,8 +58,11 @@ class BufferedWSGI:
         declared = scope.headers.get("content-length")
         length = declared.strip() if declared is not None else str(size)
         environ = wsgi_environ(scope, body or b"", length)
-        loop = asyncio.get_running_loop()
-        status, headers, data = await loop.run_in_executor(self.pool, self._call, environ)
+        if scope.path in INLINE_PATHS and scope.method in ("GET", "HEAD"):
+            status, headers, data = self._call(environ)  # a millisecond's work, no wait
+        else:
+            loop = asyncio.get_running_loop()
+            status, headers, data = await loop.run_in_executor(self.pool, self._call, environ)
         protocol.response_bytes(status, headers, data)
 
     async def _read_body(self, protocol: Any) -> tuple[bytes | None, int]:

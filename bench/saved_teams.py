@@ -48,7 +48,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -61,7 +60,13 @@ from _common import ROOT, p99, rss_mb  # noqa: E402
 from _server import worker_pids  # noqa: E402
 from team_plan import synthetic_roster  # noqa: E402
 
-from recommender.testing import BIN_SERVE, HOST, free_port, started  # noqa: E402
+from recommender.testing import (  # noqa: E402
+    BIN_SERVE,
+    HOST,
+    free_port,
+    postgres_database,
+    started,
+)
 
 POSTGRES_ENV = "CAREER_PATH_TEST_POSTGRES_URL"
 EMAIL, PASSWORD = "bench@example.com", "correct horse battery staple"
@@ -81,19 +86,8 @@ def database(kind: str) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    import sqlalchemy as sa
-
-    base = sa.make_url(os.environ[POSTGRES_ENV])
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(os.environ[POSTGRES_ENV], "bench") as url:
+        yield url
 
 
 @contextmanager

@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +51,25 @@ class Served:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+
+@contextmanager
+def postgres_database(base_url: str, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on `base_url`'s PostgreSQL server (named `prefix` and
+    a random part), dropped afterwards, for tests and benches."""
+    import sqlalchemy as sa
+
+    base = sa.make_url(base_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 class ServerDidNotStart(RuntimeError):

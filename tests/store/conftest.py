@@ -13,7 +13,6 @@ import io
 import os
 import re
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from typing import Any
 
 import flask_migrate
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sso_provider import oidc_client, oidc_person, oidc_provider  # noqa: F401  (fixtures)
@@ -36,7 +34,7 @@ from recommender.mail import wait_for_sends
 from recommender.store import accounts
 from recommender.store.models import Team, User
 from recommender.team import parse_roster
-from recommender.testing import SMTPServer, serving
+from recommender.testing import SMTPServer, postgres_database, serving
 
 POSTGRES_ENV = "CAREER_PATH_TEST_POSTGRES_URL"
 
@@ -58,17 +56,8 @@ def fresh_database(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'store.sqlite3'}"
         return
-    base = sa.make_url(_postgres_url())
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(_postgres_url(), "t") as url:
+        yield url
 
 
 @pytest.fixture(params=DATABASES)

@@ -118,31 +118,33 @@ def _credited(route: dict[str, Any]) -> str:
     return ", ".join(c["code"] + _confirm(c["verified"]) for c in credits)
 
 
+def _section(title: str, lines: list[str]) -> list[str]:
+    """A titled block of lines with a blank line after it; nothing when there are no lines."""
+    return [f"{title}:", *lines, ""] if lines else []
+
+
 def _milestone_lines(milestones: list[dict[str, Any]]) -> list[str]:
-    if not milestones:
-        return []
-    out = ["Milestones:"]
+    lines = []
     for m in milestones:
-        out.append(
+        lines.append(
             f"  {m['designation']}: earned after {m['after_course']}, testing window "
             f"{m['window_start']} to {m['window_end']}{_confirm(m.get('verified', True))}"
         )
         if m.get("note"):
-            out.append(f"    {m['note']}")
-    return [*out, ""]
+            lines.append(f"    {m['note']}")
+    return _section("Milestones", lines)
 
 
 def _exam_lines(exams: list[dict[str, Any]]) -> list[str]:
-    if not exams:
-        return []
-    out = ["Exam dates:"]
-    for e in exams:
-        out.append(
+    return _section(
+        "Exam dates",
+        [
             f"  {e['code']:<9} study done by {e['ready']}, testing window "
             f"{e['window_start']} to {e['window_end']}"
             + ("" if e.get("access_ok", True) else f" (course access ends {e['access_ends']})")
-        )
-    return [*out, ""]
+            for e in exams
+        ],
+    )
 
 
 def _cost_lines(cost: dict[str, Any], names: dict[str, str]) -> list[str]:

@@ -85,3 +85,43 @@ SERVE_DEFAULTS = {"HOST": "127.0.0.1", "PORT": "8000", "WORKERS": "2", "THREADS"
 def rules_dir_from_env() -> Path:
     """The rules directory: $CAREER_PATH_RULES_DIR, else the rules/ shipped with the code."""
     return Path(os.environ.get("CAREER_PATH_RULES_DIR") or DEFAULT_RULES_DIR)
+
+
+# Reading CAREER_PATH_* values back: create_app's from_prefixed_env parses each as JSON when it
+# parses, so a password of digits arrives as a number and `true` as a boolean.
+
+
+class SettingError(ValueError):
+    """A setting that cannot be used: names the variable and what it must be."""
+
+
+def setting_text(value: Any) -> str | None:
+    """A setting as text, stripped; None when unset or blank."""
+    if value is None or value == "":
+        return None
+    return str(value).strip() or None
+
+
+def setting_flag(
+    name: str, value: Any, default: bool, error: type[SettingError] = SettingError
+) -> bool:
+    """CAREER_PATH_<name> as true/false (also 1/0, yes/no, on/off); default when unset."""
+    if isinstance(value, bool):
+        return value
+    text = setting_text(value)
+    if text is None:
+        return default
+    if text.lower() in ("true", "1", "yes", "on"):
+        return True
+    if text.lower() in ("false", "0", "no", "off"):
+        return False
+    raise error(f"{ENV_PREFIX}_{name} must be true or false, not {value!r}.")
+
+
+def setting_number(value: Any, low: float, high: float) -> float | None:
+    """A setting as a number within [low, high], or None when it is not one."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None

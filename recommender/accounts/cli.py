@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -17,6 +20,20 @@ from . import people as people_
 from .tokens import create_token as new_token
 from .tokens import revoke_tokens, tokens_matching
 from .users import create_user
+
+
+def _of_user(command: Callable[..., None]) -> Callable[..., None]:
+    """Give the command an EMAIL argument, handed to it as that User (an unknown one is an error
+    naming it), inside the app context."""
+
+    @functools.wraps(command)
+    def with_user(email: str, **kwargs: Any) -> None:
+        user = user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"no user {normalise_email(email)}")
+        command(user, **kwargs)
+
+    return click.argument("email")(with_appcontext(with_user))
 
 
 @click.group(help="Accounts: managers, advisers and admins.")
@@ -90,11 +107,9 @@ def list_users() -> None:
 
 
 @users.command("deactivate")
-@click.argument("email")
-@with_appcontext
-def deactivate_user(email: str) -> None:
+@_of_user
+def deactivate_user(user: User) -> None:
     """Deactivate EMAIL: no more sign-ins, sessions end, API tokens revoked; teams stay."""
-    user = _user(email)
     if not user.active:
         click.echo(f"{user.email} is deactivated already.")
         return
@@ -106,11 +121,9 @@ def deactivate_user(email: str) -> None:
 
 
 @users.command("reactivate")
-@click.argument("email")
-@with_appcontext
-def reactivate_user(email: str) -> None:
+@_of_user
+def reactivate_user(user: User) -> None:
     """Let EMAIL sign in again (with their password)."""
-    user = _user(email)
     people_.reactivate(None, user)
     click.echo(f"Reactivated {user.email}.")
 
@@ -120,19 +133,10 @@ def tokens() -> None:
     pass
 
 
-def _user(email: str) -> User:
-    user = user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no user {normalise_email(email)}")
-    return user
-
-
 @tokens.command("create")
-@click.argument("email")
-@with_appcontext
-def create_token(email: str) -> None:
+@_of_user
+def create_token(user: User) -> None:
     """Make a new API token for a user; it is printed once, as the last line."""
-    user = _user(email)
     if not user.active:
         raise click.ClickException(f"{user.email} is deactivated: reactivate them first")
     token = new_token(user)
@@ -141,11 +145,9 @@ def create_token(email: str) -> None:
 
 
 @tokens.command("list")
-@click.argument("email")
-@with_appcontext
-def list_tokens(email: str) -> None:
+@_of_user
+def list_tokens(user: User) -> None:
     """List a user's API tokens: the prefix each is known by, and when it was made."""
-    user = _user(email)
     found = tokens_of(user)
     if not found:
         click.echo(f"{user.email} has no API tokens.")
@@ -155,14 +157,12 @@ def list_tokens(email: str) -> None:
 
 
 @tokens.command("revoke")
-@click.argument("email")
+@_of_user
 @click.argument("token", required=False)
 @click.option("--all", "revoke_all", is_flag=True, help="revoke every token of the user")
-@with_appcontext
-def revoke_token(email: str, token: str | None, revoke_all: bool) -> None:
+def revoke_token(user: User, token: str | None, revoke_all: bool) -> None:
     """Revoke a user's API token, named by its prefix (as `tokens list` shows it) or whole;
     or, with --all, every one of them. A revoked token answers 401 at once."""
-    user = _user(email)
     if revoke_all == bool(token):
         raise click.UsageError("name one token (its prefix, as `tokens list` shows) or give --all")
     found = tokens_of(user) if revoke_all else tokens_matching(user, (token or "").strip())

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 
+from ..config import SettingError, setting_flag, setting_number, setting_text
 from ..store.models import ROLES
 
 EXTENSION = "career_path_sso"
@@ -26,7 +27,7 @@ REQUIRED = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
-class SsoSettingsError(ValueError):
+class SsoSettingsError(SettingError):
     """A single sign-on setting that cannot be used: names the variable and what it must be."""
 
 
@@ -50,23 +51,6 @@ class SsoSettings:
         return self.issuer is not None
 
 
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    return str(value).strip() or None
-
-
-def _flag(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = (_text(value) or "true").lower()
-    if text in ("true", "1", "yes", "on"):
-        return True
-    if text in ("false", "0", "no", "off"):
-        return False
-    raise SsoSettingsError(f"CAREER_PATH_{name} must be true or false, not {value!r}.")
-
-
 def _issuer(value: str) -> str:
     parts = urlsplit(value)
     local_http = parts.scheme == "http" and parts.hostname in LOOPBACK
@@ -81,7 +65,7 @@ def _issuer(value: str) -> str:
 
 
 def _scopes(value: Any) -> str:
-    scopes = (_text(value) or "").split()
+    scopes = (setting_text(value) or "").split()
     if "openid" not in scopes or "email" not in scopes:
         raise SsoSettingsError(
             "CAREER_PATH_OIDC_SCOPES must include openid and email (people are matched by "
@@ -112,19 +96,18 @@ def _role_map(value: Any) -> dict[str, str]:
 
 
 def _timeout(value: Any) -> float:
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = float("nan")
-    if not 0.1 <= seconds <= 120:
+    seconds = setting_number(value, 0.1, 120)
+    if seconds is None:
         raise SsoSettingsError("CAREER_PATH_OIDC_TIMEOUT must be a number of seconds, 0.1 to 120.")
     return seconds
 
 
 def read_settings(config: Mapping[str, Any]) -> SsoSettings:
     """The settings of an app's config (SsoSettingsError names a bad or missing one)."""
-    password_login = _flag("PASSWORD_LOGIN", config.get("PASSWORD_LOGIN"))
-    given = {name: _text(config.get(name)) for name in REQUIRED}
+    password_login = setting_flag(
+        "PASSWORD_LOGIN", config.get("PASSWORD_LOGIN"), True, SsoSettingsError
+    )
+    given = {name: setting_text(config.get(name)) for name in REQUIRED}
     if not any(given.values()):
         if not password_login:
             raise SsoSettingsError(
@@ -139,7 +122,7 @@ def read_settings(config: Mapping[str, Any]) -> SsoSettings:
                 f"CAREER_PATH_{name} is not set: single sign-on needs CAREER_PATH_OIDC_ISSUER, "
                 "CAREER_PATH_OIDC_CLIENT_ID and CAREER_PATH_OIDC_CLIENT_SECRET."
             )
-    claim = _text(config.get("OIDC_ROLE_CLAIM"))
+    claim = setting_text(config.get("OIDC_ROLE_CLAIM"))
     mapping = config.get("OIDC_ROLE_MAP")
     if (claim is None) != (mapping in (None, "")):
         missing = "OIDC_ROLE_MAP" if claim else "OIDC_ROLE_CLAIM"
@@ -151,7 +134,7 @@ def read_settings(config: Mapping[str, Any]) -> SsoSettings:
         issuer=_issuer(str(given["OIDC_ISSUER"])),
         client_id=str(given["OIDC_CLIENT_ID"]),
         client_secret=str(given["OIDC_CLIENT_SECRET"]),
-        name=(_text(config.get("OIDC_NAME")) or "SSO")[:60],
+        name=(setting_text(config.get("OIDC_NAME")) or "SSO")[:60],
         scopes=_scopes(config.get("OIDC_SCOPES")),
         default_role=_role("OIDC_DEFAULT_ROLE", config.get("OIDC_DEFAULT_ROLE")),
         role_claim=claim,

@@ -3,7 +3,8 @@
 recommendations.py (profiles in, advice out; the catalog and the rules), team_plans.py (a
 roster in, a team plan out), saved_teams.py (teams kept for a manager, token-authenticated by
 auth.py), sharing.py (a team's colleagues and owner), overview.py, health.py, docs.py;
-schemas.py holds their bodies' and answers' shapes.
+schemas.py (catalog, rules, health) and saved_teams_schemas.py hold their bodies' and
+answers' shapes.
 create_app registers each blueprint on the document that document() makes.
 """
 

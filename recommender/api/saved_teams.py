@@ -30,7 +30,7 @@ from ..store.errors import Invalid, StaleVersion
 from ..store.models import Team
 from ..team import Roster
 from .auth import SECURITY, require_token, token_user
-from .schemas import (
+from .saved_teams_schemas import (
     EventSchema,
     MemberChangeSchema,
     NewTeamSchema,

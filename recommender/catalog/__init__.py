@@ -4,44 +4,15 @@
 and the cross-reference checks. Import from here: `from recommender.catalog import Catalog`.
 """
 
+from . import model
 from .files import CATALOG_FILE, CatalogFileSchema, flatten_messages, read_yaml
 from .load import load_catalog
-from .model import (
-    ApiPath,
-    Catalog,
-    Course,
-    CpcuStructure,
-    Designation,
-    Discount,
-    ExamRules,
-    Fact,
-    Fee,
-    Hours,
-    OtherCost,
-    PlanningHorizon,
-    RetakeRules,
-    Sourced,
-    compact_code,
-)
+from .model import *  # noqa: F403 (the dataclasses model.__all__ names)
 
 __all__ = [
+    *model.__all__,
     "CATALOG_FILE",
-    "ApiPath",
-    "Catalog",
     "CatalogFileSchema",
-    "Course",
-    "CpcuStructure",
-    "Designation",
-    "Discount",
-    "ExamRules",
-    "Fact",
-    "Fee",
-    "Hours",
-    "OtherCost",
-    "PlanningHorizon",
-    "RetakeRules",
-    "Sourced",
-    "compact_code",
     "flatten_messages",
     "load_catalog",
     "read_yaml",

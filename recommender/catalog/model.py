@@ -9,6 +9,24 @@ from typing import Any
 
 from ..vocabulary import NOT_SURE
 
+__all__ = [
+    "ApiPath",
+    "Catalog",
+    "Course",
+    "CpcuStructure",
+    "Designation",
+    "Discount",
+    "ExamRules",
+    "Fact",
+    "Fee",
+    "Hours",
+    "OtherCost",
+    "PlanningHorizon",
+    "RetakeRules",
+    "Sourced",
+    "compact_code",
+]
+
 
 @dataclass(frozen=True)
 class Hours:

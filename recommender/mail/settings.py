@@ -7,7 +7,8 @@ Traps of Flask-Mailman 1.1.1, and what this module does about them:
 - It reads its settings once, in `init_app`: configure_mail runs before it.
 - Without MAIL_TIMEOUT a silent server holds a sender for ever: the timeout is always set.
 - CAREER_PATH_* values are parsed as JSON when they parse (create_app's from_prefixed_env): a
-  password of digits arrives as a number and `true` as a boolean, so each is read back here.
+  password of digits arrives as a number and `true` as a boolean, so each is read back here
+  (config.setting_text and friends).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from ..config import SettingError, setting_flag, setting_number, setting_text
 from .backend import VerifyingEmailBackend
 
 DEFAULT_FROM = "career-path@localhost"
 
 
-class MailSettingsError(ValueError):
+class MailSettingsError(SettingError):
     """A mail setting that cannot be used: names the variable and what it must be."""
 
 
@@ -53,31 +55,11 @@ class MailSettings:
         return f"Mail is on: {self.host}:{self.port} ({tls}{who}), from {self.sender}."
 
 
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    return str(value).strip() or None
-
-
 def _number(name: str, value: Any, low: float, high: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = float("nan")
-    if not low <= number <= high:
+    number = setting_number(value, low, high)
+    if number is None:
         raise MailSettingsError(f"CAREER_PATH_{name} must be a number from {low:g} to {high:g}.")
     return number
-
-
-def _flag(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = (_text(value) or "false").lower()
-    if text in ("true", "1", "yes", "on"):
-        return True
-    if text in ("false", "0", "no", "off"):
-        return False
-    raise MailSettingsError(f"CAREER_PATH_{name} must be true or false, not {value!r}.")
 
 
 def read_settings(config: Any) -> MailSettings:
@@ -85,7 +67,7 @@ def read_settings(config: Any) -> MailSettings:
     port = _number("SMTP_PORT", config.get("SMTP_PORT"), 1, 65535)
     if port != int(port):
         raise MailSettingsError("CAREER_PATH_SMTP_PORT must be a whole number.")
-    base_url = _text(config.get("BASE_URL"))
+    base_url = setting_text(config.get("BASE_URL"))
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
             raise MailSettingsError(
@@ -94,13 +76,15 @@ def read_settings(config: Any) -> MailSettings:
             )
         base_url = base_url.rstrip("/")
     return MailSettings(
-        host=_text(config.get("SMTP_HOST")),
+        host=setting_text(config.get("SMTP_HOST")),
         port=int(port),
-        username=_text(config.get("SMTP_USERNAME")),
-        password=_text(config.get("SMTP_PASSWORD")),
-        starttls=_flag("SMTP_STARTTLS", config.get("SMTP_STARTTLS")),
+        username=setting_text(config.get("SMTP_USERNAME")),
+        password=setting_text(config.get("SMTP_PASSWORD")),
+        starttls=setting_flag(
+            "SMTP_STARTTLS", config.get("SMTP_STARTTLS"), False, MailSettingsError
+        ),
         timeout=_number("SMTP_TIMEOUT", config.get("SMTP_TIMEOUT"), 0.1, 300),
-        sender=_text(config.get("MAIL_FROM")) or DEFAULT_FROM,
+        sender=setting_text(config.get("MAIL_FROM")) or DEFAULT_FROM,
         base_url=base_url,
         max_attempts=int(_number("MAIL_MAX_ATTEMPTS", config.get("MAIL_MAX_ATTEMPTS"), 1, 1000)),
     )

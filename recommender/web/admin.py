@@ -6,6 +6,7 @@ signed out is sent to log in. Every form carries a CSRF token and works without 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -99,50 +100,63 @@ def _back() -> ResponseReturnValue:
     return redirect(url_for("admin.users"), 303)
 
 
+def _on_user(
+    user_id: int, change: Callable[[User], object], done: Callable[[User], str]
+) -> ResponseReturnValue:
+    """Make a change to a user and say what was done (back to the users' page), or show the
+    users' page with the reason it cannot be made."""
+    target = people_.user(user_id)
+    try:
+        change(target)
+    except (Invalid, NoBaseUrl) as exc:
+        return _users_page(exc if isinstance(exc, Invalid) else Invalid(str(exc), {}))
+    flash(done(target))
+    return _back()
+
+
 @bp.route("/admin/users/<int:user_id>/role", methods=["POST"])
 def change_role(user_id: int) -> ResponseReturnValue:
     """Give a user another role."""
-    target = people_.user(user_id)
     role = request.form.get("role", "")
-    try:
-        people_.change_role(_admin(), target, role, request.remote_addr)
-    except Invalid as exc:
-        return _users_page(exc)
-    flash(f"{target.email} is now {target.role}.")
-    return _back()
+    return _on_user(
+        user_id,
+        lambda target: people_.change_role(_admin(), target, role, request.remote_addr),
+        lambda target: f"{target.email} is now {target.role}.",
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
 def deactivate(user_id: int) -> ResponseReturnValue:
     """Deactivate a user: their sessions and API tokens stop at once; their teams stay."""
-    target = people_.user(user_id)
-    try:
-        people_.deactivate(_admin(), target, request.remote_addr)
-    except Invalid as exc:
-        return _users_page(exc)
-    flash(f"Deactivated {target.email}: signed out everywhere, API tokens revoked. Teams stay.")
-    return _back()
+    return _on_user(
+        user_id,
+        lambda target: people_.deactivate(_admin(), target, request.remote_addr),
+        lambda target: (
+            f"Deactivated {target.email}: signed out everywhere, API tokens revoked. Teams stay."
+        ),
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/reactivate", methods=["POST"])
 def reactivate(user_id: int) -> ResponseReturnValue:
     """Let a deactivated user sign in again."""
-    target = people_.user(user_id)
-    people_.reactivate(_admin(), target, request.remote_addr)
-    flash(f"Reactivated {target.email}: they can sign in again.")
-    return _back()
+    return _on_user(
+        user_id,
+        lambda target: people_.reactivate(_admin(), target, request.remote_addr),
+        lambda target: f"Reactivated {target.email}: they can sign in again.",
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/invitation", methods=["POST"])
 def resend(user_id: int) -> ResponseReturnValue:
     """Send an invited user a new link (the old one stops working)."""
-    target = people_.user(user_id)
-    try:
-        invitations.resend(_admin(), target, request.remote_addr)
-    except (Invalid, NoBaseUrl) as exc:
-        return _users_page(exc if isinstance(exc, Invalid) else Invalid(str(exc), {}))
-    flash(_sent(f"Sent {target.email} a new invitation; the old link stopped working."))
-    return _back()
+    return _on_user(
+        user_id,
+        lambda target: invitations.resend(_admin(), target, request.remote_addr),
+        lambda target: _sent(
+            f"Sent {target.email} a new invitation; the old link stopped working."
+        ),
+    )
 
 
 # --- the audit log --------------------------------------------------------------------------

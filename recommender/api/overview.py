@@ -16,6 +16,7 @@ from ..http.planning import planning_slot
 from ..saved_teams.overview import as_json, overview, tables
 from ..team import XLSX_TYPE
 from ..team.exports import export_sheets
+from ..team.schemas import BudgetTotalSchema, TeamBudgetYearSchema
 from .auth import SECURITY, require_token, token_user
 
 bp = Blueprint(
@@ -65,11 +66,7 @@ class OverviewTeamSchema(OverviewCountsSchema):
     next_window = fields.Nested(OverviewWindowSchema, required=True, allow_none=True)
 
 
-class OverviewFiscalYearSchema(Schema):
-    fiscal_year = fields.String(required=True)
-    starts = fields.String(required=True)
-    buy_by = fields.String(required=True)
-    fees = fields.Float(required=True)
+class OverviewFiscalYearSchema(TeamBudgetYearSchema):
     budget = fields.Float(
         required=True,
         allow_none=True,
@@ -80,10 +77,7 @@ class OverviewFiscalYearSchema(Schema):
     )
 
 
-class OverviewBudgetSchema(Schema):
-    currency = fields.String(required=True)
-    total = fields.Float(required=True)
-    fiscal_year_start = fields.Integer(required=True)
+class OverviewBudgetSchema(BudgetTotalSchema):
     by_fiscal_year = fields.List(fields.Nested(OverviewFiscalYearSchema), required=True)
 
 

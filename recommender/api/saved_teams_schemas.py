@@ -109,7 +109,7 @@ class SavedMemberSchema(TeamMemberSchema):
 
 class RouteChangeSchema(Schema):
     member_id = fields.Integer(required=True)
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "The member's name."})
     old_route = fields.String(required=True, allow_none=True, validate=validate.OneOf(ROUTES))
     new_route = fields.String(required=True, allow_none=True, validate=validate.OneOf(ROUTES))
     rule = fields.String(required=True)
@@ -118,9 +118,11 @@ class RouteChangeSchema(Schema):
 class RulesChangeSchema(Schema):
     """The rules changed since the team was last shown: whose route they change."""
 
-    old_version = fields.String(required=True)
-    new_version = fields.String(required=True)
-    members = fields.Integer(required=True)
+    old_version = fields.String(
+        required=True, metadata={"description": "The rules the team was last shown with."}
+    )
+    new_version = fields.String(required=True, metadata={"description": "The rules in use now."})
+    members = fields.Integer(required=True, metadata={"description": "The team's members."})
     changed = fields.List(fields.Nested(RouteChangeSchema), required=True)
 
 
@@ -202,8 +204,8 @@ class TeamListItemSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     members = fields.Integer(required=True, metadata={"description": "How many."})
-    version = fields.Integer(required=True)
-    updated_at = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "Also the team's `ETag`."})
+    updated_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601."})
     role = fields.String(
         required=True,
         metadata={"description": "Your part in the team: owner, admin, editor or viewer."},
@@ -211,11 +213,15 @@ class TeamListItemSchema(Schema):
 
 
 class EventSchema(Schema):
-    at = fields.String(required=True)
-    actor = fields.String(required=True)
+    at = fields.String(required=True, metadata={"description": "UTC, ISO 8601."})
+    actor = fields.String(required=True, metadata={"description": "Who did it."})
     action = fields.String(required=True)
-    member_id = fields.Integer(required=True, allow_none=True)
-    text = fields.String(required=True)
+    member_id = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The member it was done to, or null for the team."},
+    )
+    text = fields.String(required=True, metadata={"description": "What was done, in words."})
 
 
 # A name: not blank, and no NUL (PostgreSQL's text refuses it), as the OpenAPI `pattern` too.

@@ -18,8 +18,8 @@ from ..catalog import Catalog
 _RULE_KINDS = ("decision", "suggest", "warn")
 
 
-def _strings() -> fields.List:
-    return fields.List(fields.String(), required=True)
+def _strings(**kwargs: Any) -> fields.List:
+    return fields.List(fields.String(), required=True, **kwargs)
 
 
 class HealthSchema(Schema):
@@ -44,12 +44,14 @@ class HoursSchema(BandSchema):
 
 
 class DesignationSchema(_SourcedSchema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
-    body = fields.String(required=True)
-    audience = fields.String(required=True)
+    code = fields.String(required=True, metadata={"example": "CPCU"})
+    name = fields.String(
+        required=True, metadata={"example": "Chartered Property Casualty Underwriter"}
+    )
+    body = fields.String(required=True, metadata={"description": "Who confers it."})
+    audience = fields.String(required=True, metadata={"description": "Whom it is for."})
     summary = fields.String(required=True)
-    aliases = _strings()
+    aliases = _strings(metadata={"description": "Other names a profile may give it."})
 
 
 class CatalogCourseSchema(_SourcedSchema):

@@ -267,10 +267,10 @@ class RouteSchema(Schema):
 
 
 class AlsoConsiderSchema(Schema):
-    designation = fields.String(required=True)
+    designation = fields.String(required=True, metadata={"example": "AINS"})
     name = fields.String(required=True)
-    reason = fields.String(required=True)
-    rule = fields.String(required=True)
+    reason = _described(fields.String, "Why it may suit the person.", required=True)
+    rule = _described(fields.String, "The rule that suggests it.", required=True)
     verified = fields.Boolean(required=True)
 
 
@@ -290,9 +290,11 @@ class ProfileEchoSchema(Schema):
 
 
 class FactToConfirmSchema(Schema):
-    id = fields.String(required=True)
+    id = _described(fields.String, "The fact's id in the catalog (rules/).", required=True)
     text = fields.String(required=True)
-    source = fields.String(required=True)
+    source = _described(
+        fields.String, "Where the catalog has it from: a key of its `sources`.", required=True
+    )
 
 
 class RecommendationSchema(Schema):

@@ -155,12 +155,19 @@ class TeamBudgetYearSchema(Schema):
     fees = fields.Float(required=True)
 
 
-class TeamBudgetSchema(Schema):
-    """Exam fees by window, quarter and fiscal year: each list sums to `total`."""
+class BudgetTotalSchema(Schema):
+    """Exam fees in all, and the fiscal year they are counted in."""
 
     currency = fields.String(required=True)
     total = fields.Float(required=True)
-    fiscal_year_start = fields.Integer(required=True)
+    fiscal_year_start = fields.Integer(
+        required=True, metadata={"description": "The fiscal year's first month (1 to 12)."}
+    )
+
+
+class TeamBudgetSchema(BudgetTotalSchema):
+    """Exam fees by window, quarter and fiscal year: each list sums to `total`."""
+
     by_window = fields.List(fields.Nested(TeamBudgetWindowSchema), required=True)
     by_quarter = fields.List(fields.Nested(TeamBudgetQuarterSchema), required=True)
     by_fiscal_year = fields.List(fields.Nested(TeamBudgetYearSchema), required=True)

@@ -44,14 +44,19 @@ class OverviewWindowSchema(Schema):
     window_start = fields.String(required=True)
     window_end = fields.String(required=True)
     buy_by = fields.String(required=True, metadata={"description": "Buy its exams by then."})
-    exams = fields.Integer(required=True)
+    exams = fields.Integer(required=True, metadata={"description": "Exams planned in it."})
     fees = fields.Float(required=True)
 
 
 class OverviewCountsSchema(Schema):
     people = fields.Integer(required=True)
-    on_track = fields.Integer(required=True)
-    behind = fields.Integer(required=True)
+    on_track = fields.Integer(
+        required=True, metadata={"description": "Members still studying, not behind."}
+    )
+    behind = fields.Integer(
+        required=True,
+        metadata={"description": "Members behind the exam dates of their first plan."},
+    )
     earned = fields.Integer(
         required=True, metadata={"description": "Members with every designation earned."}
     )

@@ -101,8 +101,10 @@ class DiscountSchema(_SourcedSchema):
     id = fields.String(required=True)
     name = fields.String(required=True)
     description = fields.String(required=True)
-    amount_off = fields.Float(required=True)
-    percent_off = fields.Float(required=True)
+    amount_off = fields.Float(
+        required=True, metadata={"description": "Off each exam fee, in the fee's currency."}
+    )
+    percent_off = fields.Float(required=True, metadata={"description": "Off each exam fee, in %."})
     combines_with = _strings()
     only_before_window = fields.Boolean(required=True)
 
@@ -120,20 +122,26 @@ class RetakeRulesSchema(_SourcedSchema):
 
 class ExamRulesSchema(_SourcedSchema):
     windows = fields.List(fields.Nested(WindowSchema), required=True)
-    max_per_window = fields.Integer(required=True)
-    access_months = fields.Integer(required=True)
+    max_per_window = fields.Integer(
+        required=True, metadata={"description": "Course exams a person may sit in one window."}
+    )
+    access_months = fields.Integer(
+        required=True, metadata={"description": "Months of course access a purchase gives."}
+    )
     retakes = fields.Nested(RetakeRulesSchema, required=True)
 
 
 class FactSchema(_SourcedSchema):
-    id = fields.String(required=True)
+    id = fields.String(required=True, metadata={"description": "As `facts_to_confirm` names it."})
     text = fields.String(required=True)
 
 
 class CatalogSchema(Schema):
     """What the recommender knows: designations, API paths, CPCU structure, courses, sources."""
 
-    version = fields.String(required=True)
+    version = fields.String(
+        required=True, metadata={"description": "`rules_version` begins with it."}
+    )
     sources = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     designations = fields.List(fields.Nested(DesignationSchema), required=True)
     api = fields.Nested(ApiStructureSchema, required=True)

@@ -17,6 +17,11 @@ def _described(kind: type[fields.Field], description: str, *args: Any, **kwargs:
     return kind(*args, metadata=metadata, **kwargs)
 
 
+def _or_null(kind: type[fields.Field], description: str, *args: Any, **kwargs: Any) -> Any:
+    """A described `kind` field that is always there and may be null."""
+    return _described(kind, description, *args, required=True, allow_none=True, **kwargs)
+
+
 def _strings(**kwargs: Any) -> fields.List:
     return fields.List(fields.String(), required=True, **kwargs)
 
@@ -36,12 +41,7 @@ class ReasonSchema(Schema):
 
 
 class WarningSchema(Schema):
-    rule = _described(
-        fields.String,
-        "The rule that warns, or null for a warning of the planner.",
-        required=True,
-        allow_none=True,
-    )
+    rule = _or_null(fields.String, "The rule that warns, or null for a warning of the planner.")
     text = fields.String(required=True)
     verified = _described(
         fields.Boolean,
@@ -86,12 +86,10 @@ class CostItemSchema(Schema):
     code = fields.String(required=True)
     fee = fields.Float(required=True)
     amount = _described(fields.Float, "The fee after discounts.", required=True)
-    discount = _described(
+    discount = _or_null(
         fields.String,
         "The one discount applied (the best that applies; ids joined with '+' where the "
         "catalog says they combine), or null for none.",
-        required=True,
-        allow_none=True,
     )
     verified = fields.Boolean(required=True)
     fee_range = _described(
@@ -110,11 +108,8 @@ class CostItemSchema(Schema):
 class OtherCostSchema(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True)
-    amount = _described(
-        fields.Float,
-        "Its price where the catalog has a figure; null: not known, not included.",
-        required=True,
-        allow_none=True,
+    amount = _or_null(
+        fields.Float, "Its price where the catalog has a figure; null: not known, not included."
     )
     per = _described(fields.String, "What for.", required=True, allow_none=True)
     included = _described(fields.Boolean, "Whether low and high include it.", required=True)
@@ -152,12 +147,7 @@ class ChangeSchema(Schema):
 class MilestoneSchema(Schema):
     designation = fields.String(required=True)
     name = fields.String(required=True)
-    after_course = _described(
-        fields.String,
-        "The course whose exam earns it; null if none is left.",
-        required=True,
-        allow_none=True,
-    )
+    after_course = _or_null(fields.String, "The course whose exam earns it; null if none is left.")
     window_start = _iso_date("Its window.", required=True, allow_none=True)
     window_end = fields.String(required=True, allow_none=True, metadata={"format": "date"})
     verified = _described(
@@ -165,11 +155,8 @@ class MilestoneSchema(Schema):
         "False: its requirements are to confirm with The Institutes.",
         required=True,
     )
-    experience_months = _described(
-        fields.Integer,
-        "Months of insurance work also needed for conferment.",
-        required=True,
-        allow_none=True,
+    experience_months = _or_null(
+        fields.Integer, "Months of insurance work also needed for conferment."
     )
     note = fields.String(required=True, allow_none=True)
     months = _described(
@@ -218,12 +205,10 @@ class RouteSchema(Schema):
     route = fields.String(required=True, validate=validate.OneOf(ROUTES))
     name = fields.String(required=True)
     fit = fields.String(required=True, validate=validate.OneOf(FITS))
-    folded_into = _described(
+    folded_into = _or_null(
         fields.String,
         "The person is on this route already; what is left of it is this route (e.g. an API "
         "holder's combined route is the CPCU).",
-        required=True,
-        allow_none=True,
         validate=validate.OneOf(ROUTES),
     )
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)

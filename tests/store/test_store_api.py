@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from recommender.accounts.tokens import create_token
-from recommender.api.schemas import SavedTeamSchema
+from recommender.api.saved_teams_schemas import SavedTeamSchema
 
 
 @pytest.fixture

@@ -39,9 +39,9 @@ class ProviderError(Exception):
     status = 400
     message = "Signing in with {name} did not work. Start again."
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    @property
+    def detail(self) -> str:
+        return str(self.args[0])
 
 
 class ProviderUnreachable(ProviderError):

@@ -66,13 +66,15 @@ class TeamMemberSchema(Schema):
 class CourseDemandSchema(Schema):
     code = fields.String(required=True)
     title = fields.String(required=True)
-    members = fields.Integer(required=True)
+    members = fields.Integer(required=True, metadata={"description": "Who still needs it."})
 
 
 class TeamSummarySchema(Schema):
     people = fields.Integer(required=True)
-    planned = fields.Integer(required=True)
-    with_errors = fields.Integer(required=True)
+    planned = fields.Integer(required=True, metadata={"description": "People given a plan."})
+    with_errors = fields.Integer(
+        required=True, metadata={"description": "Rows not planned: see each one's `errors`."}
+    )
     routes = fields.Dict(
         keys=fields.String(validate=validate.OneOf(ROUTE_KEYS)),
         values=fields.Integer(),
@@ -131,8 +133,12 @@ class TeamMovedSchema(Schema):
 
 
 class TeamAlignmentSchema(Schema):
-    cohorts_before = fields.Integer(required=True)
-    cohorts_after = fields.Integer(required=True)
+    cohorts_before = fields.Integer(
+        required=True, metadata={"description": "Cohorts (a course in a window) before aligning."}
+    )
+    cohorts_after = fields.Integer(
+        required=True, metadata={"description": "Cohorts after aligning."}
+    )
     moved = fields.List(fields.Nested(TeamMovedSchema), required=True)
 
 

@@ -31,21 +31,26 @@ def microseconds(
     return samples
 
 
-def one_size(argv: list[str], measure: Callable[[int], dict]) -> bool:
-    """`--one SIZE`: print measure(SIZE) as JSON, as a fresh process of in_fresh_processes."""
-    if argv[:1] != ["--one"]:
-        return False
-    print(json.dumps(measure(int(argv[1]))))
-    return True
-
-
 def size_table(
-    script: str, argv: list[str], sizes: Iterable[int], head: str, row: Callable[[dict], str]
-) -> None:
-    """Print `head`, then a `row` of figures per size (argv's sizes, else `sizes`)."""
+    script: str,
+    argv: list[str],
+    sizes: Iterable[int],
+    head: str,
+    row: Callable[[dict], str],
+    measure: Callable[[int], dict],
+) -> bool:
+    """Print `head`, then a `row` of figures per size (argv's sizes, else `sizes`), each size
+    measured by `script --one SIZE` in a fresh process; True once the table is printed.
+
+    Given `--one SIZE`, print measure(SIZE) as JSON instead (that fresh process), and False.
+    """
+    if argv[:1] == ["--one"]:
+        print(json.dumps(measure(int(argv[1]))))
+        return False
     print(head)
     for figures in in_fresh_processes(script, [int(a) for a in argv] or list(sizes)):
         print(row(figures))
+    return True
 
 
 def in_fresh_processes(script: str, sizes: list[int]) -> Iterator[dict]:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import one_size, size_table  # noqa: E402
+from _common import size_table  # noqa: E402
 
 from recommender.config import DEFAULT_RULES_DIR  # noqa: E402
 from recommender.recommendation import Recommender  # noqa: E402
@@ -246,17 +246,13 @@ def _row(r: dict) -> str:
 
 
 def main(argv: list[str]) -> None:
-    if one_size(argv, measure):
-        return
     if argv[:1] == ["--one-kind"]:
         print(json.dumps(measure_kind(argv[1], int(argv[2]))))
-        return
-    if argv[:1] == ["--ratio"]:
+    elif argv[:1] == ["--ratio"]:
         ratio(int(argv[1]) if argv[1:] else RATIO_SIZE)
-        return
-    size_table(__file__, argv, SIZES, HEAD, _row)
-    print()
-    ratio(RATIO_SIZE)
+    elif size_table(__file__, argv, SIZES, HEAD, _row, measure):
+        print()
+        ratio(RATIO_SIZE)
 
 
 if __name__ == "__main__":

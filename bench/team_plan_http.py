@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import one_size, size_table  # noqa: E402
+from _common import size_table  # noqa: E402
 from team_plan import SIZES, synthetic_roster  # noqa: E402
 
 from recommender import create_app  # noqa: E402
@@ -85,9 +85,7 @@ def _row(r: dict) -> str:
 
 
 def main(argv: list[str]) -> None:
-    if one_size(argv, measure):
-        return
-    size_table(__file__, argv, SIZES, HEAD, _row)
+    size_table(__file__, argv, SIZES, HEAD, _row, measure)
 
 
 if __name__ == "__main__":

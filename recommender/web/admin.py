@@ -101,16 +101,18 @@ def _back() -> ResponseReturnValue:
 
 
 def _on_user(
-    user_id: int, change: Callable[[User], object], done: Callable[[User], str]
+    user_id: int, change: Callable[[User, User, str | None], object], done: str, mails: bool = False
 ) -> ResponseReturnValue:
-    """Make a change to a user and say what was done (back to the users' page), or show the
-    users' page with the reason it cannot be made."""
+    """change(admin, user, address), then say `done` (its {email} and {role} the user's, and
+    where its mail went when it `mails`) back on the users' page; or show that page with the
+    reason the change cannot be made."""
     target = people_.user(user_id)
     try:
-        change(target)
+        change(_admin(), target, request.remote_addr)
     except (Invalid, NoBaseUrl) as exc:
         return _users_page(exc if isinstance(exc, Invalid) else Invalid(str(exc), {}))
-    flash(done(target))
+    said = done.format(email=target.email, role=target.role)
+    flash(_sent(said) if mails else said)
     return _back()
 
 
@@ -120,43 +122,29 @@ def change_role(user_id: int) -> ResponseReturnValue:
     role = request.form.get("role", "")
     return _on_user(
         user_id,
-        lambda target: people_.change_role(_admin(), target, role, request.remote_addr),
-        lambda target: f"{target.email} is now {target.role}.",
+        lambda admin, target, address: people_.change_role(admin, target, role, address),
+        "{email} is now {role}.",
     )
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
 def deactivate(user_id: int) -> ResponseReturnValue:
     """Deactivate a user: their sessions and API tokens stop at once; their teams stay."""
-    return _on_user(
-        user_id,
-        lambda target: people_.deactivate(_admin(), target, request.remote_addr),
-        lambda target: (
-            f"Deactivated {target.email}: signed out everywhere, API tokens revoked. Teams stay."
-        ),
-    )
+    done = "Deactivated {email}: signed out everywhere, API tokens revoked. Teams stay."
+    return _on_user(user_id, people_.deactivate, done)
 
 
 @bp.route("/admin/users/<int:user_id>/reactivate", methods=["POST"])
 def reactivate(user_id: int) -> ResponseReturnValue:
     """Let a deactivated user sign in again."""
-    return _on_user(
-        user_id,
-        lambda target: people_.reactivate(_admin(), target, request.remote_addr),
-        lambda target: f"Reactivated {target.email}: they can sign in again.",
-    )
+    return _on_user(user_id, people_.reactivate, "Reactivated {email}: they can sign in again.")
 
 
 @bp.route("/admin/users/<int:user_id>/invitation", methods=["POST"])
 def resend(user_id: int) -> ResponseReturnValue:
     """Send an invited user a new link (the old one stops working)."""
-    return _on_user(
-        user_id,
-        lambda target: invitations.resend(_admin(), target, request.remote_addr),
-        lambda target: _sent(
-            f"Sent {target.email} a new invitation; the old link stopped working."
-        ),
-    )
+    done = "Sent {email} a new invitation; the old link stopped working."
+    return _on_user(user_id, invitations.resend, done, mails=True)
 
 
 # --- the audit log --------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def create_from_roster(
     ]
     emails = roster_emails(roster)  # the `email` column is kept as the member's own address
     extras = [
-        kept_extra({k: v for k, v in row.extra.items() if k.strip().lower() != "email"})
+        kept_extra({k: v for k, v in row.extra.items() if not _is_email_column(k)})
         for row in roster.rows
     ]
     team = store.create_team(
@@ -91,6 +91,11 @@ def is_client(team: Team) -> bool:
     return bool((team.settings or {}).get(CLIENT))
 
 
+def _is_email_column(header: str) -> bool:
+    """A roster's `email` column, in any case and spacing."""
+    return header.strip().lower() == "email"
+
+
 def _email_of(value: Any) -> str | None:
     """A member's e-mail as stored (None for None); Invalid if it is not an address."""
     if value is None:
@@ -112,7 +117,7 @@ def roster_emails(roster: Roster) -> list[str | None] | None:
     found = False
     errors: dict[str, list[str]] = {}
     for row in roster.rows:
-        column = next((k for k in row.extra if k.strip().lower() == "email"), None)
+        column = next((k for k in row.extra if _is_email_column(k)), None)
         found = found or column is not None
         try:
             cell = str(row.extra.get(column) or "").strip() if column else ""

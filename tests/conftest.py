@@ -54,6 +54,19 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@pytest.fixture
+def small_app() -> Flask:
+    """An app with small team limits: 2,000 bytes and 5 rows (the team page's and API's tests)."""
+    return create_app(
+        {
+            "TESTING": True,
+            "RULES_DIR": DEFAULT_RULES_DIR,
+            "TEAM_MAX_BYTES": 2000,
+            "TEAM_MAX_ROWS": 5,
+        }
+    )
+
+
 # --- servers: the service as bin/serve runs it, and an app behind werkzeug's server -----------
 
 

@@ -14,8 +14,6 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from werkzeug.test import TestResponse
 
-from recommender import create_app
-from recommender.config import DEFAULT_RULES_DIR
 from recommender.recommendation import Recommender
 from recommender.team import FORMULA_PREFIXES, parse_roster, plan_team, roster_template
 from recommender.web.charts import demand_chart_svg
@@ -226,18 +224,6 @@ def test_an_unreadable_roster_shows_the_form_with_the_error_next_to_the_field(
 def test_a_post_without_a_file_field_shows_the_form_with_an_error(client: FlaskClient) -> None:
     html = html_of(client.post("/team", data={}), status=422)
     assert 'id="file-error"' in html
-
-
-@pytest.fixture
-def small_app() -> Flask:
-    return create_app(
-        {
-            "TESTING": True,
-            "RULES_DIR": DEFAULT_RULES_DIR,
-            "TEAM_MAX_BYTES": 2000,
-            "TEAM_MAX_ROWS": 5,
-        }
-    )
 
 
 def test_a_roster_over_the_size_limit_is_a_413_page_with_the_error(small_app: Flask) -> None:

@@ -23,7 +23,14 @@ import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sso_provider import oidc_client, oidc_person, oidc_provider  # noqa: F401  (fixtures)
+from sso_provider import (  # noqa: F401  (fixtures)
+    begin,
+    oidc_client,
+    oidc_person,
+    oidc_provider,
+    sign_in,
+    sso_app,
+)
 
 from recommender import create_app, saved_teams
 from recommender.accounts.users import create_user

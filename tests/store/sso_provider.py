@@ -1,5 +1,8 @@
 """The OpenID provider the single sign-on tests sign in at: Canaille, run by pytest-iam (of the
 test extra) on a free port of localhost, its data in memory; conftest.py imports its fixtures.
+Its last part is career-path's side, which test_sso.py and test_sso_pages_and_settings.py share:
+an app that signs in there (`sso_app`), pressing its button (`begin`), a whole sign-in
+(`sign_in`).
 
 What pytest-iam does that this module works around:
 
@@ -32,6 +35,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from flask import Flask
+from flask.testing import FlaskClient
 
 CLIENT_ID = "career-path"
 CLIENT_SECRET = "career-path-test-secret"
@@ -208,3 +213,50 @@ def sign_in_at_provider_pages(page: Any, person: Any) -> None:
     accept = page.locator("button[name=answer][value=accept]")
     if accept.count():
         accept.click()
+
+
+# --- career-path's side: an app that signs in at the provider -------------------------------------
+
+BASE = "https://career.example.com"
+CALLBACK = BASE + "/login/sso/callback"
+
+
+@pytest.fixture
+def sso_app(
+    app_factory: Callable[..., Flask],
+    oidc_provider: Provider,
+    oidc_client: Callable[[str], Any],
+) -> Callable[..., Flask]:
+    """Make an app signing in at the test provider (its links from BASE), registered there."""
+    oidc_client(CALLBACK)
+
+    def make(**config: Any) -> Flask:
+        return app_factory(**sso_config(oidc_provider.issuer, BASE_URL=BASE, **config))
+
+    return make
+
+
+@pytest.fixture
+def begin(csrf_token: Callable[[str], str]) -> Callable[..., Any]:
+    """Press "Sign in with Canaille" on /login: the answer (303 to the provider)."""
+
+    def press(client: FlaskClient, next_url: str = "") -> Any:
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        return client.post("/login/sso", data={"csrf_token": token, "next": next_url})
+
+    return press
+
+
+@pytest.fixture
+def sign_in(begin: Callable[..., Any], oidc_provider: Provider) -> Callable[..., Any]:
+    """Sign `person` in by single sign-on: career-path's answer to the provider's callback."""
+
+    def go(client: FlaskClient, person: Any, next_url: str = "") -> Any:
+        started = begin(client, next_url)
+        assert started.status_code == 303, started.get_data(as_text=True)
+        consent(oidc_provider, person)
+        back = at_the_provider(oidc_provider, started.headers["Location"])
+        assert back.startswith(CALLBACK + "?"), back
+        return client.get(path_of(back))
+
+    return go

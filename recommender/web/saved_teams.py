@@ -24,7 +24,7 @@ from ..http.paging import page_links
 from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
 from ..saved_teams import MAX_PER_PAGE, PageQuery, access
-from ..saved_teams.shown import aligns, fiscal_year_start
+from ..saved_teams.sums import aligns, fiscal_year_start
 from ..store import plans as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion

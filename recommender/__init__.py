@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         web.auth,
         web.sso,
         web.teams,
+        web.members,
         web.my,
         web.passwords,
         web.admin,

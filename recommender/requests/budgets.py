@@ -14,7 +14,7 @@ from typing import Any
 
 from ..recommendation import Recommender
 from ..saved_teams.plans import refresh
-from ..saved_teams.shown import sums_of
+from ..saved_teams.sums import sums_of
 from ..store import budgets as rows
 from ..store.errors import Invalid
 from ..store.models import PlanRequest, Team

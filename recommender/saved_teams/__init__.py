@@ -1,9 +1,10 @@
 """Saved teams' use-cases, above the store: save a roster, change members, record progress, plan.
 
 teams.py holds every change (the one writer of what a member was shown); plans.py plans each
-member and keeps the plan (the one writer of kept plans), re-planning stale ones; shown.py
-reads a team as shown from the kept plans: a page of members and the team's sums, the whole
-plan, a rules change.
+member and keeps the plan (the one writer of kept plans), re-planning stale ones; sums.py sums
+a team's kept plans (summary, schedule, budget; cohorts aligned if the team aligns them) and
+keeps the sums while they cannot change; shown.py reads a team as shown from the kept plans: a
+page of members with the team's sums, the whole plan, a rules change.
 """
 
 from .plans import refresh, replan_members, stale_members

@@ -2,7 +2,8 @@
 
 views.py ("web": /, /plan, /result, the personal plan), team_plans.py ("team": /team, a
 roster's team plan), auth.py ("auth": /login, /logout), sso.py ("sso": /login/sso and its
-callback, single sign-on), saved_teams.py ("teams": /teams),
+callback, single sign-on), saved_teams.py ("teams": /teams), members.py ("members":
+/teams/<id>/members/..., a team's members and their progress),
 my.py ("my": /my/<link>, a member's own page), passwords.py ("passwords": /invitations/<secret>,
 /password/forgot, /password/reset/<secret>), admin.py ("admin": /admin/users, /admin/audit),
 sharing.py ("sharing": /teams/<id>/colleagues, who has a team), overview.py
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from .admin import bp as admin
 from .auth import bp as auth
+from .members import bp as members
 from .my import bp as my
 from .overview import bp as overview
 from .passwords import bp as passwords
@@ -28,6 +30,7 @@ from .views import bp as pages
 __all__ = [
     "admin",
     "auth",
+    "members",
     "my",
     "overview",
     "pages",

@@ -16,7 +16,8 @@ from ..extensions import current_recommender
 from ..store.errors import Invalid
 from ..store.models import Member
 from .auth import protect
-from .saved_teams import progress_from_form, template_names
+from .members import progress_from_form
+from .saved_teams import template_names
 
 bp = Blueprint("my", __name__, template_folder="templates")
 protect(bp)

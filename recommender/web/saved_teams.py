@@ -1,4 +1,6 @@
-"""Saved teams on the web, /teams: the caller's teams, a team's plan and progress, member links.
+"""Saved teams on the web, /teams: the caller's teams, a team's page (its plan, members and
+their progress), its downloads, name, settings and deletion. Its members' own pages and forms
+(add, edit, remove, progress, private links) are members.py's, which shares its helpers.
 
 Thin views: each reads the form, calls one use-case of recommender.saved_teams (or a query of
 the store), and redirects or renders. Every POST here carries a CSRF token (auth.protect).
@@ -24,12 +26,11 @@ from ..http.paging import page_links
 from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
 from ..saved_teams import MAX_PER_PAGE, PageQuery, access
-from ..saved_teams.shown import aligns, fiscal_year_start
+from ..saved_teams.sums import aligns, fiscal_year_start
 from ..store import plans as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
-from ..store.models import STATUSES, Member, Team, User
-from ..team import LIST_SEPARATOR
+from ..store.models import STATUSES, Team, User
 from ..vocabulary import GOALS, LINES, ROLES
 from . import forms
 from .auth import protect
@@ -58,7 +59,6 @@ CHANGED_SHOWN = 100  # members named in a rules change on the page (the API name
 # Members on a page: each comes with their plan, progress and forms, so fewer than the API's
 # (saved_teams.PER_PAGE) make the first screen.
 WEB_PER_PAGE = 25
-MEMBER_LISTS = ("designations", "completed_courses", "discounts")
 
 
 def template_names() -> dict[str, Any]:
@@ -81,18 +81,34 @@ def template_names() -> dict[str, Any]:
 bp.context_processor(template_names)
 
 
-def _user() -> User:
+# The teams' and their members' pages (members.py) share these.
+
+
+def caller() -> User:
+    """The signed-in user asking."""
     user: User = current_user._get_current_object()
     return user
 
 
-def _version() -> int | None:
+def caller_team(team_id: int) -> Team:
+    """The team `team_id`, as the caller may see it (guard_team has checked their part)."""
+    return q.team_for(caller(), team_id)
+
+
+def form_version() -> int | None:
+    """The team's version the form was shown at (None if it gives none; stale if too long)."""
     raw = request.form.get("version", "")
     # ASCII digits only (str.isdigit() takes '²' too, which int() refuses); a number longer
     # than any version is no version of the team's: stale.
     if not (raw.isascii() and raw.isdigit()):
         return None
     return int(raw) if len(raw) <= 18 else -1
+
+
+def stale(team_id: int) -> ResponseReturnValue:
+    """Back to the team's page, saying that someone else's change came first."""
+    flash(STALE, "error")
+    return redirect(url_for("teams.team", team_id=team_id), 303)
 
 
 # --- teams ----------------------------------------------------------------------------------
@@ -108,7 +124,7 @@ def index() -> ResponseReturnValue:
 def _teams_page(
     error: str | None = None, name: str = "", status: int = 200, headers: Any = None
 ) -> ResponseReturnValue:
-    seen = access.teams_of(_user())  # each with the caller's part in it
+    seen = access.teams_of(caller())  # each with the caller's part in it
     owned = [found for found, _ in seen]
     page = render_template(
         "teams/teams.html",
@@ -133,7 +149,7 @@ def create() -> ResponseReturnValue:
         name = request.form.get("name", "").strip()
         roster, _ = roster_from_form("roster", "Choose a roster file (CSV or JSON) to upload.")
         with planning_slot():
-            team = saved.create_from_roster(current_recommender(), _user(), name, roster)
+            team = saved.create_from_roster(current_recommender(), caller(), name, roster)
     except RosterError as exc:
         return _teams_page(exc.message, name, roster_status(exc))
     except Invalid as exc:
@@ -154,7 +170,7 @@ def keep_client() -> ResponseReturnValue:
         **forms.form_values(request.form),
     }
     try:
-        team = saved.create_client(current_recommender(), _user(), data)
+        team = saved.create_client(current_recommender(), caller(), data)
     except Invalid as exc:
         flash(
             "Give the client's name to keep them."
@@ -167,16 +183,12 @@ def keep_client() -> ResponseReturnValue:
     return redirect(url_for("teams.team", team_id=team.id), 303)
 
 
-def _team(team_id: int) -> Team:
-    return q.team_for(_user(), team_id)
-
-
 @bp.route("/teams/<int:team_id>", methods=["GET"])
 @login_required
 def team(team_id: int) -> ResponseReturnValue:
     """A team: its plan now, members and their progress, history."""
-    found = _team(team_id)
-    return _team_page(found)
+    found = caller_team(team_id)
+    return render_team(found)
 
 
 def _early_off(recommender: Any) -> float:
@@ -221,7 +233,8 @@ def act_now(plan: dict[str, Any], early_off: float, today: date) -> dict[str, An
     return {"due": due, "buy": buy}
 
 
-def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 200) -> Any:
+def render_team(found: Team, errors: dict[int, str] | None = None, status: int = 200) -> Any:
+    """The team's page (`errors`: a message by member id, shown at their progress form)."""
     recommender = current_recommender()
     query = page_query(request.args)
     shown = saved.team_page(
@@ -266,26 +279,21 @@ def _team_page(found: Team, errors: dict[int, str] | None = None, status: int = 
 @login_required
 def plan_file(team_id: int, format_: str) -> Response:
     """The whole saved plan, every member and every name, as a CSV, Excel or calendar file."""
-    found = _team(team_id)
+    found = caller_team(team_id)
     with planning_slot():  # the file is written inside it too: as long as planning
         whole = saved.whole_plan(current_recommender(), found, streamed=True)
         return plan_download(whole.plan, format_)
-
-
-def _stale(team_id: int) -> ResponseReturnValue:
-    flash(STALE, "error")
-    return redirect(url_for("teams.team", team_id=team_id), 303)
 
 
 @bp.route("/teams/<int:team_id>/rename", methods=["POST"])
 @login_required
 def rename(team_id: int) -> ResponseReturnValue:
     """Rename a team."""
-    found = _team(team_id)
+    found = caller_team(team_id)
     try:
-        q.rename_team(found, request.form.get("name", ""), _user().email, _version())
+        q.rename_team(found, request.form.get("name", ""), caller().email, form_version())
     except StaleVersion:
-        return _stale(team_id)
+        return stale(team_id)
     except Invalid as exc:
         flash(exc.message, "error")
     return redirect(url_for("teams.team", team_id=team_id), 303)
@@ -295,7 +303,7 @@ def rename(team_id: int) -> ResponseReturnValue:
 @login_required
 def settings(team_id: int) -> ResponseReturnValue:
     """Keep the month the team's fiscal year starts in: its budget is summed by it."""
-    found = _team(team_id)
+    found = caller_team(team_id)
     raw = request.form.get("fiscal_year_start", "")
     if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 12):
         flash("Choose the month the fiscal year starts in.", "error")
@@ -306,12 +314,11 @@ def settings(team_id: int) -> ResponseReturnValue:
         f"Set the fiscal year to start in {MONTHS[month - 1][1]}; cohorts "
         f"{'aligned' if aligned else 'as each member is planned'}."
     )
+    chosen = {"fiscal_year_start": month, "align": aligned}
     try:
-        q.set_settings(
-            found, {"fiscal_year_start": month, "align": aligned}, text, _user().email, _version()
-        )
+        q.set_settings(found, chosen, text, caller().email, form_version())
     except StaleVersion:
-        return _stale(team_id)
+        return stale(team_id)
     flash(text)
     return redirect(url_for("teams.team", team_id=team_id, _anchor="budget-heading"), 303)
 
@@ -320,14 +327,14 @@ def settings(team_id: int) -> ResponseReturnValue:
 @login_required
 def delete(team_id: int) -> ResponseReturnValue:
     """Delete a team, after asking."""
-    found = _team(team_id)
+    found = caller_team(team_id)
     if request.method == "GET":
         return render_template("teams/delete.html", team=found)
     name = found.name
     try:
-        q.delete_team(found, _version())
+        q.delete_team(found, form_version())
     except StaleVersion:
-        return _stale(team_id)
+        return stale(team_id)
     flash(f"Deleted the team {name}.")
     return redirect(url_for("teams.index"), 303)
 
@@ -336,176 +343,9 @@ def delete(team_id: int) -> ResponseReturnValue:
 @login_required
 def rules_seen(team_id: int) -> ResponseReturnValue:
     """Note that the team has been shown under the current rules."""
-    found = _team(team_id)
+    found = caller_team(team_id)
     try:
-        saved.acknowledge_rules(current_recommender(), found, _user().email, planning_slot)
+        saved.acknowledge_rules(current_recommender(), found, caller().email, planning_slot)
     except StaleVersion:
-        return _stale(team_id)
+        return stale(team_id)
     return redirect(url_for("teams.team", team_id=team_id), 303)
-
-
-# --- members --------------------------------------------------------------------------------
-
-
-def member_form_data(form: Any) -> dict[str, Any]:
-    """A member's fields from the member form (blank fields left out: the defaults apply).
-
-    The form's widgets are the profile form's (ticked boxes: one value each); an item that
-    holds several separated by ";" or "," is read as several, as a roster's cell is."""
-    data: dict[str, Any] = {"name": form.get("name", "")}
-    if form.get("email", "").strip():
-        data["email"] = form["email"].strip()
-    for key, value in forms.form_values(form).items():
-        if key in MEMBER_LISTS:
-            items = [i.strip() for v in value for i in v.replace(",", LIST_SEPARATOR).split(";")]
-            data[key] = [i for i in items if i]
-        else:
-            data[key] = value
-    return data
-
-
-def _form_values(member: Member | None) -> dict[str, Any]:
-    if member is None:
-        return forms.default_values()
-    values: dict[str, Any] = {"name": member.name, "email": member.email or ""}
-    for key, value in member.profile.items():
-        values[key] = value if isinstance(value, list) else str(value)
-    return values
-
-
-NAME_SENTENCE = "Enter the member's name."
-
-
-def _member_page(
-    found: Team, member: Member | None, values: dict[str, Any], errors: dict[str, list[str]]
-) -> str:
-    """The member form: the profile form's widgets and sentences, and the member's name."""
-    catalog = current_recommender().catalog
-    today = date.today().isoformat()
-    sentences = forms.error_sentences(
-        {k: v for k, v in errors.items() if k != "name"}, example=today
-    )
-    if "name" in errors:
-        sentences = {"name": [NAME_SENTENCE], **sentences}
-    return render_template(
-        "teams/member_form.html",
-        team=found,
-        member=member,
-        values=values,
-        errors=sentences,
-        designations=list(catalog.designations.values()),
-        course_groups=forms.course_groups(catalog),
-        discounts=list(catalog.discounts.values()),
-        credit_questions=forms.credit_questions(catalog),
-        today=today,
-    )
-
-
-@bp.route("/teams/<int:team_id>/members/new", methods=["GET", "POST"])
-@bp.route("/teams/<int:team_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
-@login_required
-def member_form(team_id: int, member_id: int | None = None) -> ResponseReturnValue:
-    """Add a member, or edit one: the same questions as the profile form."""
-    found = _team(team_id)
-    member = q.member_of(found, member_id) if member_id is not None else None
-    if request.method == "GET":
-        return _member_page(found, member, _form_values(member), {})
-    data = member_form_data(request.form)
-    recommender = current_recommender()
-    try:
-        if member is None:
-            saved.add_member(recommender, found, data, _user().email, _version())
-        else:
-            saved.replace_member(recommender, member, data, _user().email, _version())
-    except StaleVersion:
-        return _stale(team_id)
-    except Invalid as exc:
-        return _member_page(found, member, data, exc.errors), 422
-    flash(f"Saved {data['name'].strip()}.")
-    return redirect(url_for("teams.team", team_id=team_id), 303)
-
-
-@bp.route("/teams/<int:team_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
-@login_required
-def remove_member(team_id: int, member_id: int) -> ResponseReturnValue:
-    """Remove a member, after asking."""
-    found = _team(team_id)
-    member = q.member_of(found, member_id)
-    if request.method == "GET":
-        return render_template("teams/remove.html", team=found, member=member)
-    try:
-        q.remove_member(member, _user().email, _version())
-    except StaleVersion:
-        return _stale(team_id)
-    flash(f"Removed {member.name}.")
-    return redirect(url_for("teams.team", team_id=team_id), 303)
-
-
-def progress_from_form() -> tuple[str, str, date]:
-    """The course, status and date of a progress form (Invalid if the date is not one)."""
-    raw = request.form.get("date", "")
-    try:
-        on = date.fromisoformat(raw)
-    except ValueError:
-        raise Invalid("Give the date as YYYY-MM-DD.", {"date": ["Not a valid date."]}) from None
-    return request.form.get("course", ""), request.form.get("status", ""), on
-
-
-@bp.route("/teams/<int:team_id>/members/<int:member_id>/progress", methods=["POST"])
-@login_required
-def record_progress(team_id: int, member_id: int) -> ResponseReturnValue:
-    """Record a member's progress on a course."""
-    found = _team(team_id)
-    member = q.member_of(found, member_id)
-    try:
-        course, status, on = progress_from_form()
-        saved.record_progress(
-            current_recommender(), member, course, status, on, _user().email, _version()
-        )
-    except StaleVersion:
-        return _stale(team_id)
-    except Invalid as exc:
-        return _team_page(found, {member.id: exc.message}, 422)
-    flash(f"Recorded {member.name}: {course} {status} on {on.isoformat()}.")
-    return redirect(_member_url(member), 303)
-
-
-@bp.route(
-    "/teams/<int:team_id>/members/<int:member_id>/progress/<int:progress_id>/remove",
-    methods=["POST"],
-)
-@login_required
-def remove_progress(team_id: int, member_id: int, progress_id: int) -> ResponseReturnValue:
-    """Remove a wrong progress entry (in the history, with who removed it)."""
-    found = _team(team_id)
-    member = q.member_of(found, member_id)
-    try:
-        saved.remove_progress(current_recommender(), member, progress_id, _user().email, _version())
-    except StaleVersion:
-        return _stale(team_id)
-    flash(f"Removed the entry from {member.name}'s progress.")
-    return redirect(_member_url(member), 303)
-
-
-def _member_url(member: Member) -> str:
-    """The team page that lists `member`, at their place on it."""
-    page = kept.members_before(member) // WEB_PER_PAGE + 1
-    anchor = f"member-{member.id}"
-    return url_for("teams.team", team_id=member.team_id, page=page, _anchor=anchor)
-
-
-@bp.route("/teams/<int:team_id>/members/<int:member_id>/link", methods=["POST"])
-@login_required
-def member_link(team_id: int, member_id: int) -> ResponseReturnValue:
-    """Make (or remake) a member's private link, shown once; or revoke it."""
-    found = _team(team_id)
-    member = q.member_of(found, member_id)
-    if request.form.get("action") == "revoke":
-        saved.revoke_member_link(member, _user().email)
-        flash(f"{member.name}'s private link no longer works.")
-        return redirect(url_for("teams.team", team_id=team_id), 303)
-    token = saved.create_member_link(member, _user().email)
-    link = url_for("my.page", token=token, _external=True)
-    page = render_template("teams/link.html", team=found, member=member, link=link)
-    # The link is shown once: no copy of the page in the browser's or a proxy's cache.
-    return page, 200, {"Cache-Control": "no-store"}

@@ -19,9 +19,9 @@ from .auth import protect
 
 bp = Blueprint("sharing", __name__, template_folder="templates")
 
-# Pages of the teams blueprint whose only use is a change (their forms), and the one change
-# that is the owner's or an admin's alone.
-CHANGE_PAGES = frozenset({"teams.member_form", "teams.remove_member"})
+# Pages of the teams and members blueprints whose only use is a change (their forms), and the
+# one change that is the owner's or an admin's alone.
+CHANGE_PAGES = frozenset({"members.form", "members.remove"})
 MANAGE_PAGES = frozenset({"teams.delete"})
 
 

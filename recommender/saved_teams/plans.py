@@ -28,7 +28,7 @@ from ..errors import EngineError, ProfileError
 from ..planner import Profile, exam_windows, plan_routes
 from ..recommendation import Recommender
 from ..store import plans as kept
-from ..store.models import Member, Progress, Team
+from ..store.models import ACTIVE, COMPLETED, ERROR, Member, Progress, Team
 from ..team import Failure, PlannedRow, Planner, RosterRow, plan_rows
 from .progress_dates import unplannable, unplanned_warning
 
@@ -243,9 +243,9 @@ def _kept(
     )
     route = entry["recommended_route"]
     if errors:
-        state = kept.ERROR
+        state = ERROR
     else:
-        state = kept.COMPLETED if route and not entry["remaining_courses"] else kept.ACTIVE
+        state = COMPLETED if route and not entry["remaining_courses"] else ACTIVE
     hours = entry["study_hours"] or {"low": 0, "high": 0}
     columns = {
         "rules_version": version,

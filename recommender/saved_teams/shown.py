@@ -21,7 +21,7 @@ from typing import Any
 from ..diff import Outcome as RouteOutcome
 from ..recommendation import Recommender
 from ..store import plans as kept
-from ..store.models import Member, MemberPlan, Progress, Team
+from ..store.models import COMPLETED, ERROR, Member, MemberPlan, Progress, Team
 from ..team import (
     NO_ROUTE,
     NOTICE_NUMBERS,
@@ -414,11 +414,11 @@ def member_entry(
     """A member as the API answers them (SavedMemberSchema), from their kept plan, on `today`."""
     entry = dict(plan.entry)
     first_ends = entry.pop("first_ends", [])
-    errors = plan.state == kept.ERROR
+    errors = plan.state == ERROR
     overdue = [] if errors else [code for code, end in first_ends if end < today.isoformat()]
     if errors:
         status = None
-    elif plan.state == kept.COMPLETED:
+    elif plan.state == COMPLETED:
         status = "completed"
     else:
         status = "behind" if overdue else "on_track"

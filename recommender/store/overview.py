@@ -14,8 +14,7 @@ from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
 from .db import chunks
-from .models import MemberExam, MemberPlan
-from .plans import ACTIVE, COMPLETED, ERROR
+from .models import ACTIVE, COMPLETED, ERROR, MemberExam, MemberPlan
 
 
 @dataclass(frozen=True)

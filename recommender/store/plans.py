@@ -22,10 +22,9 @@ from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, up
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from .models import Member, MemberExam, MemberPlan, Progress, Team
+from .models import ACTIVE, ERROR, Member, MemberExam, MemberPlan, Progress, Team
 
 CHUNK = 500  # ids per IN list: far below either database's limit of bound parameters
-ERROR, COMPLETED, ACTIVE = "error", "completed", "active"  # MemberPlan.state
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from typing import Any
 
 from ..diff import Outcome as RouteOutcome
 from ..recommendation import Recommender
-from ..store import plans as kept
+from ..store import plan_queries as kept
+from ..store.kept_plans import replace_plans
 from ..store.models import COMPLETED, ERROR, Member, MemberPlan, Progress, Team
 from ..team import (
     NO_ROUTE,
@@ -473,7 +474,7 @@ def member_plan(
         or plan.rules_version != recommender.rulebook.version
         or not fresh_from <= plan.planned_on < fresh_to
     ):
-        kept.replace_plans(
+        replace_plans(
             member.team_id, [member.id], lambda members: kept_plans(recommender, members, day)
         )
         plan = kept.member_plan(member.id)

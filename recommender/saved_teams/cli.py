@@ -15,8 +15,9 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import current_recommender
-from ..store import plans as kept
+from ..store import kept_plans as kept
 from ..store import teams as store
+from ..store.plan_queries import member_count
 from .plans import replan_members, stale_members
 
 
@@ -44,6 +45,6 @@ def replan(team_ids: tuple[int, ...], every: bool, force: bool) -> None:
         stale = kept.member_ids(team_id) if force else stale_members(recommender, team, today)
         replan_members(recommender, team_id, stale, today)
         total += len(stale)
-        click.echo(f"Team {team_id}: re-planned {len(stale):,} of {kept.member_count(team_id):,}.")
+        click.echo(f"Team {team_id}: re-planned {len(stale):,} of {member_count(team_id):,}.")
     teams = f"{len(ids):,} team{'' if len(ids) == 1 else 's'}"
     click.echo(f"Re-planned {total:,} member{'' if total == 1 else 's'} ({teams}).")

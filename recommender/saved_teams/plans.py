@@ -4,7 +4,7 @@ Nothing here plans: a member's stored profile plus their progress becomes a rost
 course passed in any attempt is credited as completed; a course failed and not passed since
 is a `Failure` the planner retakes, counting the failures in the latest one's testing
 window), and `recommender.team.plan_rows` plans the rows as `plan_team` plans an uploaded
-roster. What comes out is kept per member (store.plans: member_plans, member_exams) with what
+roster. What comes out is kept per member (store.kept_plans: member_plans, member_exams) with what
 only a saved team has: the designations their passed courses complete, the rules' decision
 (for a rules change), and the day they fall behind the exam dates of their first plan.
 
@@ -27,8 +27,8 @@ from ..catalog import Catalog
 from ..errors import EngineError, ProfileError
 from ..planner import Profile, exam_windows, plan_routes
 from ..recommendation import Recommender
-from ..store import plans as kept
-from ..store.models import Member, Progress, Team
+from ..store import kept_plans as kept
+from ..store.models import ACTIVE, COMPLETED, ERROR, Member, Progress, Team
 from ..team import Failure, PlannedRow, Planner, RosterRow, plan_rows
 from .progress_dates import unplannable, unplanned_warning
 
@@ -243,9 +243,9 @@ def _kept(
     )
     route = entry["recommended_route"]
     if errors:
-        state = kept.ERROR
+        state = ERROR
     else:
-        state = kept.COMPLETED if route and not entry["remaining_courses"] else kept.ACTIVE
+        state = COMPLETED if route and not entry["remaining_courses"] else ACTIVE
     hours = entry["study_hours"] or {"low": 0, "high": 0}
     columns = {
         "rules_version": version,

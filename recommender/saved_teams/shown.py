@@ -16,8 +16,9 @@ from typing import Any
 
 from ..diff import Outcome as RouteOutcome
 from ..recommendation import Recommender
-from ..store import plans as kept
-from ..store.models import Member, MemberPlan, Progress, Team
+from ..store import plan_queries as kept
+from ..store.kept_plans import replace_plans
+from ..store.models import COMPLETED, ERROR, Member, MemberPlan, Progress, Team
 from .plans import Slot, fresh_between, kept_plans, refresh
 from .sums import Sums, kept_sums, named_schedule, sums_of
 
@@ -165,11 +166,11 @@ def member_entry(
     """A member as the API answers them (SavedMemberSchema), from their kept plan, on `today`."""
     entry = dict(plan.entry)
     first_ends = entry.pop("first_ends", [])
-    errors = plan.state == kept.ERROR
+    errors = plan.state == ERROR
     overdue = [] if errors else [code for code, end in first_ends if end < today.isoformat()]
     if errors:
         status = None
-    elif plan.state == kept.COMPLETED:
+    elif plan.state == COMPLETED:
         status = "completed"
     else:
         status = "behind" if overdue else "on_track"
@@ -224,7 +225,7 @@ def member_plan(
         or plan.rules_version != recommender.rulebook.version
         or not fresh_from <= plan.planned_on < fresh_to
     ):
-        kept.replace_plans(
+        replace_plans(
             member.team_id, [member.id], lambda members: kept_plans(recommender, members, day)
         )
         plan = kept.member_plan(member.id)

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from ..recommendation import Recommender
-from ..store import plans as kept
+from ..store import plan_queries as kept
 from ..store.models import Team
 from ..team import (
     NO_ROUTE,

@@ -15,6 +15,7 @@ Traps of the drivers, and what this module does about them:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,18 @@ from sqlalchemy.engine import Engine, make_url
 
 SQLITE_FILE = "career-path.sqlite3"
 BUSY_TIMEOUT_MS = 5000
+CHUNK = 500  # ids per IN list: far below either database's limit of bound parameters
 
 
 def utcnow() -> datetime:
     """Now in UTC, without a timezone: what every column stores on both databases."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def chunks(ids: list[int]) -> Iterator[list[int]]:
+    """`ids` CHUNK at a time: one IN (...) list each."""
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
 
 
 def database_url(app: Flask) -> str:

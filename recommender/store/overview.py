@@ -6,7 +6,6 @@ a few queries whatever the number of teams or members, each answered from an ind
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,10 +13,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
-from .models import MemberExam, MemberPlan
-from .plans import ACTIVE, COMPLETED, ERROR
-
-CHUNK = 500  # team ids per IN (...)
+from .db import chunks
+from .models import ACTIVE, COMPLETED, ERROR, MemberExam, MemberPlan
 
 
 @dataclass(frozen=True)
@@ -41,11 +38,6 @@ class WindowFees:
     cents: int
 
 
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
 def state_counts(team_ids: list[int], on: date) -> dict[int, StateCounts]:
     """Each team's members on `on`: how many, on track, behind, earned, not planned."""
     behind = and_(MemberPlan.state == ACTIVE, MemberPlan.due_on < on)
@@ -54,7 +46,7 @@ def state_counts(team_ids: list[int], on: date) -> dict[int, StateCounts]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     found: dict[int, StateCounts] = {}
-    for chunk in _chunks(team_ids):
+    for chunk in chunks(team_ids):
         rows = db.session.execute(
             select(
                 MemberPlan.team_id,
@@ -75,7 +67,7 @@ def state_counts(team_ids: list[int], on: date) -> dict[int, StateCounts]:
 def fees_by_window(team_ids: list[int]) -> dict[int, list[WindowFees]]:
     """Each team's planned exams and their fees by testing window, in window order."""
     found: dict[int, list[WindowFees]] = {i: [] for i in team_ids}
-    for chunk in _chunks(team_ids):
+    for chunk in chunks(team_ids):
         rows = db.session.execute(
             select(
                 MemberExam.team_id,

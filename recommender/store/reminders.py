@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..extensions import db
 from .db import utcnow
 from .models import (
+    ACTIVE,
     Member,
     MemberExam,
     MemberPlan,
@@ -22,7 +23,6 @@ from .models import (
     Team,
     Unsubscribe,
 )
-from .plans import ACTIVE
 
 
 def claim(key: str, kind: str, recipient: str, due_on: date, outbox_id: int | None) -> bool:

@@ -24,8 +24,9 @@ from ..extensions import db
 from ..stored_text import text_problem
 from .db import utcnow
 from .errors import Invalid, MemberNotFound, ProgressNotFound, StaleVersion
+from .kept_plans import KeptPlan, show_decided_routes, write_plans
 from .models import STATUSES, Event, Member, Progress, Team, User
-from .plans import KeptPlan, next_position, show_decided_routes, write_plans
+from .plan_queries import next_position
 from .shares import visible_team, visible_teams
 
 NAME_LENGTH = 200

@@ -17,7 +17,7 @@ from flask_login import login_required
 
 from .. import saved_teams as saved
 from ..extensions import current_recommender
-from ..store import plans as kept
+from ..store import plan_queries as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
 from ..store.models import Member, Team

@@ -27,7 +27,7 @@ from ..http.planning import RETRY_AFTER, PlanningBusy, planning_slot
 from ..http.rosters import allow_roster_body, roster_from_form, roster_status
 from ..saved_teams import MAX_PER_PAGE, PageQuery, access
 from ..saved_teams.sums import aligns, fiscal_year_start
-from ..store import plans as kept
+from ..store import plan_queries as kept
 from ..store import teams as q
 from ..store.errors import Invalid, StaleVersion
 from ..store.models import STATUSES, Team, User

@@ -18,8 +18,8 @@ from recommender import saved_teams
 from recommender.extensions import current_recommender, db
 from recommender.saved_teams.plans import fresh_between, rows_of
 from recommender.store import accounts
-from recommender.store import plans as kept
-from recommender.store.models import Team, User
+from recommender.store.kept_plans import members_with_progress
+from recommender.store.models import MemberPlan, Team, User
 from recommender.team import Roster, TeamMemberSchema, parse_json_roster, plan_team
 from recommender.vocabulary import GOALS, LINES, ROLES
 
@@ -87,7 +87,7 @@ def test_kept_plans_summed_are_the_team_plan(
         saved_teams.record_progress(recommender, member, course, status, on, "ann")
     shown = saved_teams.plan(recommender, team, today=today).plan
 
-    rows, _ = rows_of(recommender, kept.members_with_progress(ids), today)
+    rows, _ = rows_of(recommender, members_with_progress(ids), today)
     fresh = plan_team(recommender, Roster(rows, [], "json"), today=today)
     assert shown["summary"] == fresh["summary"]
     assert _without_people(shown["schedule"]) == fresh["schedule"]
@@ -122,15 +122,15 @@ MARK = -7  # a study-hours sum no plan has: a row still holding it was not plann
 
 def _mark_all(team_id: int) -> None:
     db.session.execute(
-        sa.update(kept.MemberPlan).where(kept.MemberPlan.team_id == team_id).values(study_low=MARK)
+        sa.update(MemberPlan).where(MemberPlan.team_id == team_id).values(study_low=MARK)
     )
     db.session.commit()
 
 
 def _marked(team_id: int) -> set[int]:
     """The members whose kept plan was not written since _mark_all."""
-    query = sa.select(kept.MemberPlan.member_id).where(
-        kept.MemberPlan.team_id == team_id, kept.MemberPlan.study_low == MARK
+    query = sa.select(MemberPlan.member_id).where(
+        MemberPlan.team_id == team_id, MemberPlan.study_low == MARK
     )
     return set(db.session.scalars(query))
 
@@ -202,11 +202,11 @@ def test_adding_editing_and_removing_a_member_replans_only_them(
     edited = db.session.get(type(added), min(others))
     saved_teams.replace_member(recommender, edited, {**body, "name": "Edited"}, "ann")
     assert _marked(team.id) == others - {edited.id}
-    store_plans_before = db.session.scalar(sa.select(sa.func.count()).select_from(kept.MemberPlan))
+    store_plans_before = db.session.scalar(sa.select(sa.func.count()).select_from(MemberPlan))
     from recommender.store import teams as store_teams
 
     store_teams.remove_member(db.session.get(type(added), added.id), "ann")
-    after = db.session.scalar(sa.select(sa.func.count()).select_from(kept.MemberPlan))
+    after = db.session.scalar(sa.select(sa.func.count()).select_from(MemberPlan))
     assert after == store_plans_before - 1  # its kept rows went with it
     assert _marked(team.id) == others - {edited.id}
 
@@ -225,8 +225,8 @@ def test_a_rules_change_replans_on_view_and_by_the_command(
 
     def as_if_planned_under_other_rules() -> None:
         db.session.execute(
-            sa.update(kept.MemberPlan)
-            .where(kept.MemberPlan.team_id == team_id)
+            sa.update(MemberPlan)
+            .where(MemberPlan.team_id == team_id)
             .values(rules_version="2020.1.1+00000000", study_low=MARK)
         )
         db.session.commit()
@@ -236,7 +236,7 @@ def test_a_rules_change_replans_on_view_and_by_the_command(
     shown = saved_teams.team_page(recommender, team)  # a view: every stale plan re-planned
     assert _marked(team_id) == set()
     versions = db.session.scalars(
-        sa.select(kept.MemberPlan.rules_version).where(kept.MemberPlan.team_id == team_id)
+        sa.select(MemberPlan.rules_version).where(MemberPlan.team_id == team_id)
     )
     assert set(versions) == {recommender.rulebook.version}
     assert shown.plan["summary"]["people"] == 4
@@ -277,8 +277,8 @@ def test_a_plan_made_before_a_window_opened_or_closed_is_replanned(
     planned_on = {ids[0]: fresh_from, ids[1]: fresh_from - timedelta(days=1), ids[2]: today}
     for member_id, day in planned_on.items():
         db.session.execute(
-            sa.update(kept.MemberPlan)
-            .where(kept.MemberPlan.member_id == member_id)
+            sa.update(MemberPlan)
+            .where(MemberPlan.member_id == member_id)
             .values(planned_on=day, study_low=MARK)
         )
     db.session.commit()
@@ -295,8 +295,8 @@ def test_a_members_own_page_replans_them_alone_when_stale(
         recommender, add_user("ann@example.com"), "Team", _roster(3)
     )
     db.session.execute(
-        sa.update(kept.MemberPlan)
-        .where(kept.MemberPlan.team_id == team.id)
+        sa.update(MemberPlan)
+        .where(MemberPlan.team_id == team.id)
         .values(rules_version="old", study_low=MARK)
     )
     db.session.commit()

@@ -106,7 +106,9 @@ def failures_of(
             and window_opened_by(catalog, p.date) == window
         )
         failures.append(Failure(code, latest.date, earlier, access.get(code)))
-    return tuple(failures)
+    # In one order whatever order the attempts came in: a change's member, whose new attempt
+    # is last in the session, is planned as the same member read back from the database.
+    return tuple(sorted(failures, key=lambda f: (f.failed_on, f.code)))
 
 
 @dataclass(frozen=True)

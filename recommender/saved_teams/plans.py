@@ -27,6 +27,7 @@ from ..catalog import Catalog
 from ..errors import EngineError, ProfileError
 from ..planner import Profile, exam_windows, plan_routes
 from ..recommendation import Recommender
+from ..schemas import START_DATES
 from ..store import kept_plans as kept
 from ..store.models import ACTIVE, COMPLETED, ERROR, Member, Progress, Team
 from ..team import Failure, PlannedRow, Planner, RosterRow, plan_rows
@@ -61,8 +62,9 @@ def planned_data(member: Member, today: date) -> dict[str, Any]:
         completed = _as_list(data.get("completed_courses"))
         data["completed_courses"] = list(dict.fromkeys([*completed, *passed]))
     start = data.get("start_date")
-    # What is left is planned from today: the start of a plan made years ago has passed.
-    if isinstance(start, str) and start < today.isoformat():
+    # What is left is planned from today: the start of a plan made years ago has passed. A
+    # start no plan may have (before START_DATES) stays, to be refused as /team refuses it.
+    if isinstance(start, str) and START_DATES[0].isoformat() <= start < today.isoformat():
         data["start_date"] = today.isoformat()
     return data
 

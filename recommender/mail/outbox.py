@@ -88,16 +88,23 @@ def backoff(attempts: int) -> timedelta:
     return min(RETRY_FIRST * 2 ** max(attempts - 1, 0), RETRY_LONGEST)
 
 
-def deliver(ids: Sequence[int] | None = None, now: datetime | None = None) -> list[Attempt]:
-    """Send the due mails (of `ids`, if given); what happened to each one tried."""
+def deliver(
+    ids: Sequence[int] | None = None, now: datetime | None = None, real_leases: bool = False
+) -> list[Attempt]:
+    """Send the due mails (of `ids`, if given) as at `now`; what happened to each one tried.
+
+    `real_leases`: a sender's lease is held and ended by the real clock, whatever `now` says,
+    so that a run for a later day (`reminders send --today`) never takes over another run's
+    mail while that run still holds it."""
     if not mail_settings().on:
         return []
     now = now or utcnow()
+    leased_at = utcnow() if real_leases else now
     attempts: list[Attempt] = []
     connection: VerifyingEmailBackend = mailman.get_connection(fail_silently=False)
     try:
-        for mail_id in rows.due_ids(now, ids):
-            claimed = rows.claim(mail_id, now, now + LEASE)
+        for mail_id in rows.due_ids(now, ids, leased_at=leased_at):
+            claimed = rows.claim(mail_id, now, leased_at + LEASE, leased_at)
             if claimed is None:
                 continue  # another sender has it, or it went meanwhile
             attempt = _send(connection, claimed, now)

@@ -245,5 +245,5 @@ def send(
     run.queued = store(run.due, today)
     # A run for a later day (--today) is that day for the retries' clock too.
     now = max(utcnow(), datetime.combine(today, time()))
-    run.attempts = outbox.deliver(rows.waiting_mail_ids(), now=now)
+    run.attempts = outbox.deliver(rows.waiting_mail_ids(), now=now, real_leases=True)
     return run

@@ -38,27 +38,36 @@ def add_mail(
     return mail
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def _due(now: datetime, leased_at: datetime | None) -> ColumnElement[bool]:
+    # A lease held by another sender ends by `leased_at`'s clock (default: `now`'s).
     return or_(
         and_(OutboxMail.status == "queued", OutboxMail.next_attempt_at <= now),
-        and_(OutboxMail.status == "sending", OutboxMail.lease_until < now),
+        and_(OutboxMail.status == "sending", OutboxMail.lease_until < (leased_at or now)),
     )
 
 
-def due_ids(now: datetime, ids: Sequence[int] | None = None, limit: int = 1000) -> list[int]:
+def due_ids(
+    now: datetime,
+    ids: Sequence[int] | None = None,
+    limit: int = 1000,
+    leased_at: datetime | None = None,
+) -> list[int]:
     """The mails due to be sent now (of `ids`, if given), oldest first."""
-    query = select(OutboxMail.id).where(_due(now)).order_by(OutboxMail.id).limit(limit)
+    due = _due(now, leased_at)
+    query = select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(limit)
     if ids is not None:
         query = query.where(OutboxMail.id.in_(ids))
     return list(db.session.scalars(query))
 
 
-def claim(mail_id: int, now: datetime, lease_until: datetime) -> OutboxMail | None:
+def claim(
+    mail_id: int, now: datetime, lease_until: datetime, leased_at: datetime | None = None
+) -> OutboxMail | None:
     """Take a due mail for sending, one attempt more, committed; None if another sender has
     it, it was sent, or it is not due."""
     taken = db.session.execute(
         update(OutboxMail)
-        .where(OutboxMail.id == mail_id, _due(now))
+        .where(OutboxMail.id == mail_id, _due(now, leased_at))
         .values(status="sending", lease_until=lease_until, attempts=OutboxMail.attempts + 1)
         .execution_options(synchronize_session=False)
     )

@@ -9,6 +9,7 @@ own, so that stopping it reaches its workers too. The app never imports this mod
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -253,6 +254,17 @@ class MailCatcher:
             return list(self.mails)
 
 
+async def _close_sessions(listening: Any, sessions: list[Any]) -> None:
+    listening.close()  # no new connection: one arriving now is refused, not left half-made
+    # Connections accepted just before get their transports over a few turns of the loop, and
+    # a closed transport's connection_lost runs on a later turn: close what there is, a while.
+    for _ in range(20):
+        for session in sessions:
+            if session.transport is not None:
+                session.transport.abort()
+        await asyncio.sleep(0.005)
+
+
 class SMTPServer:
     """An SMTP server on 127.0.0.1 that keeps what it receives; stop() and start() it again on
     the same port to play a mail server that is down for a while."""
@@ -264,18 +276,26 @@ class SMTPServer:
         self.port = 0
         self._smtp = smtp
         self._controller: Any = None
+        self._sessions: list[Any] = []  # each connection's SMTP protocol, to close on stop
 
     def start(self) -> None:
         from aiosmtpd.controller import Controller
 
+        sessions = self._sessions
+
         class LoopbackController(Controller):
             """Bound to port 0, the kernel's free port: read it back before the ready probe
-            (the stock probe would connect to port 0)."""
+            (the stock probe would connect to port 0). Each connection's protocol is kept."""
 
             def _trigger_server(self) -> None:
                 listening: Any = self.server  # an asyncio.Server, listening by now
                 self.port = listening.sockets[0].getsockname()[1]
                 super()._trigger_server()
+
+            def factory(self) -> Any:
+                session = super().factory()
+                sessions.append(session)
+                return session
 
         controller = LoopbackController(
             self.catcher, hostname=self.host, port=self.port, **self._smtp
@@ -285,7 +305,17 @@ class SMTPServer:
         self._controller = controller
 
     def stop(self) -> None:
+        """Stop listening, then close the connections still open. aiosmtpd's stop leaves a
+        connection that arrives while it stops to the garbage collector, whose "unclosed
+        transport" warning would then fail whichever test happened to be running (an app's
+        mail sent after the response can arrive just then)."""
         if self._controller is not None:
+            controller = self._controller
+            closing = asyncio.run_coroutine_threadsafe(
+                _close_sessions(controller.server, self._sessions), controller.loop
+            )
+            closing.result(timeout=10)
+            self._sessions.clear()
             self._controller.stop()
             self._controller = None
 

@@ -99,8 +99,14 @@ def close_app(app: Flask) -> None:
 
 
 @pytest.fixture
-def app_factory(db_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+def app_factory(
+    request: pytest.FixtureRequest, db_url: str, tmp_path: Path
+) -> Iterator[Callable[..., Flask]]:
     """Make apps on the test's database (a second one is a restart); closed at the end."""
+    if "smtp_server" in request.fixturenames:
+        # Up before the apps, so down after them: the mails they send after a response are
+        # tried (close_app waits for them) while it still listens.
+        request.getfixturevalue("smtp_server")
     made: list[Flask] = []
 
     def factory(**config: Any) -> Flask:

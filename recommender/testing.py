@@ -255,9 +255,13 @@ class MailCatcher:
 
 
 async def _close_sessions(listening: Any, sessions: list[Any]) -> None:
-    listening.close()  # no new connection: one arriving now is refused, not left half-made
-    # Connections accepted just before get their transports over a few turns of the loop, and
-    # a closed transport's connection_lost runs on a later turn: close what there is, a while.
+    # Accept no more, but leave the server open: a connection accepted already is made whole
+    # on a later turn, and would be left half-made (its transport never closed) if the server
+    # closed first (asyncio's Server._attach asserts it is open). aiosmtpd closes it after.
+    loop = asyncio.get_running_loop()
+    for sock in listening.sockets:
+        loop.remove_reader(sock.fileno())
+    # Close each connection as it is made, a while; connection_lost runs on a later turn.
     for _ in range(20):
         for session in sessions:
             if session.transport is not None:
@@ -305,10 +309,9 @@ class SMTPServer:
         self._controller = controller
 
     def stop(self) -> None:
-        """Stop listening, then close the connections still open. aiosmtpd's stop leaves a
-        connection that arrives while it stops to the garbage collector, whose "unclosed
-        transport" warning would then fail whichever test happened to be running (an app's
-        mail sent after the response can arrive just then)."""
+        """Stop accepting, then close the connections still open, then stop. aiosmtpd's stop
+        leaves a connection that arrives while it stops to the garbage collector, whose
+        "unclosed transport" warning would then fail whichever test happened to be running."""
         if self._controller is not None:
             controller = self._controller
             closing = asyncio.run_coroutine_threadsafe(

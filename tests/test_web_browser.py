@@ -253,6 +253,7 @@ def test_the_team_table_stays_usable_on_a_phone(browser, base_url: str) -> None:
     page.get_by_role("button", name="Plan the team").click()
     table = page.locator(".people-table")
     table.wait_for()
+    page.wait_for_load_state()  # its stylesheet applied: measured before, the table is unstyled
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0  # the page itself never scrolls sideways; the table's frame does
     frame = table.locator("xpath=..")
